@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * arch/arm64/traps.c: print an exception taken to EL2, decoded, with every
+ * register; the entry code (entry.S) parks the CPU afterwards.
+ */
+#include <arch/processor.h>
+#include <arch/sysregs.h>
+#include <cpu.h>
+#include <lib.h>
+#include <printk.h>
+#include <traps.h>
+
+/* ESR_ELx.EC values hypcore names (Arm ARM D19.2.37). */
+static const char *ec_name(unsigned int ec)
+{
+    switch ( ec )
+    {
+    case 0x00: return "unknown reason";
+    case 0x01: return "WFI/WFE";
+    case 0x07: return "FP/SIMD access";
+    case 0x0e: return "illegal execution state";
+    case 0x11: return "SVC (AArch32)";
+    case 0x12: return "HVC (AArch32)";
+    case 0x13: return "SMC (AArch32)";
+    case 0x15: return "SVC (AArch64)";
+    case 0x16: return "HVC (AArch64)";
+    case 0x17: return "SMC (AArch64)";
+    case 0x18: return "MSR/MRS trap";
+    case 0x19: return "SVE access";
+    case 0x20: return "instruction abort, lower EL";
+    case 0x21: return "instruction abort, current EL";
+    case 0x22: return "PC alignment fault";
+    case 0x24: return "data abort, lower EL";
+    case 0x25: return "data abort, current EL";
+    case 0x26: return "SP alignment fault";
+    case 0x2f: return "SError";
+    case 0x30: return "breakpoint, lower EL";
+    case 0x31: return "breakpoint, current EL";
+    case 0x3c: return "BRK instruction";
+    default:   return "unrecognised";
+    }
+}
+
+/* Fault status codes of data/instruction aborts (ISS.DFSC/IFSC). */
+static const char *fsc_name(unsigned int fsc)
+{
+    switch ( fsc & 0x3c )
+    {
+    case 0x00: return "address size fault";
+    case 0x04: return "translation fault";
+    case 0x08: return "access flag fault";
+    case 0x0c: return "permission fault";
+    }
+    if ( fsc == 0x10 )
+        return "synchronous external abort";
+    if ( fsc == 0x21 )
+        return "alignment fault";
+    return "other fault";
+}
+
+static const char *const vector_group[] = {
+    "current EL, SP_EL0", "current EL, SP_EL2", "lower EL, AArch64", "lower EL, AArch32",
+};
+static const char *const vector_type[] = { "synchronous", "IRQ", "FIQ", "SError" };
+
+void do_trap(struct cpu_user_regs *regs, unsigned int vector)
+{
+    unsigned int ec = (regs->esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+    unsigned int iss = regs->esr & ESR_ISS_MASK;
+    unsigned int i;
+
+    printk("trap: %s exception from %s on cpu%u\n",
+           vector_type[vector & 3], vector_group[(vector >> 2) & 3],
+           smp_processor_id());
+    printk("trap: EC=0x%02x (%s) IL=%u ISS=0x%07x\n", ec, ec_name(ec),
+           (regs->esr & ESR_IL) ? 1 : 0, iss);
+    if ( ec == 0x20 || ec == 0x21 || ec == 0x24 || ec == 0x25 )
+        printk("trap: %s at level %u%s\n", fsc_name(iss & 0x3f), iss & 3,
+               (ec >= 0x24 && (iss & (1U << 6))) ? ", write" :
+               (ec >= 0x24 ? ", read" : ""));
+    printk("trap: ESR=0x%08llx ELR=0x%016llx FAR=0x%016llx SPSR=0x%08llx\n",
+           (unsigned long long)regs->esr, (unsigned long long)regs->elr,
+           (unsigned long long)regs->far, (unsigned long long)regs->spsr);
+    for ( i = 0; i < 31; i += 4 )
+    {
+        unsigned int j;
+
+        printk("trap:");
+        for ( j = i; j < i + 4 && j < 31; j++ )
+            printk(" x%-2u=0x%016llx", j, (unsigned long long)regs->x[j]);
+        if ( i + 4 > 31 )
+            printk(" sp =0x%016llx", (unsigned long long)regs->sp);
+        printk("\n");
+    }
+    printk("trap: cpu%u parked\n", smp_processor_id());
+}
+
+static void __unused build_assertions(void)
+{
+    /* entry.S stores these pairs with stp. */
+    BUILD_BUG_ON(offsetof(struct cpu_user_regs, spsr) !=
+                 offsetof(struct cpu_user_regs, elr) + 8);
+    BUILD_BUG_ON(offsetof(struct cpu_user_regs, far) !=
+                 offsetof(struct cpu_user_regs, esr) + 8);
+    BUILD_BUG_ON(offsetof(struct cpu_user_regs, sp) !=
+                 offsetof(struct cpu_user_regs, x[30]) + 8);
+}

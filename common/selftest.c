@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: MIT */
+#include <layout.h>
+#include <printk.h>
+#include <sections.h>
+#include <selftest.h>
+#include <string.h>
+#include <types.h>
+
+/* The last fixmap slot: never mapped, so reading it is a translation fault. */
+#define SELFTEST_FAULT_VA ((vaddr_t)__fixmap_start + LAYOUT_FIXMAP_SIZE - 4096)
+
+void selftest_fault(void)
+{
+    volatile u32 *p = (volatile u32 *)SELFTEST_FAULT_VA;
+
+    printk("selftest fault: reading unmapped address %p\n", (void *)p);
+    (void)*p;
+    printk("selftest fault: FAILED, the read did not fault\n");
+}
+
+void selftest_run(const char *name)
+{
+    if ( !strcmp(name, "fault") )
+        selftest_fault();
+    else
+        printk("selftest: unknown self-test \"%s\" ignored (known: fault)\n", name);
+}

@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * common/setup.c: the boot CPU's path in C, from head.S to power-off.
+ */
+#include <cmdline.h>
+#include <cpu.h>
+#include <dt.h>
+#include <layout.h>
+#include <lib.h>
+#include <libfdt.h>
+#include <mm.h>
+#include <printk.h>
+#include <psci.h>
+#include <sections.h>
+#include <selftest.h>
+
+#define PAGE_SZ 4096UL
+
+void console_flush(void);
+void __noreturn start_hypcore(paddr_t fdt_paddr, paddr_t load, paddr_t idmap,
+                              vaddr_t temp, unsigned int share);
+
+/*
+ * boot_fail: bad input we cannot boot without (no DTB, a broken DTB): one
+ * line in the same "- ... -" form head.S uses before C, then park.
+ */
+static void __noreturn __attribute__((format(printf, 1, 2)))
+boot_fail(const char *fmt, ...)
+{
+    char buf[200];
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    if ( n < 0 )
+        n = 0;
+    if ( (size_t)n >= sizeof(buf) )
+        n = sizeof(buf) - 1;
+    console_write("- hypcore: ", 11);
+    console_write(buf, n);
+    console_write(" -\r\n", 4);
+    park();
+}
+
+/*
+ * Map the DTB at fdt_paddr into the FDT area and check it with libfdt.
+ * First one page, to read the header's magic and totalsize (both in the
+ * first 8 bytes, which an 8-byte aligned blob keeps in one page), then every
+ * page it covers.
+ */
+static const void *map_boot_fdt(paddr_t pa, const char *source)
+{
+    vaddr_t base = (vaddr_t)__fdt_area_start;
+    paddr_t page = pa & ~(paddr_t)(PAGE_SZ - 1);
+    const struct fdt_header *hdr;
+    u32 size;
+    paddr_t p;
+    int err;
+
+    if ( pa & 7 )
+        boot_fail("DTB at 0x%llx (%s) is not 8-byte aligned",
+                  (unsigned long long)pa, source);
+    arch_map_page(base, page, MAP_RO);
+    hdr = (const void *)(base + (pa - page));
+    if ( fdt_magic(hdr) != FDT_MAGIC )
+        boot_fail("no DTB at 0x%llx (%s): bad magic 0x%08x, expected 0x%08x",
+                  (unsigned long long)pa, source, fdt_magic(hdr), FDT_MAGIC);
+    size = fdt_totalsize(hdr);
+    if ( size < sizeof(*hdr) || size > FDT_MAX_SIZE )
+        boot_fail("invalid DTB at 0x%llx (%s): totalsize %u outside %zu..%u bytes",
+                  (unsigned long long)pa, source, size, sizeof(*hdr), FDT_MAX_SIZE);
+    for ( p = page + PAGE_SZ; p < pa + size; p += PAGE_SZ )
+        arch_map_page(base + (p - page), p, MAP_RO);
+
+    err = fdt_check_header(hdr);
+    if ( !err )
+        err = fdt_check_full(hdr, size);
+    if ( err )
+        boot_fail("invalid DTB at 0x%llx (%s): %s",
+                  (unsigned long long)pa, source, fdt_strerror(err));
+    return hdr;
+}
+
+static void print_decision(paddr_t load, paddr_t idmap, vaddr_t temp,
+                           unsigned int share)
+{
+    char tbuf[24] = "none";
+
+    if ( temp )
+        snprintf(tbuf, sizeof(tbuf), "0x%llx", (unsigned long long)temp);
+    printk("boot: arch=%s load=0x%llx idmap=0x%llx runtime=0x%llx-0x%llx "
+           "share=%u clash=%s temp=%s\n", HYPCORE_ARCH,
+           (unsigned long long)load, (unsigned long long)idmap,
+           (unsigned long long)(vaddr_t)_start,
+           (unsigned long long)(vaddr_t)__runtime_end,
+           share, temp ? "yes" : "no", tbuf);
+}
+
+void start_hypcore(paddr_t fdt_paddr, paddr_t load, paddr_t idmap,
+                   vaddr_t temp, unsigned int share)
+{
+    u64 t_entry = arch_counter();
+    const char *cmdline;
+    const void *fdt;
+    char opt[64];
+
+    arch_mm_boot_init(load);
+    printk("hypcore %s on %s\n", HYPCORE_ARCH, BOARD_NAME);
+    printk("bench: c_entry ticks=%llu\n", (unsigned long long)t_entry);
+    print_decision(load, idmap, temp, share);
+
+    if ( fdt_paddr )
+        fdt = map_boot_fdt(fdt_paddr, "from the loader");
+    else
+        fdt = map_boot_fdt(BOARD_DEFAULT_DTB_PADDR, "board default, the loader passed none");
+    printk("dt: blob at 0x%llx size %u\n",
+           (unsigned long long)(fdt_paddr ? fdt_paddr : BOARD_DEFAULT_DTB_PADDR),
+           fdt_totalsize(fdt));
+    dt_print_facts(fdt);
+
+    cmdline = dt_bootargs(fdt);
+    if ( cmdline_get(cmdline, "selftest", opt, sizeof(opt)) )
+        selftest_run(opt);
+
+    psci_init(fdt);
+    printk("bench: end ticks=%llu\n", (unsigned long long)arch_counter());
+    printk("hypcore: boot complete, powering off\n");
+    console_flush();
+    psci_system_off();
+    printk("hypcore: could not power off; parking\n");
+    park();
+}

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Device-tree helpers over libfdt (common/dt.c): reading reg properties with
+ * the right cell sizes, and walking the nodes that describe memory.
+ *
+ * Everything here reads a DTB the caller has already checked with
+ * fdt_check_header().  The DTB is data from outside: every length is
+ * checked, nothing is allocated, and bad data is reported (never trusted,
+ * never fatal).  Paths are printed from fixed-size buffers of DT_PATH_MAX.
+ *
+ * Error values are negative enum dt_error codes; dt_strerror() names them.
+ */
+#ifndef HYPCORE_DT_H
+#define HYPCORE_DT_H
+
+#include <types.h>
+
+/* Longest node path printed in full (longer ones are shown truncated). */
+#define DT_PATH_MAX             256
+
+/* A reg address or size is at most 2 cells: paddr_t and u64 hold 64 bits. */
+#define DT_MAX_CELLS            2
+
+/* Defaults of the devicetree specification when no node says otherwise. */
+#define DT_DEFAULT_ADDR_CELLS   2
+#define DT_DEFAULT_SIZE_CELLS   1
+
+enum dt_error {
+    DT_OK = 0,
+    DT_ERR_NO_REG,          /* the node has no reg property */
+    DT_ERR_CELLS,           /* #address-cells or #size-cells is not 1 or 2 */
+    DT_ERR_CELLS_FORMAT,    /* #address-cells or #size-cells is not one u32 */
+    DT_ERR_REG_LENGTH,      /* reg is not a non-zero multiple of one entry */
+    DT_ERR_INDEX,           /* asked for a reg entry past the last one */
+    DT_ERR_ZERO_SIZE,       /* a range of size 0 */
+    DT_ERR_WRAPS,           /* start + size goes past the top of 64 bits */
+    DT_ERR_NOT_STRING,      /* a string property with no terminating NUL */
+    DT_ERR_NUMBER,          /* a number property that is not 1 or 2 cells */
+    DT_ERR_NO_PROP,         /* a property that must be there is missing */
+    DT_ERR_FDT,             /* libfdt could not walk the tree */
+    DT_ERR_COUNT
+};
+
+/* A short description of -@err (or @err), for messages. */
+const char *dt_strerror(int err);
+
+/*
+ * The cell sizes of @node's reg: its parent's #address-cells/#size-cells;
+ * each one the parent does not declare comes from the root node, and if the
+ * root does not declare it either, the spec default (2 and 1).
+ *
+ * The fallback to the root is deliberate: QEMU's guest-loader writes module
+ * nodes with 2+2-cell reg under a /chosen that has no #*-cells (the spec
+ * default would make that 2+1, and fdt_address_cells() returns exactly that).
+ *
+ * Returns 0 with both values in 1..DT_MAX_CELLS, or -DT_ERR_CELLS (the
+ * values found are still stored, for the message), -DT_ERR_CELLS_FORMAT or
+ * -DT_ERR_FDT.
+ */
+int dt_reg_cells(const void *fdt, int node, unsigned int *addr_cells,
+                 unsigned int *size_cells);
+
+/*
+ * Number of (address, size) entries in @node's reg (at least 1), or
+ * -DT_ERR_NO_REG, -DT_ERR_REG_LENGTH (the length is zero or not a multiple
+ * of one entry), or an error from dt_reg_cells().
+ */
+int dt_reg_count(const void *fdt, int node);
+
+/*
+ * Entry @index of @node's reg.  Only the format is checked here (as for
+ * dt_reg_count(), plus -DT_ERR_INDEX); use dt_range_check() on the result.
+ */
+int dt_reg_get(const void *fdt, int node, unsigned int index,
+               paddr_t *start, u64 *size);
+
+/* 0 when [start, start + size) is a usable range: -DT_ERR_ZERO_SIZE, -DT_ERR_WRAPS. */
+int dt_range_check(paddr_t start, u64 size);
+
+/*
+ * A number property of 1 or 2 cells (linux,initrd-start and the like) in
+ * *@value: 0, -DT_ERR_NO_PROP when it is absent, -DT_ERR_NUMBER when its
+ * length is not 4 or 8 bytes.
+ */
+int dt_get_number(const void *fdt, int node, const char *name, u64 *value);
+
+/*
+ * The string property @name of @node, or NULL: *@err (if not NULL) is then
+ * 0 when the property is absent and -DT_ERR_NOT_STRING when it is there but
+ * not NUL-terminated.
+ */
+const char *dt_get_string(const void *fdt, int node, const char *name,
+                          int *err);
+
+/* False when the node has a status other than "okay"/"ok" (e.g. "disabled"). */
+bool dt_node_enabled(const void *fdt, int node);
+
+/*
+ * @node's full path in @buf (@len bytes), for messages.  Never fails: when
+ * libfdt cannot give the path, @buf says so and where the node is.
+ */
+const char *dt_node_path(const void *fdt, int node, char *buf, size_t len);
+
+/*
+ * The hypervisor command line: /chosen "xen,xen-bootargs" if present, else
+ * /chosen "bootargs" (as Xen reads them), NULL if neither is a usable string.
+ */
+const char *dt_bootargs(const void *fdt);
+
+/*
+ * One range from the device tree, as the iterators below hand it out.
+ * Bad entries are handed out too (err != 0) so that the caller reports
+ * them (dt_warn_range()) rather than losing them silently.
+ */
+struct dt_range {
+    paddr_t start;
+    u64 size;
+    int node;               /* node offset; -1 for /memreserve/ entries */
+    unsigned int index;     /* entry number in reg or in /memreserve/ */
+    int err;                /* 0, or a positive enum dt_error: skip the entry */
+    int fdt_err;            /* with DT_ERR_FDT: the libfdt error (negative) */
+    bool no_map;            /* /reserved-memory: the node has no-map */
+    bool dynamic;           /* /reserved-memory: no reg, allocated by the OS;
+                             * size is its "size" property (0 if unreadable) */
+};
+
+/*
+ * Called for each range; a non-zero return stops the walk and is returned
+ * by the iterator.  @r is valid only during the call.
+ */
+typedef int (*dt_range_fn)(const void *fdt, const struct dt_range *r,
+                           void *ctx);
+
+/*
+ * Every reg entry of every node with device_type = "memory" whose status
+ * is okay, in tree order.  Returns 0 or what @fn returned to stop.
+ */
+int dt_for_each_memory(const void *fdt, dt_range_fn fn, void *ctx);
+
+/* Every /memreserve/ entry of the DTB header. */
+int dt_for_each_memreserve(const void *fdt, dt_range_fn fn, void *ctx);
+
+/*
+ * Every reg entry of every enabled child of /reserved-memory, and one
+ * dynamic entry for each child that has no reg.
+ */
+int dt_for_each_reserved_memory(const void *fdt, dt_range_fn fn, void *ctx);
+
+/*
+ * Print the one-line warning for a bad range @r found while reading @what
+ * ("memory", "memreserve", "reserved-memory"):
+ *   dt: warning: <what> node=<path>: <problem>; ignored
+ */
+void dt_warn_range(const void *fdt, const char *what, const struct dt_range *r);
+
+/*
+ * Print what the device tree says, one fact per line (end addresses are
+ * exclusive, hex is lower case):
+ *   dt: memory 0x<start>-0x<end> node=<path>
+ *   dt: memreserve 0x<start>-0x<end>
+ *   dt: reserved-memory 0x<start>-0x<end> node=<path>[ no-map]
+ *   dt: reserved-memory dynamic[ size=0x<size>] node=<path>[ no-map]
+ *   dt: bootargs "<string>"          or  dt: bootargs none
+ *   dt: module ...                   (see bootmodules_print())
+ * Bad data gets one "dt: warning: ..." line and is skipped.
+ */
+void dt_print_facts(const void *fdt);
+
+#endif /* HYPCORE_DT_H */

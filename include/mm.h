@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Memory-management hooks common code calls; implemented in arch/<arch>/mm.c.
+ */
+#ifndef HYPCORE_MM_H
+#define HYPCORE_MM_H
+
+#include <types.h>
+
+/* Normal cacheable RO, Normal RW and Device attributes for arch_map_page(). */
+enum map_type { MAP_RO, MAP_RW, MAP_DEVICE };
+
+/*
+ * arch_mm_boot_init: called first thing in C, on the boot CPU, with the
+ * paddr the image was loaded at.  Afterwards virt_to_image_paddr() works.
+ */
+void arch_mm_boot_init(paddr_t load);
+
+/* The paddr behind a vaddr inside the hypervisor image. */
+paddr_t virt_to_image_paddr(const void *va);
+
+/*
+ * arch_map_page: map one 4 KiB page at va (inside the boot-time runtime
+ * region: fixmap or FDT area, whose tables head.S created) to pa.  The entry
+ * must be free (asserted).  The mapping is usable when this returns.
+ */
+void arch_map_page(vaddr_t va, paddr_t pa, enum map_type type);
+
+/*
+ * arch_unmap_page: remove a mapping made by arch_map_page (break-before-make
+ * and local TLB maintenance).
+ */
+void arch_unmap_page(vaddr_t va);
+
+#endif

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: MIT */
+/* Symbols the linker script defines (arch/<arch>/hypcore.lds.S). */
+#ifndef HYPCORE_SECTIONS_H
+#define HYPCORE_SECTIONS_H
+
+extern char _start[], _end[], _etext[], _srodata[], _erodata[], _sdata[];
+extern char _idmap_start[], _idmap_end[];
+extern char __bss_start[], __bss_end[];
+extern char __fixmap_start[], __fdt_area_start[], __runtime_end[];
+
+#endif
