@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <layout.h>
+#include <mem_setup.h>
 #include <printk.h>
 #include <sections.h>
 #include <selftest.h>
@@ -22,6 +23,8 @@ void selftest_run(const char *name)
 {
     if ( !strcmp(name, "fault") )
         selftest_fault();
+    else if ( !strcmp(name, "heap") )
+        selftest_heap();
     else
-        printk("selftest: unknown self-test \"%s\" ignored (known: fault)\n", name);
+        printk("selftest: unknown self-test \"%s\" ignored (known: fault, heap)\n", name);
 }

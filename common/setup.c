@@ -8,6 +8,7 @@
 #include <layout.h>
 #include <lib.h>
 #include <libfdt.h>
+#include <mem_setup.h>
 #include <mm.h>
 #include <printk.h>
 #include <psci.h>
@@ -119,6 +120,7 @@ void start_hypcore(paddr_t fdt_paddr, paddr_t load, paddr_t idmap,
            (unsigned long long)(fdt_paddr ? fdt_paddr : BOARD_DEFAULT_DTB_PADDR),
            fdt_totalsize(fdt));
     dt_print_facts(fdt);
+    setup_memory(fdt, fdt_paddr ? fdt_paddr : BOARD_DEFAULT_DTB_PADDR, load);
 
     cmdline = dt_bootargs(fdt);
     if ( cmdline_get(cmdline, "selftest", opt, sizeof(opt)) )

@@ -32,4 +32,12 @@ void arch_map_page(vaddr_t va, paddr_t pa, enum map_type type);
  */
 void arch_unmap_page(vaddr_t va);
 
+/*
+ * arch_map_frametable: map the page metadata [pa, pa + size) (2 MiB aligned
+ * and sized) read-write at a fixed virtual area and return its vaddr; panics
+ * if the area cannot hold it.  Called once, on the boot CPU.
+ */
+void *arch_map_frametable(paddr_t pa, u64 size);
+#define FRAMETABLE_ALIGN 0x200000ULL
+
 #endif

@@ -10,6 +10,7 @@
 #include <arch/sysregs.h>
 #include <lib.h>
 #include <mm.h>
+#include <printk.h>
 #include <sections.h>
 
 /* paddr - vaddr for everything inside the image. */
@@ -84,4 +85,37 @@ static void __unused build_assertions(void)
     BUILD_BUG_ON(PT_LEVEL_SHIFT(PT_ROOT_LEVEL) != 39);
     BUILD_BUG_ON(PT_LEVEL_SIZE(2) != 0x200000);
     BUILD_BUG_ON(MAIR_EL2_VALUE != 0xff440400ULL);
+}
+
+/*
+ * The frame table (page metadata) lives in the 1 GiB next to the runtime
+ * region's: same level-0 entry and level-1 table (head.S made them), its own
+ * level-1 entry, and a level-2 table in the image mapping it with 2 MiB
+ * blocks.  1 GiB of metadata covers ~340 GiB of RAM.
+ */
+static u64 frametable_l2[PT_ENTRIES] __aligned(PAGE_SIZE);
+
+#define PMD_BLOCK_RW    ((PAGE_HYP_RW & ~PTE_TABLE) | PTE_VALID)   /* level-2 block */
+
+void *arch_map_frametable(paddr_t pa, u64 size)
+{
+    vaddr_t va = ((vaddr_t)_start & ~(PT_LEVEL_SIZE(1) - 1)) ^ PT_LEVEL_SIZE(1);
+    u64 *l1 = table_va(table_va(sysreg_read(ttbr0))[pt_index(0, (u64)va)]);
+    u64 *l1e = &l1[pt_index(1, (u64)va)];
+    u64 off;
+
+    ASSERT(IS_ALIGNED(pa, FRAMETABLE_ALIGN) && IS_ALIGNED(size, FRAMETABLE_ALIGN));
+    if ( size > PT_LEVEL_SIZE(1) )
+        panic("page metadata of %llu bytes exceeds the 1 GiB frame-table area",
+              (unsigned long long)size);
+    /* The neighbouring GiB is ours alone: nothing may be mapped there yet. */
+    ASSERT(!(*l1e & PTE_VALID));
+    for ( off = 0; off < size; off += PT_LEVEL_SIZE(2) )
+        frametable_l2[off / PT_LEVEL_SIZE(2)] = ((pa + off) & PTE_ADDR_MASK) | PMD_BLOCK_RW;
+    /* Table contents are visible to the walker before the entry that links them. */
+    dsb(nshst);
+    *l1e = (virt_to_image_paddr(frametable_l2) & PTE_ADDR_MASK) | TABLE_DESC;
+    dsb(nshst);
+    isb();
+    return (void *)va;
 }

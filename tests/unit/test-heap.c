@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Host test of common/range.c, common/memmap.c and common/page_alloc.c
+ * against a page-bitmap model computed here from the same random inputs:
+ *  - RAM banks with unaligned edges and holes, reserved ranges of every type
+ *    (unaligned, overlapping, adjacent, straddling bank edges);
+ *  - the model marks each page RAM (wholly inside a bank), reserved (touched
+ *    by any reserved range) with the lowest type touching it, or free;
+ *  - heap_init's counts must match; allocating everything in random orders
+ *    must hand out only model-free pages, never one twice, then return the
+ *    sentinel; freeing everything restores the free count; releasing each
+ *    module frees exactly the pages no other range still touches.
+ * Plus range_subtract against the model directly, and fixed edge cases.
+ */
+#include <assert.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include <memmap.h>
+#include <page_alloc.h>
+#include <range.h>
+
+#define PG 4096ULL
+#define SPAN_PAGES 4096             /* model address space: 16 MiB from BASE */
+#define BASE 0x40000000ULL
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
+static uint64_t rnd(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+static uint64_t rnd_below(uint64_t n) { return n ? rnd() % n : 0; }
+
+enum { M_NONE, M_FREE, M_RESERVED };
+static unsigned char model_state[SPAN_PAGES];
+static unsigned char model_type[SPAN_PAGES];
+static unsigned char handed_out[SPAN_PAGES];
+
+static void model_build(const struct range *ram, unsigned nram,
+                        const struct range *rsv, const enum mem_type *rt,
+                        unsigned nrsv)
+{
+    unsigned p, i;
+
+    for ( p = 0; p < SPAN_PAGES; p++ )
+    {
+        uint64_t s = BASE + p * PG, e = s + PG;
+
+        model_state[p] = M_NONE;
+        model_type[p] = MEM_NR_TYPES;
+        for ( i = 0; i < nram; i++ )
+            if ( s >= ram[i].start && e <= ram[i].end )
+                model_state[p] = M_FREE;
+        if ( model_state[p] == M_NONE )
+            continue;
+        for ( i = 0; i < nrsv; i++ )
+            if ( rsv[i].start < e && s < rsv[i].end )
+            {
+                model_state[p] = M_RESERVED;
+                if ( rt[i] < model_type[p] )
+                    model_type[p] = rt[i];
+            }
+    }
+}
+
+static void one_round(unsigned round)
+{
+    static struct memmap mm;
+    struct range ram[6], rsv[24];
+    enum mem_type rt[24];
+    unsigned nram = 1 + rnd_below(5), nrsv = rnd_below(24), i, p;
+    uint64_t mfree = 0, mres = 0, mtotal = 0, by_type[MEM_NR_TYPES] = { 0 };
+    struct heap_stats st;
+    struct page_info *meta;
+    static paddr_t blocks[SPAN_PAGES];
+    static unsigned orders[SPAN_PAGES];
+    unsigned nblocks = 0;
+
+    memmap_init(&mm);
+    for ( i = 0; i < nram; i++ )
+    {
+        uint64_t s = BASE + rnd_below(SPAN_PAGES * PG - PG);
+        uint64_t len = 1 + rnd_below(BASE + SPAN_PAGES * PG - s - 1);
+
+        if ( rnd_below(2) )
+            s &= ~(PG - 1);
+        ram[i].start = s;
+        ram[i].end = s + len;
+        CHECK(memmap_add_ram(&mm, s, len, "ram") == MEMMAP_OK, "add ram");
+    }
+    for ( i = 0; i < nrsv; i++ )
+    {
+        uint64_t s = BASE + rnd_below(SPAN_PAGES * PG);
+        uint64_t len = 1 + rnd_below(rnd_below(4) ? 64 * PG : 2048 * PG);
+
+        rt[i] = (enum mem_type)(1 + rnd_below(MEM_NR_TYPES - 1));
+        rsv[i].start = s;
+        rsv[i].end = s + len;
+        CHECK(memmap_add_reserved(&mm, rt[i], s, len, "r") == MEMMAP_OK, "add rsv");
+    }
+    model_build(ram, nram, rsv, rt, nrsv);
+    for ( p = 0; p < SPAN_PAGES; p++ )
+    {
+        mtotal += model_state[p] != M_NONE;
+        mfree += model_state[p] == M_FREE;
+        if ( model_state[p] == M_RESERVED )
+        {
+            mres++;
+            by_type[model_type[p]]++;
+        }
+    }
+
+    meta = calloc(1, heap_metadata_size(&mm) + 1);
+    if ( !heap_init(&mm, meta) )
+    {
+        CHECK(mtotal == 0, "round %u: heap_init failed with %llu RAM pages",
+              round, (unsigned long long)mtotal);
+        free(meta);
+        return;
+    }
+    heap_get_stats(&st);
+    CHECK(st.total == mtotal && st.free == mfree && st.reserved == mres,
+          "round %u: total/free/reserved %llu/%llu/%llu, model %llu/%llu/%llu",
+          round, (unsigned long long)st.total, (unsigned long long)st.free,
+          (unsigned long long)st.reserved, (unsigned long long)mtotal,
+          (unsigned long long)mfree, (unsigned long long)mres);
+    for ( i = 1; i < MEM_NR_TYPES; i++ )
+        CHECK(st.by_type[i] == by_type[i], "round %u: type %s %llu, model %llu",
+              round, mem_type_name(i), (unsigned long long)st.by_type[i],
+              (unsigned long long)by_type[i]);
+
+    /* Allocate everything, mixing orders; every page must be model-free. */
+    memset(handed_out, 0, sizeof(handed_out));
+    for ( ;; )
+    {
+        unsigned order = rnd_below(3) ? 0 : rnd_below(10);
+        paddr_t pa = alloc_pages(order);
+
+        if ( pa == PAGE_ALLOC_FAILED )
+        {
+            if ( order == 0 )
+                break;
+            continue;
+        }
+        CHECK((pa & ((PG << order) - 1)) == 0, "block 0x%llx not aligned to order %u",
+              (unsigned long long)pa, order);
+        for ( p = 0; p < (1U << order); p++ )
+        {
+            uint64_t idx = (pa - BASE) / PG + p;
+
+            if ( !(idx < SPAN_PAGES && model_state[idx] == M_FREE && !handed_out[idx]) )
+            {
+                CHECK(0, "round %u: page 0x%llx handed out but not free/twice",
+                      round, (unsigned long long)(BASE + idx * PG));
+                break;
+            }
+            handed_out[idx] = 1;
+        }
+        blocks[nblocks] = pa;
+        orders[nblocks++] = order;
+    }
+    heap_get_stats(&st);
+    CHECK(st.free == 0 && st.allocated == mfree, "round %u: after exhaustion free=%llu",
+          round, (unsigned long long)st.free);
+    for ( i = 0; i < nblocks; i++ )
+        free_pages(blocks[i], orders[i]);
+    heap_get_stats(&st);
+    CHECK(st.free == mfree && st.allocated == 0, "round %u: free after freeing all %llu, want %llu",
+          round, (unsigned long long)st.free, (unsigned long long)mfree);
+
+    /* Release every module; the model frees pages no remaining range touches. */
+    for ( i = 0; i < nrsv; i++ )
+    {
+        uint64_t before, expect = 0;
+
+        if ( rt[i] != MEM_MODULE )
+            continue;
+        CHECK(memmap_remove_reserved(&mm, MEM_MODULE, &rsv[i]), "remove module");
+        rt[i] = MEM_NR_TYPES;       /* gone from the model too */
+        for ( p = 0; p < SPAN_PAGES; p++ )
+        {
+            uint64_t s = BASE + p * PG, e = s + PG;
+            unsigned j;
+            bool covered = false;
+
+            if ( model_state[p] != M_RESERVED || !(rsv[i].start < e && s < rsv[i].end) )
+                continue;
+            for ( j = 0; j < nrsv; j++ )
+                if ( rt[j] != MEM_NR_TYPES && rsv[j].start < e && s < rsv[j].end )
+                    covered = true;
+            if ( !covered )
+            {
+                expect++;
+                model_state[p] = M_FREE;
+            }
+        }
+        heap_get_stats(&st);
+        before = st.free;
+        CHECK(heap_release_range(&mm, &rsv[i]) == expect, "round %u: released pages", round);
+        heap_get_stats(&st);
+        CHECK(st.free == before + expect, "round %u: free grew by %llu, want %llu", round,
+              (unsigned long long)(st.free - before), (unsigned long long)expect);
+    }
+    free(meta);
+}
+
+static void test_subtract(void)
+{
+    unsigned round;
+
+    for ( round = 0; round < 2000; round++ )
+    {
+        struct range from, holes[8], out[16];
+        unsigned char covered[256] = { 0 };
+        unsigned n = rnd_below(8), i, k;
+        int nr;
+
+        from.start = rnd_below(200);
+        from.end = from.start + 1 + rnd_below(256 - from.start - 1);
+        for ( i = 0; i < n; i++ )
+        {
+            holes[i].start = rnd_below(256);
+            holes[i].end = holes[i].start + rnd_below(256 - holes[i].start);
+            for ( k = holes[i].start; k < holes[i].end; k++ )
+                covered[k] = 1;
+        }
+        nr = range_subtract(&from, holes, n, out, 16);
+        CHECK(nr >= 0, "subtract overflowed");
+        for ( k = from.start; k < from.end; k++ )
+        {
+            bool in_out = false;
+            int j;
+
+            for ( j = 0; j < nr; j++ )
+                if ( k >= out[j].start && k < out[j].end )
+                    in_out = true;
+            if ( in_out == covered[k] )
+            {
+                CHECK(0, "subtract round %u: unit %u wrong", round, k);
+                break;
+            }
+        }
+        for ( i = 1; i < (unsigned)(nr > 0 ? nr : 0); i++ )
+            CHECK(out[i - 1].end < out[i].start, "subtract output not sorted/merged");
+    }
+}
+
+static void test_edges(void)
+{
+    struct range r, o;
+    static struct memmap mm;
+
+    CHECK(!range_from_size(0x1000, 0, &r), "zero size accepted");
+    CHECK(!range_from_size(~0ULL - 0xfff, 0x1000, &r), "range to 2^64 accepted");
+    CHECK(!range_from_size(~0ULL - 0xfff, 0x2000, &r), "wrapping range accepted");
+    CHECK(range_from_size(~0ULL - 0x1fff, 0x1000, &r), "top range refused");
+    r.start = 0x1001; r.end = 0x2fff;
+    CHECK(!range_page_inner(&r, PG, &o), "inner of a sub-page range");
+    CHECK(range_page_outer(&r, PG, &o) && o.start == 0x1000 && o.end == 0x3000, "outer");
+    r.start = ~0ULL - 0x1000; r.end = ~0ULL;
+    CHECK(!range_page_outer(&r, PG, &o), "outer to 2^64 should fail");
+
+    memmap_init(&mm);
+    for ( unsigned i = 0; i < MEMMAP_MAX_RAM; i++ )
+        CHECK(memmap_add_ram(&mm, 0x100000000ULL * (i + 1), PG, NULL) == MEMMAP_OK, "ram %u", i);
+    CHECK(memmap_add_ram(&mm, 0x40000000, PG, NULL) == MEMMAP_ERR_FULL, "ram table limit");
+    /* touching banks merge, even when added out of order */
+    memmap_init(&mm);
+    memmap_add_ram(&mm, 0x2000, 0x1000, NULL);
+    memmap_add_ram(&mm, 0x0000, 0x1000, NULL);
+    memmap_add_ram(&mm, 0x1000, 0x1000, NULL);
+    CHECK(mm.nr_ram == 1 && mm.ram[0].r.start == 0 && mm.ram[0].r.end == 0x3000, "merge");
+    /* adjacent modules stay separate, adjacent firmware ranges merge */
+    memmap_add_reserved(&mm, MEM_MODULE, 0x1000, 0x800, "a");
+    memmap_add_reserved(&mm, MEM_MODULE, 0x1800, 0x800, "b");
+    memmap_add_reserved(&mm, MEM_FIRMWARE, 0x0, 0x800, NULL);
+    memmap_add_reserved(&mm, MEM_FIRMWARE, 0x800, 0x100, NULL);
+    CHECK(mm.nr_rsv == 3, "reserved entries %u", mm.nr_rsv);
+}
+
+int main(void)
+{
+    unsigned round;
+
+    test_edges();
+    test_subtract();
+    for ( round = 0; round < 300; round++ )
+        one_round(round);
+    return harness_exit("heap");
+}
