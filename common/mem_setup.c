@@ -1,21 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/*
- * Boot memory set-up (include/mem_setup.h).
- *
- * Policy for bad data (README "Memory"):
- *  - no usable RAM bank: panic, nothing can run;
- *  - a RAM bank past MEMMAP_MAX_RAM: warn and ignore it (RAM lost, nothing
- *    corrupted);
- *  - a reservation that cannot be recorded (table full): panic, since
- *    handing that memory to the heap could corrupt firmware or a module;
- *  - a boot module that is outside RAM (wholly or partly), overlaps the
- *    image, the DTB, a firmware reservation or an accepted module: refuse
- *    the module with a message naming both ranges, and carry on without it
- *    (its memory stays with whatever else owns it, or becomes heap).
- */
+/* Boot memory set-up (include/mem_setup.h); the policy is in memmap_dt.c. */
 #include <cpu.h>
-#include <dt.h>
 #include <libfdt.h>
+#include <memmap_dt.h>
 #include <lib.h>
 #include <mem_setup.h>
 #include <mm.h>
@@ -25,107 +12,6 @@
 #include <string.h>
 
 struct boot_mem boot_mem;
-
-static int add_ram_bank(const void *fdt, const struct dt_range *r, void *ctx)
-{
-    struct memmap *mm = ctx;
-    int err;
-
-    if ( r->err )
-    {
-        dt_warn_range(fdt, "memory", r);
-        return 0;
-    }
-    err = memmap_add_ram(mm, r->start, r->size, NULL);
-    if ( err == MEMMAP_ERR_FULL )
-        printk("mem: warning: more than %u RAM banks (MEMMAP_MAX_RAM): bank "
-               "0x%llx-0x%llx ignored\n", MEMMAP_MAX_RAM,
-               (unsigned long long)r->start,
-               (unsigned long long)(r->start + r->size));
-    return 0;
-}
-
-static void reserve(struct memmap *mm, enum mem_type type, paddr_t start,
-                    u64 size, const char *name)
-{
-    int err = memmap_add_reserved(mm, type, start, size, name);
-
-    if ( err == MEMMAP_ERR_FULL )
-        panic("more than %u reserved ranges (MEMMAP_MAX_RESERVED): cannot record "
-              "%s 0x%llx+0x%llx; raise the limit", MEMMAP_MAX_RESERVED,
-              mem_type_name(type), (unsigned long long)start,
-              (unsigned long long)size);
-    /* Callers pass checked ranges; the DT iterators flag bad ones. */
-    ASSERT(err == MEMMAP_OK);
-}
-
-static int add_firmware(const void *fdt, const struct dt_range *r, void *ctx)
-{
-    struct memmap *mm = ctx;
-    const char *name = r->node >= 0 ? fdt_get_name(fdt, r->node, NULL) : "memreserve";
-
-    if ( r->dynamic )
-        return 0;       /* no fixed address: nothing to keep out of the heap */
-    if ( r->err )
-    {
-        dt_warn_range(fdt, r->node >= 0 ? "reserved-memory" : "memreserve", r);
-        return 0;
-    }
-    reserve(mm, MEM_FIRMWARE, r->start, r->size, name);
-    return 0;
-}
-
-/* Check one module against the map; returns false (after saying why) to refuse it. */
-static bool module_acceptable(const struct memmap *mm, const struct bootmodule *m)
-{
-    const struct mem_region *other;
-    struct range r;
-
-    if ( !range_from_size(m->start, m->size, &r) )
-    {
-        printk("mem: refusing module %s 0x%llx+0x%llx: empty or wrapping range\n",
-               bootmodule_kind_name(m->kind), (unsigned long long)m->start,
-               (unsigned long long)m->size);
-        return false;
-    }
-    if ( !memmap_in_ram(mm, &r) )
-    {
-        printk("mem: refusing module %s 0x%llx-0x%llx: not wholly inside RAM\n",
-               bootmodule_kind_name(m->kind), (unsigned long long)r.start,
-               (unsigned long long)r.end);
-        return false;
-    }
-    other = memmap_find_overlap(mm, &r, (1U << MEM_IMAGE) | (1U << MEM_DTB) |
-                                        (1U << MEM_FIRMWARE) | (1U << MEM_MODULE));
-    if ( other )
-    {
-        printk("mem: refusing module %s 0x%llx-0x%llx: overlaps %s 0x%llx-0x%llx%s%s\n",
-               bootmodule_kind_name(m->kind), (unsigned long long)r.start,
-               (unsigned long long)r.end, mem_type_name(other->type),
-               (unsigned long long)other->r.start, (unsigned long long)other->r.end,
-               other->name ? " " : "", other->name ? other->name : "");
-        return false;
-    }
-    return true;
-}
-
-static void add_modules(const void *fdt, struct memmap *mm, struct bootmodules *out)
-{
-    static struct bootmodules all;
-    unsigned int i;
-
-    bootmodules_parse(fdt, &all);
-    out->nr = 0;
-    for ( i = 0; i < all.nr; i++ )
-    {
-        const struct bootmodule *m = &all.mod[i];
-
-        if ( !module_acceptable(mm, m) )
-            continue;
-        reserve(mm, MEM_MODULE, m->start, m->size, bootmodule_kind_name(m->kind));
-        out->mod[out->nr++] = *m;
-    }
-}
 
 /*
  * The boot allocator: take a FRAMETABLE_ALIGN-aligned chunk from the top of
@@ -147,7 +33,9 @@ static paddr_t boot_alloc(struct memmap *mm, u64 size)
         pa = ALIGN_DOWN(free[n].end - size, FRAMETABLE_ALIGN);
         if ( pa < free[n].start )
             continue;
-        reserve(mm, MEM_BOOT, pa, size, "frametable");
+        if ( memmap_add_reserved(mm, MEM_BOOT, pa, size, "frametable") )
+            panic("more than %u reserved ranges (MEMMAP_MAX_RESERVED): cannot "
+                  "record the page metadata", MEMMAP_MAX_RESERVED);
         return pa;
     }
     panic("no free RAM for %llu bytes of page metadata (%llu-byte aligned)",
@@ -161,16 +49,17 @@ void setup_memory(const void *fdt, paddr_t fdt_pa, paddr_t load)
     paddr_t meta_pa;
     void *meta;
 
-    memmap_init(mm);
-    dt_for_each_memory(fdt, add_ram_bank, mm);
-    if ( !mm->nr_ram )
+    switch ( memmap_from_dt(fdt, fdt_pa, load, (u64)(_end - _start), mm,
+                            &boot_mem.mods) )
+    {
+    case 0:
+        break;
+    case -MEMDT_ERR_NO_RAM:
         panic("the DTB has no usable memory node: no RAM to run in");
-
-    reserve(mm, MEM_IMAGE, load, (u64)(_end - _start), "hypcore");
-    reserve(mm, MEM_DTB, fdt_pa, fdt_totalsize(fdt), "fdt");
-    dt_for_each_memreserve(fdt, add_firmware, mm);
-    dt_for_each_reserved_memory(fdt, add_firmware, mm);
-    add_modules(fdt, mm, &boot_mem.mods);
+    default:
+        panic("more than %u reserved ranges (MEMMAP_MAX_RESERVED): raise the limit",
+              MEMMAP_MAX_RESERVED);
+    }
 
     meta_size = heap_metadata_size(mm);
     meta_pa = boot_alloc(mm, meta_size);

@@ -1,0 +1,156 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The boot memory map from a DTB (include/memmap_dt.h).
+ *
+ * Policy for bad data (README "Memory"):
+ *  - no usable RAM bank: -MEMDT_ERR_NO_RAM (the caller panics: nothing can run);
+ *  - a RAM bank past MEMMAP_MAX_RAM: warn and ignore it (RAM lost, nothing
+ *    corrupted);
+ *  - a reservation that cannot be recorded (table full): -MEMDT_ERR_RSV_FULL
+ *    (the caller panics: handing that memory to the heap could corrupt
+ *    firmware or a module);
+ *  - a boot module that is outside RAM (wholly or partly), overlaps the
+ *    image, the DTB, a firmware reservation or an accepted module: refuse
+ *    the module with a message naming both ranges, and carry on without it.
+ */
+#include <dt.h>
+#include <libfdt.h>
+#include <lib.h>
+#include <memmap_dt.h>
+#include <printk.h>
+
+static int add_ram_bank(const void *fdt, const struct dt_range *r, void *ctx)
+{
+    struct memmap *mm = ctx;
+    int err;
+
+    if ( r->err )
+    {
+        dt_warn_range(fdt, "memory", r);
+        return 0;
+    }
+    err = memmap_add_ram(mm, r->start, r->size, NULL);
+    if ( err == MEMMAP_ERR_FULL )
+        printk("mem: warning: more than %u RAM banks (MEMMAP_MAX_RAM): bank "
+               "0x%llx-0x%llx ignored\n", MEMMAP_MAX_RAM,
+               (unsigned long long)r->start,
+               (unsigned long long)(r->start + r->size));
+    return 0;
+}
+
+/*
+ * Record a reservation.  Returns 0, or -MEMDT_ERR_RSV_FULL after saying
+ * which range did not fit; a range that is empty or wraps gets a warning.
+ */
+static int reserve(struct memmap *mm, enum mem_type type, paddr_t start,
+                   u64 size, const char *name)
+{
+    int err = memmap_add_reserved(mm, type, start, size, name);
+
+    if ( err == MEMMAP_ERR_FULL )
+    {
+        printk("mem: more than %u reserved ranges (MEMMAP_MAX_RESERVED): cannot "
+               "record %s 0x%llx+0x%llx\n", MEMMAP_MAX_RESERVED,
+               mem_type_name(type), (unsigned long long)start,
+               (unsigned long long)size);
+        return -MEMDT_ERR_RSV_FULL;
+    }
+    if ( err )
+        printk("mem: warning: %s 0x%llx+0x%llx is empty or wraps; ignored\n",
+               mem_type_name(type), (unsigned long long)start,
+               (unsigned long long)size);
+    return 0;
+}
+
+static int add_firmware(const void *fdt, const struct dt_range *r, void *ctx)
+{
+    struct memmap *mm = ctx;
+    const char *name = r->node >= 0 ? fdt_get_name(fdt, r->node, NULL) : "memreserve";
+
+    if ( r->dynamic )
+        return 0;       /* no fixed address: nothing to keep out of the heap */
+    if ( r->err )
+    {
+        dt_warn_range(fdt, r->node >= 0 ? "reserved-memory" : "memreserve", r);
+        return 0;
+    }
+    return reserve(mm, MEM_FIRMWARE, r->start, r->size, name);
+}
+
+/* Check one module against the map; returns false (after saying why) to refuse it. */
+static bool module_acceptable(const struct memmap *mm, const struct bootmodule *m)
+{
+    const struct mem_region *other;
+    struct range r;
+
+    if ( !range_from_size(m->start, m->size, &r) )
+    {
+        printk("mem: refusing module %s 0x%llx+0x%llx: empty or wrapping range\n",
+               bootmodule_kind_name(m->kind), (unsigned long long)m->start,
+               (unsigned long long)m->size);
+        return false;
+    }
+    if ( !memmap_in_ram(mm, &r) )
+    {
+        printk("mem: refusing module %s 0x%llx-0x%llx: not wholly inside RAM\n",
+               bootmodule_kind_name(m->kind), (unsigned long long)r.start,
+               (unsigned long long)r.end);
+        return false;
+    }
+    other = memmap_find_overlap(mm, &r, (1U << MEM_IMAGE) | (1U << MEM_DTB) |
+                                        (1U << MEM_FIRMWARE) | (1U << MEM_MODULE));
+    if ( other )
+    {
+        printk("mem: refusing module %s 0x%llx-0x%llx: overlaps %s 0x%llx-0x%llx%s%s\n",
+               bootmodule_kind_name(m->kind), (unsigned long long)r.start,
+               (unsigned long long)r.end, mem_type_name(other->type),
+               (unsigned long long)other->r.start, (unsigned long long)other->r.end,
+               other->name ? " " : "", other->name ? other->name : "");
+        return false;
+    }
+    return true;
+}
+
+static int add_modules(const void *fdt, struct memmap *mm, struct bootmodules *out)
+{
+    static struct bootmodules all;
+    unsigned int i;
+    int err;
+
+    bootmodules_parse(fdt, &all);
+    out->nr = 0;
+    for ( i = 0; i < all.nr; i++ )
+    {
+        const struct bootmodule *m = &all.mod[i];
+
+        if ( !module_acceptable(mm, m) )
+            continue;
+        err = reserve(mm, MEM_MODULE, m->start, m->size, bootmodule_kind_name(m->kind));
+        if ( err )
+            return err;
+        out->mod[out->nr++] = *m;
+    }
+    return 0;
+}
+
+int memmap_from_dt(const void *fdt, paddr_t fdt_pa, paddr_t image,
+                   u64 image_size, struct memmap *mm, struct bootmodules *mods)
+{
+    int err;
+
+    memmap_init(mm);
+    mods->nr = 0;
+    dt_for_each_memory(fdt, add_ram_bank, mm);
+    if ( !mm->nr_ram )
+        return -MEMDT_ERR_NO_RAM;
+    err = reserve(mm, MEM_IMAGE, image, image_size, "hypcore");
+    if ( !err )
+        err = reserve(mm, MEM_DTB, fdt_pa, fdt_totalsize(fdt), "fdt");
+    if ( !err )
+        err = dt_for_each_memreserve(fdt, add_firmware, mm);
+    if ( !err )
+        err = dt_for_each_reserved_memory(fdt, add_firmware, mm);
+    if ( !err )
+        err = add_modules(fdt, mm, mods);
+    return err;
+}

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+/* The boot memory map from the device tree (common/memmap_dt.c). */
+#ifndef HYPCORE_MEMMAP_DT_H
+#define HYPCORE_MEMMAP_DT_H
+
+#include <bootmodule.h>
+#include <memmap.h>
+
+enum memdt_err {
+    MEMDT_ERR_NO_RAM = 1,       /* no usable memory node */
+    MEMDT_ERR_RSV_FULL,         /* a reservation did not fit MEMMAP_MAX_RESERVED */
+};
+
+/*
+ * memmap_from_dt: RAM banks, the image [image, image + image_size), the DTB
+ * at fdt_pa, firmware reservations and the accepted boot modules (copied to
+ * mods; refused ones are reported and left out).  Returns 0 or -enum
+ * memdt_err.  fdt must have passed fdt_check_full().
+ */
+int memmap_from_dt(const void *fdt, paddr_t fdt_pa, paddr_t image,
+                   u64 image_size, struct memmap *mm, struct bootmodules *mods);
+
+#endif
