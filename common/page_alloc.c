@@ -83,16 +83,15 @@ static void list_del(unsigned int order, u64 idx)
         pages[pg->next].prev = pg->prev;
 }
 
-/* Mark 2^order pages from idx as state, the first being the block head. */
-static void mark_block(u64 idx, unsigned int order, enum page_state state)
+/*
+ * Blocks are described by their head page alone: state and order.  Every
+ * other page of a block keeps order = ORDER_NONE (set when the page stops
+ * being a head, on a merge), so it can never pass for a head; the state of
+ * such a page is stale and never read.  Only heap_init marks every page.
+ */
+static void set_head(u64 idx, unsigned int order, enum page_state state)
 {
-    u64 i, n = 1ULL << order;
-
-    for ( i = 0; i < n; i++ )
-    {
-        pages[idx + i].state = state;
-        pages[idx + i].order = ORDER_NONE;
-    }
+    pages[idx].state = state;
     pages[idx].order = order;
 }
 
@@ -103,7 +102,7 @@ static void mark_block(u64 idx, unsigned int order, enum page_state state)
  */
 static void free_block(const struct heap_bank *b, paddr_t pa, unsigned int order)
 {
-    mark_block(pa_to_idx(b, pa), order, PAGE_FREE);
+    set_head(pa_to_idx(b, pa), order, PAGE_FREE);
     while ( order < HEAP_MAX_ORDER )
     {
         paddr_t buddy = pa ^ (HEAP_PAGE_SIZE << order);
@@ -138,8 +137,15 @@ static void seed_range(const struct heap_bank *b, const struct range *r)
                 IS_ALIGNED(pa, HEAP_PAGE_SIZE << (order + 1)) &&
                 (r->end - pa) >= (HEAP_PAGE_SIZE << (order + 1)) )
             order++;
-        mark_block(pa_to_idx(b, pa), order, PAGE_FREE);
-        list_push(order, pa_to_idx(b, pa));
+        u64 idx = pa_to_idx(b, pa), i;
+
+        for ( i = 0; i < (1ULL << order); i++ )
+        {
+            pages[idx + i].state = PAGE_FREE;
+            pages[idx + i].order = ORDER_NONE;
+        }
+        set_head(idx, order, PAGE_FREE);
+        list_push(order, idx);
         pa += HEAP_PAGE_SIZE << order;
     }
 }
@@ -269,10 +275,10 @@ paddr_t alloc_pages(unsigned int order)
     while ( k > order )
     {
         k--;
-        mark_block(idx + (1ULL << k), k, PAGE_FREE);
+        set_head(idx + (1ULL << k), k, PAGE_FREE);
         list_push(k, idx + (1ULL << k));
     }
-    mark_block(idx, order, PAGE_ALLOCATED);
+    set_head(idx, order, PAGE_ALLOCATED);
     stats.free -= 1ULL << order;
     stats.allocated += 1ULL << order;
     return idx_to_pa(idx);
