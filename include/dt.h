@@ -4,9 +4,9 @@
  * the right cell sizes, and walking the nodes that describe memory.
  *
  * Everything here reads a DTB the caller has already checked with
- * fdt_check_header().  The DTB is data from outside: every length is
- * checked, nothing is allocated, and bad data is reported (never trusted,
- * never fatal).  Paths are printed from fixed-size buffers of DT_PATH_MAX.
+ * dt_check().  The DTB is data from outside: every length is checked,
+ * nothing is allocated, and bad data is reported (never trusted, never
+ * fatal).  Paths are printed from fixed-size buffers of DT_PATH_MAX.
  *
  * Error values are negative enum dt_error codes; dt_strerror() names them.
  */
@@ -40,6 +40,18 @@ enum dt_error {
     DT_ERR_FDT,             /* libfdt could not walk the tree */
     DT_ERR_COUNT
 };
+
+/*
+ * Check a DTB before anything else reads it: the header (fdt_check_header(),
+ * and format version 17, the only one libfdt reads safely when the data is
+ * bad), that it fits in the @size bytes available, and its whole structure block
+ * (fdt_check_full(): tags, nesting, property and name offsets).  The header
+ * check alone is not enough: libfdt's walkers trust the nesting, and on a
+ * tree that ends more nodes than it begins fdt_get_path() reads before the
+ * start of its buffer (found by tests/unit/test-dt-corrupt.c).
+ * Returns 0 or a negative libfdt error code (fdt_strerror() names it).
+ */
+int dt_check(const void *fdt, size_t size);
 
 /* A short description of -@err (or @err), for messages. */
 const char *dt_strerror(int err);

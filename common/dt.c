@@ -1,0 +1,570 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Device-tree helpers over libfdt: reg with the right cell sizes, memory
+ * banks, /memreserve/, /reserved-memory, the command line, and
+ * dt_print_facts().  See include/dt.h for the contracts.
+ *
+ * The DTB comes from outside.  dt_check() has vetted its structure, but
+ * not its contents: every libfdt result is still checked for errors and
+ * every property length before use; property values are read with
+ * fdt32_ld(), which does not assume alignment.
+ */
+#include <bootmodule.h>
+#include <dt.h>
+#include <lib.h>
+#include <libfdt.h>
+#include <printk.h>
+#include <string.h>
+
+static const char *const dt_error_names[DT_ERR_COUNT] = {
+    [DT_OK]               = "no error",
+    [DT_ERR_NO_REG]       = "no reg property",
+    [DT_ERR_CELLS]        = "#address-cells/#size-cells not 1 or 2",
+    [DT_ERR_CELLS_FORMAT] = "#address-cells/#size-cells is not one 32-bit cell",
+    [DT_ERR_REG_LENGTH]   = "reg length is not a multiple of one entry",
+    [DT_ERR_INDEX]        = "no such reg entry",
+    [DT_ERR_ZERO_SIZE]    = "zero size",
+    [DT_ERR_WRAPS]        = "range wraps past the top of the address space",
+    [DT_ERR_NOT_STRING]   = "not a NUL-terminated string",
+    [DT_ERR_NUMBER]       = "not a 1- or 2-cell number",
+    [DT_ERR_NO_PROP]      = "property missing",
+    [DT_ERR_FDT]          = "libfdt cannot walk the tree",
+};
+
+const char *dt_strerror(int err)
+{
+    if ( err < 0 )
+        err = -err;
+    if ( err >= DT_ERR_COUNT )
+        return "unknown error";
+    return dt_error_names[err];
+}
+
+/*
+ * Oldest DTB format version read.  libfdt still accepts versions from 2,
+ * whose node names are full paths and whose properties may be realigned;
+ * Debian's libfdt 1.6.1 dereferences NULL on some of those (fdt_get_name()
+ * inside fdt_check_full()).  Every tool has written version 17 since 2008.
+ */
+#define DT_MIN_VERSION 17
+
+int dt_check(const void *fdt, size_t size)
+{
+    int rc = fdt_check_header(fdt);
+
+    if ( rc < 0 )
+        return rc;
+    if ( fdt_version(fdt) < DT_MIN_VERSION )
+        return -FDT_ERR_BADVERSION;
+    if ( fdt_totalsize(fdt) > size )
+        return -FDT_ERR_TRUNCATED;
+
+    return fdt_check_full(fdt, fdt_totalsize(fdt));
+}
+
+/* Root node offset: the structure block starts with it. */
+#define DT_ROOT_NODE 0
+
+/*
+ * Read the u32 property @name of @node into *@value.  Returns 1 if found,
+ * 0 if absent, -DT_ERR_CELLS_FORMAT if it is not exactly one cell.
+ */
+static int read_cells_prop(const void *fdt, int node, const char *name,
+                           unsigned int *value)
+{
+    int len;
+    const fdt32_t *prop = fdt_getprop(fdt, node, name, &len);
+
+    if ( prop == NULL )
+        return 0;
+    if ( len != (int)sizeof(*prop) )
+        return -DT_ERR_CELLS_FORMAT;
+
+    *value = fdt32_ld(prop);
+    return 1;
+}
+
+/* @name from @parent, else from the root, else @dflt (dt.h explains why). */
+static int cells_with_fallback(const void *fdt, int parent, const char *name,
+                               unsigned int dflt, unsigned int *value)
+{
+    int rc = read_cells_prop(fdt, parent, name, value);
+
+    if ( rc == 0 && parent != DT_ROOT_NODE )
+        rc = read_cells_prop(fdt, DT_ROOT_NODE, name, value);
+    if ( rc == 0 )
+        *value = dflt;
+
+    return rc < 0 ? rc : 0;
+}
+
+int dt_reg_cells(const void *fdt, int node, unsigned int *addr_cells,
+                 unsigned int *size_cells)
+{
+    int parent = fdt_parent_offset(fdt, node);
+    int rc;
+
+    if ( parent < 0 )
+        return -DT_ERR_FDT;
+
+    rc = cells_with_fallback(fdt, parent, "#address-cells",
+                             DT_DEFAULT_ADDR_CELLS, addr_cells);
+    if ( rc == 0 )
+        rc = cells_with_fallback(fdt, parent, "#size-cells",
+                                 DT_DEFAULT_SIZE_CELLS, size_cells);
+    if ( rc < 0 )
+        return rc;
+
+    /* 0 cells cannot describe a range; more than 2 do not fit in 64 bits. */
+    if ( *addr_cells < 1 || *addr_cells > DT_MAX_CELLS ||
+         *size_cells < 1 || *size_cells > DT_MAX_CELLS )
+        return -DT_ERR_CELLS;
+
+    return 0;
+}
+
+/* A big-endian number of @cells (1 or 2) cells. */
+static u64 read_number(const fdt32_t *p, unsigned int cells)
+{
+    u64 value = 0;
+
+    for ( ; cells != 0; cells--, p++ )
+        value = (value << 32) | fdt32_ld(p);
+
+    return value;
+}
+
+/*
+ * Find @node's reg and check its shape: on success *@prop, the cell sizes
+ * and the entry count are filled in.
+ */
+static int reg_open(const void *fdt, int node, const fdt32_t **prop,
+                    unsigned int *ac, unsigned int *sc)
+{
+    int len, rc, entry;
+
+    rc = dt_reg_cells(fdt, node, ac, sc);
+    if ( rc < 0 )
+        return rc;
+
+    *prop = fdt_getprop(fdt, node, "reg", &len);
+    if ( *prop == NULL )
+        return len == -FDT_ERR_NOTFOUND ? -DT_ERR_NO_REG : -DT_ERR_FDT;
+
+    entry = (*ac + *sc) * sizeof(fdt32_t);
+    if ( len <= 0 || len % entry != 0 )
+        return -DT_ERR_REG_LENGTH;
+
+    return len / entry;
+}
+
+int dt_reg_count(const void *fdt, int node)
+{
+    const fdt32_t *prop;
+    unsigned int ac, sc;
+
+    return reg_open(fdt, node, &prop, &ac, &sc);
+}
+
+int dt_reg_get(const void *fdt, int node, unsigned int index,
+               paddr_t *start, u64 *size)
+{
+    const fdt32_t *prop;
+    unsigned int ac, sc;
+    int count = reg_open(fdt, node, &prop, &ac, &sc);
+
+    if ( count < 0 )
+        return count;
+    if ( index >= (unsigned int)count )
+        return -DT_ERR_INDEX;
+
+    prop += index * (ac + sc);
+    *start = read_number(prop, ac);
+    *size = read_number(prop + ac, sc);
+
+    return 0;
+}
+
+int dt_range_check(paddr_t start, u64 size)
+{
+    if ( size == 0 )
+        return -DT_ERR_ZERO_SIZE;
+    /* The end (exclusive) must be representable: start + size < 2^64. */
+    if ( start + size < start )
+        return -DT_ERR_WRAPS;
+    return 0;
+}
+
+int dt_get_number(const void *fdt, int node, const char *name, u64 *value)
+{
+    int len;
+    const fdt32_t *prop = fdt_getprop(fdt, node, name, &len);
+
+    if ( prop == NULL )
+        return len == -FDT_ERR_NOTFOUND ? -DT_ERR_NO_PROP : -DT_ERR_FDT;
+    if ( len != (int)sizeof(fdt32_t) && len != 2 * (int)sizeof(fdt32_t) )
+        return -DT_ERR_NUMBER;
+
+    *value = read_number(prop, len / sizeof(fdt32_t));
+    return 0;
+}
+
+const char *dt_get_string(const void *fdt, int node, const char *name,
+                          int *err)
+{
+    int len, rc = 0;
+    const char *s = fdt_getprop(fdt, node, name, &len);
+
+    if ( s == NULL )
+        rc = (len == -FDT_ERR_NOTFOUND) ? 0 : -DT_ERR_FDT;
+    else if ( len <= 0 || s[len - 1] != '\0' )
+    {
+        s = NULL;
+        rc = -DT_ERR_NOT_STRING;
+    }
+
+    if ( err )
+        *err = rc;
+    return s;
+}
+
+bool dt_node_enabled(const void *fdt, int node)
+{
+    int len;
+    const char *status = fdt_getprop(fdt, node, "status", &len);
+
+    if ( status == NULL )
+        return true;
+
+    /* Compare with the length: the value need not be NUL-terminated. */
+    return (len == (int)sizeof("okay") && memcmp(status, "okay", len) == 0) ||
+           (len == (int)sizeof("ok") && memcmp(status, "ok", len) == 0);
+}
+
+const char *dt_node_path(const void *fdt, int node, char *buf, size_t len)
+{
+    int rc = fdt_get_path(fdt, node, buf, (int)len);
+
+    if ( rc < 0 )
+        snprintf(buf, len, "<node at offset %d: %s>", node, fdt_strerror(rc));
+
+    return buf;
+}
+
+const char *dt_bootargs(const void *fdt)
+{
+    int chosen = fdt_path_offset(fdt, "/chosen");
+    const char *args;
+
+    if ( chosen < 0 )
+        return NULL;
+
+    args = dt_get_string(fdt, chosen, "xen,xen-bootargs", NULL);
+    if ( args == NULL )
+        args = dt_get_string(fdt, chosen, "bootargs", NULL);
+
+    return args;
+}
+
+/*
+ * Hand every entry of @node's reg to @fn, bad ones included; @r carries
+ * the fields the caller has already set (node, no_map).
+ */
+static int for_each_reg(const void *fdt, struct dt_range *r, dt_range_fn fn,
+                        void *ctx)
+{
+    int count = dt_reg_count(fdt, r->node);
+    unsigned int i;
+    int rc;
+
+    if ( count < 0 )
+    {
+        r->index = 0;
+        r->err = -count;
+        return fn(fdt, r, ctx);
+    }
+
+    for ( i = 0; i < (unsigned int)count; i++ )
+    {
+        r->index = i;
+        r->err = -dt_reg_get(fdt, r->node, i, &r->start, &r->size);
+        if ( r->err == 0 )
+            r->err = -dt_range_check(r->start, r->size);
+        rc = fn(fdt, r, ctx);
+        if ( rc != 0 )
+            return rc;
+    }
+
+    return 0;
+}
+
+/* Report a failed walk (libfdt error @fdt_err near @node) through @fn. */
+static int walk_failed(const void *fdt, int node, int fdt_err, dt_range_fn fn,
+                       void *ctx)
+{
+    struct dt_range r = {
+        .node = node, .err = DT_ERR_FDT, .fdt_err = fdt_err,
+    };
+
+    return fn(fdt, &r, ctx);
+}
+
+int dt_for_each_memory(const void *fdt, dt_range_fn fn, void *ctx)
+{
+    int node = -1, rc;
+
+    for ( ; ; )
+    {
+        struct dt_range r = { 0 };
+
+        node = fdt_node_offset_by_prop_value(fdt, node, "device_type",
+                                             "memory", sizeof("memory"));
+        if ( node < 0 )
+            break;
+        if ( !dt_node_enabled(fdt, node) )
+            continue;
+
+        r.node = node;
+        rc = for_each_reg(fdt, &r, fn, ctx);
+        if ( rc != 0 )
+            return rc;
+    }
+
+    if ( node != -FDT_ERR_NOTFOUND )
+        return walk_failed(fdt, -1, node, fn, ctx);
+    return 0;
+}
+
+int dt_for_each_memreserve(const void *fdt, dt_range_fn fn, void *ctx)
+{
+    int n = fdt_num_mem_rsv(fdt);
+    int i, rc;
+
+    if ( n < 0 )
+        return walk_failed(fdt, -1, n, fn, ctx);
+
+    for ( i = 0; i < n; i++ )
+    {
+        struct dt_range r = { .node = -1, .index = i };
+        uint64_t start, size;
+
+        rc = fdt_get_mem_rsv(fdt, i, &start, &size);
+        if ( rc < 0 )
+            return walk_failed(fdt, -1, rc, fn, ctx);
+
+        r.start = start;
+        r.size = size;
+        r.err = -dt_range_check(r.start, r.size);
+        rc = fn(fdt, &r, ctx);
+        if ( rc != 0 )
+            return rc;
+    }
+
+    return 0;
+}
+
+/*
+ * A /reserved-memory child without reg asks the OS to allocate it
+ * (devicetree reserved-memory binding: "size", "alignment", "alloc-ranges").
+ * hypcore allocates nothing for it; it is reported so that nobody wonders.
+ */
+static int reserved_dynamic(const void *fdt, struct dt_range *r,
+                            dt_range_fn fn, void *ctx)
+{
+    const fdt32_t *prop;
+    unsigned int ac, sc;
+    int len;
+
+    r->dynamic = true;
+    r->size = 0;
+    prop = fdt_getprop(fdt, r->node, "size", &len);
+    if ( prop != NULL && dt_reg_cells(fdt, r->node, &ac, &sc) == 0 &&
+         len == (int)(sc * sizeof(fdt32_t)) )
+        r->size = read_number(prop, sc);
+
+    return fn(fdt, r, ctx);
+}
+
+int dt_for_each_reserved_memory(const void *fdt, dt_range_fn fn, void *ctx)
+{
+    int parent = fdt_path_offset(fdt, "/reserved-memory");
+    int node, rc;
+
+    if ( parent == -FDT_ERR_NOTFOUND )
+        return 0;
+    if ( parent < 0 )
+        return walk_failed(fdt, -1, parent, fn, ctx);
+
+    fdt_for_each_subnode(node, fdt, parent)
+    {
+        struct dt_range r = { .node = node };
+
+        if ( !dt_node_enabled(fdt, node) )
+            continue;
+
+        r.no_map = fdt_getprop(fdt, node, "no-map", NULL) != NULL;
+        if ( fdt_getprop(fdt, node, "reg", NULL) == NULL )
+            rc = reserved_dynamic(fdt, &r, fn, ctx);
+        else
+            rc = for_each_reg(fdt, &r, fn, ctx);
+        if ( rc != 0 )
+            return rc;
+    }
+
+    if ( node != -FDT_ERR_NOTFOUND )
+        return walk_failed(fdt, parent, node, fn, ctx);
+    return 0;
+}
+
+/* The problem part of a warning about reg (the node is printed already). */
+static void print_reg_problem(const void *fdt, const struct dt_range *r)
+{
+    unsigned int ac = 0, sc = 0;
+    int len = 0;
+
+    switch ( r->err )
+    {
+    case DT_ERR_CELLS:
+        dt_reg_cells(fdt, r->node, &ac, &sc);
+        printk("#address-cells=%u #size-cells=%u (each must be 1 or 2)",
+               ac, sc);
+        break;
+    case DT_ERR_REG_LENGTH:
+        dt_reg_cells(fdt, r->node, &ac, &sc);
+        fdt_getprop(fdt, r->node, "reg", &len);
+        printk("reg is %d bytes, not a non-zero multiple of %u (%u+%u cells)",
+               len, (ac + sc) * 4, ac, sc);
+        break;
+    case DT_ERR_ZERO_SIZE:
+        printk("entry %u at 0x%llx has zero size", r->index,
+               (unsigned long long)r->start);
+        break;
+    case DT_ERR_WRAPS:
+        printk("entry %u 0x%llx size 0x%llx wraps past the top of the address space",
+               r->index, (unsigned long long)r->start,
+               (unsigned long long)r->size);
+        break;
+    case DT_ERR_FDT:
+        printk("cannot walk the tree: %s", fdt_strerror(r->fdt_err));
+        break;
+    default:
+        printk("%s", dt_strerror(r->err));
+        break;
+    }
+}
+
+void dt_warn_range(const void *fdt, const char *what, const struct dt_range *r)
+{
+    char path[DT_PATH_MAX];
+
+    if ( r->node >= 0 )
+        printk("dt: warning: %s node=%s: ", what,
+               dt_node_path(fdt, r->node, path, sizeof(path)));
+    else
+        printk("dt: warning: %s: ", what);
+    print_reg_problem(fdt, r);
+    printk("; ignored\n");
+}
+
+/* printk a range as "0x<start>-0x<end>" (end exclusive; dt_range_check()ed). */
+#define RANGE_FMT "0x%llx-0x%llx"
+#define RANGE_ARGS(r) (unsigned long long)(r)->start, \
+                      (unsigned long long)((r)->start + (r)->size)
+
+static int print_memory(const void *fdt, const struct dt_range *r, void *ctx)
+{
+    char path[DT_PATH_MAX];
+    unsigned int *count = ctx;
+
+    if ( r->err )
+    {
+        dt_warn_range(fdt, "memory", r);
+        return 0;
+    }
+
+    (*count)++;
+    printk("dt: memory " RANGE_FMT " node=%s\n", RANGE_ARGS(r),
+           dt_node_path(fdt, r->node, path, sizeof(path)));
+    return 0;
+}
+
+static int print_memreserve(const void *fdt, const struct dt_range *r,
+                            void *ctx)
+{
+    (void)ctx;
+    if ( r->err )
+        dt_warn_range(fdt, "memreserve", r);
+    else
+        printk("dt: memreserve " RANGE_FMT "\n", RANGE_ARGS(r));
+    return 0;
+}
+
+static int print_reserved(const void *fdt, const struct dt_range *r, void *ctx)
+{
+    char path[DT_PATH_MAX];
+    const char *no_map = r->no_map ? " no-map" : "";
+
+    (void)ctx;
+    if ( r->err )
+    {
+        dt_warn_range(fdt, "reserved-memory", r);
+        return 0;
+    }
+
+    dt_node_path(fdt, r->node, path, sizeof(path));
+    if ( !r->dynamic )
+        printk("dt: reserved-memory " RANGE_FMT " node=%s%s\n",
+               RANGE_ARGS(r), path, no_map);
+    else if ( r->size != 0 )
+        printk("dt: reserved-memory dynamic size=0x%llx node=%s%s\n",
+               (unsigned long long)r->size, path, no_map);
+    else
+        printk("dt: reserved-memory dynamic node=%s%s\n", path, no_map);
+    return 0;
+}
+
+/* A bootargs property that is there but unusable is worth a warning. */
+static void warn_bad_string(const void *fdt, int node, const char *name)
+{
+    char path[DT_PATH_MAX];
+    int err;
+
+    if ( dt_get_string(fdt, node, name, &err) == NULL && err != 0 )
+        printk("dt: warning: node=%s: %s is %s; ignored\n",
+               dt_node_path(fdt, node, path, sizeof(path)), name,
+               dt_strerror(err));
+}
+
+static void print_bootargs(const void *fdt)
+{
+    int chosen = fdt_path_offset(fdt, "/chosen");
+    const char *args = dt_bootargs(fdt);
+
+    if ( chosen >= 0 )
+    {
+        warn_bad_string(fdt, chosen, "xen,xen-bootargs");
+        warn_bad_string(fdt, chosen, "bootargs");
+    }
+
+    if ( args )
+        printk("dt: bootargs \"%s\"\n", args);
+    else
+        printk("dt: bootargs none\n");
+}
+
+void dt_print_facts(const void *fdt)
+{
+    /* Static: the table is large for a stack and only the boot CPU is here. */
+    static struct bootmodules mods;
+    unsigned int banks = 0;
+
+    dt_for_each_memory(fdt, print_memory, &banks);
+    if ( banks == 0 )
+        printk("dt: warning: no usable memory node (device_type = \"memory\")\n");
+    dt_for_each_memreserve(fdt, print_memreserve, NULL);
+    dt_for_each_reserved_memory(fdt, print_reserved, NULL);
+    print_bootargs(fdt);
+
+    bootmodules_parse(fdt, &mods);
+    bootmodules_print(fdt, &mods);
+}

@@ -1,0 +1,89 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * printk(): format into a bounded buffer on the stack, then write it to the
+ * console with PRINTK_PREFIX at the start of every line and "\n" turned
+ * into "\r\n" (a serial terminal needs the carriage return).
+ *
+ * Whether the console is at the start of a line is remembered across calls,
+ * so printk("a"); printk("b\n"); prints one prefix, as one printk("ab\n")
+ * would.
+ *
+ * No locking yet: only the boot CPU prints.  When secondary CPUs print
+ * (SMP bring-up), a console lock must cover emit() and at_line_start, or
+ * lines from two CPUs will interleave mid-line.
+ */
+#include <printk.h>
+#include <string.h>
+#include <types.h>
+
+/* Longest message printed in one call; longer ones are cut and marked. */
+#define PRINTK_BUF_SIZE     512
+#define PRINTK_TRUNCATED    " [truncated]"
+
+/* True when the next character printed starts a new console line. */
+static bool at_line_start = true;
+
+/*
+ * Write @len bytes of @s, adding the prefix before the first character of
+ * each line and a carriage return before each newline.  Runs of ordinary
+ * characters go to the console in one call.
+ */
+static void emit(const char *s, size_t len)
+{
+    while ( len != 0 )
+    {
+        const char *nl = memchr(s, '\n', len);
+        size_t run = nl ? (size_t)(nl - s) : len;
+
+        if ( at_line_start )
+        {
+            console_write(PRINTK_PREFIX, sizeof(PRINTK_PREFIX) - 1);
+            at_line_start = false;
+        }
+        console_write(s, run);
+        s += run;
+        len -= run;
+
+        if ( nl )
+        {
+            console_write("\r\n", 2);
+            at_line_start = true;
+            s++;
+            len--;
+        }
+    }
+}
+
+void vprintk(const char *fmt, va_list ap)
+{
+    char buf[PRINTK_BUF_SIZE];
+    int n = vsnprintf(buf, sizeof(buf), fmt, ap);
+
+    if ( n < 0 )
+        return;
+
+    if ( (size_t)n < sizeof(buf) )
+    {
+        emit(buf, n);
+        return;
+    }
+
+    /*
+     * Too long: print what fitted and say so.  Keep the line structure: if
+     * the message ended a line, end it here too, so the next printk starts
+     * with its prefix.
+     */
+    emit(buf, sizeof(buf) - 1);
+    emit(PRINTK_TRUNCATED, sizeof(PRINTK_TRUNCATED) - 1);
+    if ( fmt[0] != '\0' && fmt[strlen(fmt) - 1] == '\n' )
+        emit("\n", 1);
+}
+
+void printk(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vprintk(fmt, ap);
+    va_end(ap);
+}

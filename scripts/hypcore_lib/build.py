@@ -1,0 +1,171 @@
+"""Set-up shared by run/test/sweep/bench: Debian packages, libfdt, Meson builds.
+
+Everything here is incremental: a package that is installed, a libfdt that is
+unpacked and a build directory that is configured are left alone, and ninja
+rebuilds only what changed.
+"""
+import glob
+import json
+import os
+import subprocess
+
+from .common import BUILD, TOP, Failure, say
+
+# Debian 12 packages the project needs, and why.
+PACKAGES = {
+    'gcc-aarch64-linux-gnu': 'arm64 cross compiler',
+    'gcc-arm-linux-gnueabihf': 'arm32 cross compiler',
+    'qemu-system-arm': 'qemu-system-aarch64 / qemu-system-arm',
+    'meson': 'the build',
+    'ninja-build': 'the build',
+    'device-tree-compiler': 'dtc, fdtget, fdtput for the DTB checks',
+    'u-boot-qemu': 'U-Boot for the uboot loader',
+    'libfdt-dev': 'libfdt for the host unit tests',
+    'clang': 'fuzzing',
+}
+
+# Per target: Debian architecture and GNU triplet (where libfdt.a lives).
+TARGETS = {
+    'arm64': ('arm64', 'aarch64-linux-gnu'),
+    'arm32': ('armhf', 'arm-linux-gnueabihf'),
+}
+
+DEPS = os.path.join(BUILD, 'deps')
+
+
+def _run(argv, what, cwd=None, check=True):
+    """Run a set-up command quietly; on failure raise with the end of its output."""
+    proc = subprocess.run(argv, cwd=cwd, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True)
+    if check and proc.returncode != 0:
+        tail = '\n'.join(proc.stdout.splitlines()[-40:])
+        raise Failure(f'{what} failed ({" ".join(argv)}, exit {proc.returncode}):\n{tail}')
+    return proc
+
+
+def _sudo():
+    return [] if os.geteuid() == 0 else ['sudo']
+
+
+def missing_packages(names=PACKAGES):
+    """The packages of `names` that dpkg does not report as installed."""
+    missing = []
+    for name in names:
+        proc = subprocess.run(['dpkg-query', '-W', '-f=${Status}', name],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        if proc.returncode != 0 or not proc.stdout.endswith(' installed'):
+            missing.append(name)
+    return missing
+
+
+def ensure_packages(names=PACKAGES):
+    """Install whatever of `names` is missing (apt-get update first, only then)."""
+    missing = missing_packages(names)
+    if not missing:
+        return
+    for name in missing:
+        say(f'installing {name} ({PACKAGES.get(name, "needed")})')
+    env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
+    subprocess.run(_sudo() + ['apt-get', 'update'], env=env, check=False)
+    proc = subprocess.run(_sudo() + ['apt-get', 'install', '-y', '--no-install-recommends']
+                          + missing, env=env)
+    if proc.returncode != 0:
+        raise Failure('apt-get install failed for: ' + ' '.join(missing))
+
+
+def libfdt_dir(arch):
+    """Where libfdt-dev for `arch` is unpacked (its root, for -Dlibfdt_dir)."""
+    return os.path.join(DEPS, 'libfdt-' + TARGETS[arch][0])
+
+
+def fetch_libfdt(arch):
+    """Download Debian's libfdt-dev for the target and unpack it with dpkg -x.
+
+    libfdt-dev:arm64/armhf cannot be installed beside the host's, so apt-get
+    is pointed at a private list directory that knows the foreign
+    architectures, and the .deb is only unpacked into build/deps.
+    """
+    deb_arch, triplet = TARGETS[arch]
+    dest = libfdt_dir(arch)
+    if os.path.exists(os.path.join(dest, 'usr', 'lib', triplet, 'libfdt.a')):
+        return dest
+    apt_dir = os.path.join(DEPS, 'apt')
+    debs = glob.glob(os.path.join(apt_dir, f'libfdt-dev_*_{deb_arch}.deb'))
+    if not debs:
+        say(f'downloading libfdt-dev:{deb_arch} into {os.path.relpath(apt_dir, TOP)}')
+        os.makedirs(os.path.join(apt_dir, 'lists', 'partial'), exist_ok=True)
+        opts = ['-o', 'APT::Architectures::=amd64', '-o', 'APT::Architectures::=arm64',
+                '-o', 'APT::Architectures::=armhf',
+                '-o', 'Dir::State::Lists=' + os.path.join(apt_dir, 'lists')]
+        # The update may report a hash mismatch for some index and exit 100
+        # while the lists we need are fine: only the download must succeed.
+        _run(['apt-get'] + opts + ['update'], 'apt-get update', check=False)
+        _run(['apt-get'] + opts + ['download', 'libfdt-dev:arm64', 'libfdt-dev:armhf'],
+             'apt-get download libfdt-dev', cwd=apt_dir)
+        debs = glob.glob(os.path.join(apt_dir, f'libfdt-dev_*_{deb_arch}.deb'))
+        if not debs:
+            raise Failure(f'apt-get download left no libfdt-dev_*_{deb_arch}.deb in {apt_dir}')
+    _run(['dpkg', '-x', sorted(debs)[-1], dest], 'dpkg -x libfdt-dev')
+    return dest
+
+
+def cross_dir(arch):
+    return os.path.join(BUILD, arch)
+
+
+def build_cross(arch):
+    """Configure (once) and build hypcore for `arch`; return the build directory."""
+    bdir = cross_dir(arch)
+    cross_file = os.path.join(TOP, 'configs', 'cross', arch + '.ini')
+    if not os.path.exists(cross_file):
+        raise Failure(f'--arch {arch} is not yet supported (no configs/cross/{arch}.ini)')
+    fdt = fetch_libfdt(arch)
+    if not os.path.exists(os.path.join(bdir, 'build.ninja')):
+        say(f'configuring {os.path.relpath(bdir, TOP)}')
+        _run(['meson', 'setup', bdir, '--cross-file', cross_file, '-Dlibfdt_dir=' + fdt],
+             f'meson setup for {arch}', cwd=TOP)
+    _run(['ninja', '-C', bdir], f'building hypcore for {arch}')
+    return bdir
+
+
+def build_host():
+    """Configure (once) and build the host unit tests; return the build directory."""
+    bdir = os.path.join(BUILD, 'host')
+    if not os.path.exists(os.path.join(bdir, 'build.ninja')):
+        say('configuring build/host')
+        _run(['meson', 'setup', bdir], 'meson setup for the host unit tests', cwd=TOP)
+    _run(['ninja', '-C', bdir], 'building the host unit tests')
+    return bdir
+
+
+def host_tests():
+    """Run the host unit tests with meson; one (name, ok, log) per meson test.
+
+    The per-test results come from meson's JSON test log, so each meson test
+    counts as one case whatever its output looks like.
+    """
+    try:
+        bdir = build_host()
+    except Failure as e:
+        return [('host:build', False, str(e))]
+    proc = _run(['meson', 'test', '-C', bdir, '--print-errorlogs'], 'meson test', check=False)
+    log_path = os.path.join(bdir, 'meson-logs', 'testlog.json')
+    results = []
+    if os.path.exists(log_path):
+        with open(log_path, encoding='utf-8') as f:
+            for line in f:
+                if line.strip():
+                    entry = json.loads(line)
+                    ok = entry.get('result') in ('OK', 'EXPECTEDFAIL', 'SKIP')
+                    log = (entry.get('stdout') or '') + (entry.get('stderr') or '')
+                    results.append(('host:' + entry['name'], ok, log))
+    if not results or (proc.returncode != 0 and all(ok for _, ok, _ in results)):
+        results.append(('host:meson-test', False, proc.stdout
+                        if proc.returncode != 0 else 'meson test ran no test'))
+    return results
+
+
+def prepare(arch):
+    """Everything a QEMU run needs: packages, libfdt and the cross build."""
+    ensure_packages()
+    return build_cross(arch)

@@ -1,0 +1,558 @@
+"""QEMU runs of hypcore: where things go in RAM, the command line per loader, and
+watching the serial log until hypcore finishes, fails or times out.
+
+What QEMU 7.2 does with each way of loading (measured here with probe images
+that print their PC, x0 and the word at x0; see also shared/qemu-facts.md):
+
+* -kernel with an arm64 Image: loaded at RAM_BASE + text_offset; a
+  text_offset below 4 KiB gets +2 MiB, so RAM_BASE itself is out of reach.
+  x0 = DTB, which QEMU puts at ALIGN_UP(max(RAM_BASE + min(mem/2, 128 MiB),
+  load + image_size), 2 MiB) and refuses to start ("Not enough space for DTB
+  after kernel/initrd") when its 1 MiB no longer fits below the end of RAM.
+* -kernel with an ELF: segments at p_paddr, entry converted to physical,
+  x0 = 0.  QEMU writes its DTB at RAM_BASE only when the ELF starts at or
+  above RAM_BASE + 1 MiB (the DTB's size); below that there is no DTB in RAM
+  at all, and nothing else is written at RAM_BASE.
+* -device loader (generic): without -kernel, QEMU writes its 1 MiB DTB at
+  RAM_BASE as a ROM blob and refuses any loader file that overlaps it ("Some
+  ROM regions are overlapping").  `-device loader,addr=A,cpu-num=0` sets
+  CPU0's PC to A, and it wins over an ELF -kernel entry point whichever comes
+  first on the command line.
+* RAM base (or any image in the first MiB) therefore works as: the image as
+  an ELF -kernel with p_paddr moved to the load address (so QEMU writes no DTB
+  at RAM_BASE), plus our boot stub (tests/payloads/boot-stub-<arch>.S) and a
+  DTB dumped with -machine dumpdtb=, each put elsewhere with a generic loader,
+  and a cpu-num=0 loader that starts CPU0 in the stub, which sets x0 = DTB
+  and branches to the image.  The same stub carries a custom DTB or hypervisor
+  arguments for the generic loader (QEMU's -append needs -kernel).
+* U-Boot (-bios): it relocates itself, its heap, stack and DTB copy into the
+  top ~36 MiB of RAM (bdinfo on 1 GiB: reserved from 0x7ddb2000, DTB copied to
+  0x7dcaf000), so images must stay below that.  booti with flags bit 3 runs the
+  image at ALIGN_UP(addr - text_offset, 2 MiB) + text_offset: a copy whose
+  text_offset is load % 2 MiB runs in place.  In the first MiB (QEMU's DTB
+  blob) the image is staged higher and copied down with cp.b.  booti writes
+  the bootargs environment variable into the DTB's /chosen.
+"""
+import codecs
+import dataclasses
+import os
+import re
+import select
+import shutil
+import struct
+import subprocess
+import threading
+import time
+
+from .common import (END_MARKER, MiB, GiB, PAGE, QEMU_DTB_SIZE, RAM_BASE, TOP, Failure,
+                     align_down, align_up, overlaps, parse_int, qemu_size)
+from . import build, image as images
+
+QEMU = {'arm64': 'qemu-system-aarch64', 'arm32': 'qemu-system-arm'}
+CPU = {'arm64': 'cortex-a57', 'arm32': 'cortex-a15'}
+UBOOT_BIOS = {'arm64': '/usr/lib/u-boot/qemu_arm64/u-boot.bin',
+              'arm32': '/usr/lib/u-boot/qemu_arm/u-boot.bin'}
+STUB_MAGIC = {'arm64': b'hcstub64', 'arm32': b'hcstub32'}
+
+LOADERS = ('kernel', 'elf', 'generic', 'uboot')
+# U-Boot keeps the top of RAM for itself (see the module docstring); leave a margin.
+UBOOT_TOP_RESERVE = 64 * MiB
+# QEMU's -kernel puts the initrd/DTB no lower than this far into RAM.
+KERNEL_DTB_FLOOR = 128 * MiB
+BLOCK_2M = 2 * MiB
+# Default guest-loader addresses start here (as in the QEMU facts) and go up.
+MODULE_BASE = RAM_BASE + 256 * MiB
+# hypcore accepts a DTB of up to 2 MiB (include/layout.h FDT_MAX_SIZE).
+DTB_SLOT = 2 * MiB
+
+# Lines that end a run early: hypcore has failed and parks.
+PANIC_RE = re.compile(r'PANIC')
+EARLY_FAIL_RE = re.compile(r'^- .+ -$')
+TRAP_PARKED_RE = re.compile(r'trap: cpu\d+ parked')
+TRAP_CLASS_RE = re.compile(r'trap: EC=')
+# How long to keep reading after a failure line (for the rest of a dump) and
+# how long QEMU may take to exit after the end marker (PSCI SYSTEM_OFF).
+FAIL_GRACE = 1.5
+POWEROFF_GRACE = 5.0
+
+
+@dataclasses.dataclass
+class Module:
+    """A boot module for QEMU's guest-loader (the first is dom0's kernel)."""
+    path: str
+    addr: int = None
+    bootargs: str = None
+
+    @classmethod
+    def parse(cls, text):
+        """FILE[@ADDR][,bootargs=...] (bootargs runs to the end and may hold commas)."""
+        spec, has_args, bootargs = text.partition(',bootargs=')
+        path, has_addr, addr = spec.rpartition('@')
+        if not has_addr:
+            path, addr = spec, ''
+        if not os.path.isfile(path):
+            raise Failure(f'--module {text}: no such file {path!r}')
+        return cls(path=os.path.abspath(path), addr=parse_int(addr) if addr else None,
+                   bootargs=bootargs if has_args else None)
+
+    @property
+    def size(self):
+        return os.path.getsize(self.path)
+
+
+@dataclasses.dataclass
+class RunSpec:
+    """Everything ./hypcore run takes (the test suites build these too)."""
+    arch: str = 'arm64'
+    layout: str = 'default'
+    load: int = None            # None: the ELF's p_paddr
+    loader: str = 'kernel'
+    smp: int = 1
+    mem: int = GiB
+    gic: int = 3
+    modules: list = dataclasses.field(default_factory=list)
+    dtb: str = None
+    icount: bool = False
+    gdb: bool = False
+    virt: bool = True
+    qemu_args: list = dataclasses.field(default_factory=list)
+    hyp_args: str = ''
+
+
+@dataclasses.dataclass
+class Plan:
+    """A ready QEMU command line and what the runner knows about the boot."""
+    argv: list
+    load: int                   # physical address of the image's first byte
+    dtb_file: str = None        # the DTB hypcore reads, when the runner made it
+    dtb_addr: int = None        # where that DTB is (or QEMU's, when known)
+    console: list = dataclasses.field(default_factory=list)   # (expect, send) for U-Boot
+    notes: list = dataclasses.field(default_factory=list)
+    machine_argv: list = dataclasses.field(default_factory=list)  # for -machine dumpdtb=
+
+
+class Placer:
+    """Physical RAM with the ranges already taken; finds room for new ones."""
+
+    def __init__(self, ram_start, ram_end):
+        self.ram_start, self.ram_end = ram_start, ram_end
+        self.taken = []
+
+    def take(self, start, size, what):
+        self.taken.append((start, start + size, what))
+
+    def is_free(self, start, size):
+        return (self.ram_start <= start and start + size <= self.ram_end
+                and not any(overlaps(start, start + size, s, e) for s, e, _ in self.taken))
+
+    def find(self, size, align, what, prefer=None):
+        """The first free aligned slot at or above `prefer`, else from RAM start."""
+        starts = [align_up(prefer if prefer is not None else self.ram_start, align),
+                  align_up(self.ram_start, align)]
+        for first in starts:
+            for addr in range(first, self.ram_end - size + 1, align):
+                if self.is_free(addr, size):
+                    self.take(addr, size, what)
+                    return addr
+        raise Failure(f'no free {size:#x} bytes in RAM for {what}')
+
+
+def ram_end(spec):
+    return RAM_BASE + spec.mem
+
+
+def kernel_dtb_addr(load, img, spec):
+    """Where QEMU's -kernel puts the DTB for an Image at `load` (module docstring)."""
+    floor = RAM_BASE + min(spec.mem // 2, KERNEL_DTB_FLOOR)
+    return align_up(max(floor, load + img.image_size), BLOCK_2M)
+
+
+def uboot_top(spec):
+    """Highest end address an image may have under U-Boot."""
+    return min(ram_end(spec), 4 * GiB) - UBOOT_TOP_RESERVE
+
+
+def check_load(loader, load, img, spec):
+    """None if `loader` can put `img` at `load`, else the reason it cannot."""
+    end = ram_end(spec)
+    if load % PAGE:
+        return f'load address {load:#x} is not 4 KiB aligned'
+    if not RAM_BASE <= load or load + img.footprint > end:
+        return (f'the image ({img.footprint:#x} bytes with BSS) does not fit at {load:#x} '
+                f'in RAM {RAM_BASE:#x}-{end:#x}')
+    if loader == 'kernel':
+        if load - RAM_BASE < PAGE:
+            return ('--loader kernel cannot load at the RAM base: QEMU adds 2 MiB to a '
+                    'text_offset below 4 KiB (use --loader generic)')
+        if kernel_dtb_addr(load, img, spec) + QEMU_DTB_SIZE > end:
+            return (f'--loader kernel: QEMU needs room for its DTB after the image; the image '
+                    f'must end by {align_down(end - QEMU_DTB_SIZE, BLOCK_2M):#x} '
+                    f'(use --loader generic)')
+    if loader == 'uboot' and load + img.footprint > uboot_top(spec):
+        return (f'--loader uboot: U-Boot keeps the top of RAM; the image must end by '
+                f'{uboot_top(spec):#x}')
+    return None
+
+
+def default_load(img):
+    """The ELF's own load address (p_paddr of the first segment)."""
+    return images.elf_load_start(img.elf)
+
+
+def _machine_argv(spec):
+    """QEMU options that shape the machine (and so its DTB), without loaders."""
+    machine = (f'virt,virtualization={"on" if spec.virt else "off"},'
+               f'gic-version={spec.gic}')
+    argv = [QEMU[spec.arch], '-M', machine, '-cpu', CPU[spec.arch], '-smp', str(spec.smp),
+            '-m', qemu_size(spec.mem), '-nographic', '-no-reboot']
+    if spec.icount:
+        argv += ['-icount', 'shift=0,sleep=off', '-seed', '1']
+    return argv
+
+
+def _qemu_opt(value):
+    """Escape a value for QEMU's -device option syntax (a comma is doubled)."""
+    return str(value).replace(',', ',,')
+
+
+def _module_argv(spec, placer, notes):
+    argv = []
+    for index, mod in enumerate(spec.modules):
+        if mod.addr is None:
+            mod = dataclasses.replace(mod, addr=placer.find(
+                align_up(mod.size, PAGE), BLOCK_2M, f'module {mod.path}', MODULE_BASE))
+            notes.append(f'module {os.path.basename(mod.path)} at {mod.addr:#x}')
+        else:
+            placer.take(mod.addr, align_up(mod.size, PAGE), f'module {mod.path}')
+        kind = 'kernel' if index == 0 else 'initrd'
+        opt = f'guest-loader,addr={mod.addr:#x},{kind}={_qemu_opt(mod.path)}'
+        if mod.bootargs is not None:
+            opt += f',bootargs={_qemu_opt(mod.bootargs)}'
+        argv += ['-device', opt]
+    return argv
+
+
+def _loader_file(path, addr):
+    return ['-device', f'loader,file={_qemu_opt(path)},addr={addr:#x},force-raw=on']
+
+
+def _loader_pc(addr):
+    return ['-device', f'loader,addr={addr:#x},cpu-num=0']
+
+
+def dump_dtb(machine_argv, dest, timeout=20):
+    """Have QEMU write the DTB it would build for these options (-machine dumpdtb=)."""
+    if os.path.exists(dest):
+        os.unlink(dest)
+    proc = subprocess.run(machine_argv + ['-machine', f'dumpdtb={dest}'],
+                          stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, text=True, timeout=timeout)
+    if not os.path.exists(dest):
+        raise Failure(f'QEMU did not dump its DTB: {proc.stdout.strip()}')
+    return dest
+
+
+def _fdtput_bootargs(dtb, args):
+    proc = subprocess.run(['fdtput', '-t', 's', dtb, '/chosen', 'bootargs', args],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if proc.returncode != 0:
+        raise Failure(f'cannot set /chosen/bootargs in {dtb}: {proc.stdout.strip()}')
+
+
+def _stub(arch, workdir, dtb_addr, entry):
+    """A copy of the boot stub with the DTB and entry addresses patched in."""
+    src = os.path.join(build.cross_dir(arch), 'tests', 'payloads', f'boot-stub-{arch}.bin')
+    if not os.path.exists(src):
+        raise Failure(f'{src} is missing (built by tests/payloads/meson.build)')
+    with open(src, 'rb') as f:
+        data = bytearray(f.read())
+    if data[8:16] != STUB_MAGIC[arch]:
+        raise Failure(f'{src}: no {STUB_MAGIC[arch].decode()} magic at byte 8')
+    struct.pack_into('<QQ', data, 16, dtb_addr, entry)
+    dest = os.path.join(workdir, 'boot-stub.bin')
+    with open(dest, 'wb') as f:
+        f.write(data)
+    return dest
+
+
+def _plan_kernel(spec, img, load, workdir, plan, placer):
+    copy = images.patch_text_offset(img.bin, os.path.join(workdir, 'hypcore-kernel.bin'),
+                                    load - RAM_BASE)
+    plan.argv += ['-kernel', copy]
+    plan.dtb_addr = kernel_dtb_addr(load, img, spec)
+    placer.take(RAM_BASE, PAGE, "QEMU's boot stub")
+    placer.take(plan.dtb_addr, QEMU_DTB_SIZE, "QEMU's DTB")
+    if spec.hyp_args:
+        plan.argv += ['-append', spec.hyp_args]
+    if spec.dtb:
+        plan.argv += ['-dtb', spec.dtb]
+    plan.argv += _module_argv(spec, placer, plan.notes)
+
+
+def _plan_elf(spec, img, load, workdir, plan, placer):
+    copy = images.shift_elf(img.elf, os.path.join(workdir, 'hypcore-elf'), load)
+    plan.argv += ['-kernel', copy]
+    if load >= RAM_BASE + QEMU_DTB_SIZE:
+        plan.dtb_addr = RAM_BASE
+        placer.take(RAM_BASE, QEMU_DTB_SIZE, "QEMU's DTB")
+    else:
+        plan.notes.append('an ELF below RAM base + 1 MiB gets no DTB from QEMU: '
+                          'hypcore will find none')
+    if spec.hyp_args:
+        plan.argv += ['-append', spec.hyp_args]
+    if spec.dtb:
+        plan.argv += ['-dtb', spec.dtb]
+    plan.argv += _module_argv(spec, placer, plan.notes)
+
+
+def _plan_generic(spec, img, load, workdir, plan, placer):
+    low = load < RAM_BASE + QEMU_DTB_SIZE
+    if not (low or spec.dtb or spec.hyp_args):
+        # Plain recipe: x0 = 0, hypcore reads QEMU's DTB at its board default.
+        placer.take(RAM_BASE, QEMU_DTB_SIZE, "QEMU's DTB")
+        plan.argv += _loader_file(img.bin, load) + _loader_pc(load)
+        plan.argv += _module_argv(spec, placer, plan.notes)
+        plan.dtb_addr = RAM_BASE
+        return
+    # Stub recipe (module docstring): our DTB and stub elsewhere, PC in the stub.
+    if low:
+        plan.argv += ['-kernel', images.shift_elf(img.elf, os.path.join(workdir, 'hypcore-elf'),
+                                                  load)]
+        plan.notes.append('image in the first MiB: loaded as an ELF -kernel so that QEMU '
+                          'writes no DTB over it')
+    else:
+        placer.take(RAM_BASE, QEMU_DTB_SIZE, "QEMU's DTB (unused)")
+        plan.argv += _loader_file(img.bin, load)
+    modules = _module_argv(spec, placer, plan.notes)
+    plan.argv += modules
+    dtb = os.path.join(workdir, 'hypcore.dtb')
+    if spec.dtb:
+        shutil.copyfile(spec.dtb, dtb)
+    else:
+        dump_dtb(plan.machine_argv + modules, dtb)
+    if spec.hyp_args:
+        _fdtput_bootargs(dtb, spec.hyp_args)
+    size = max(align_up(os.path.getsize(dtb), BLOCK_2M), DTB_SLOT)
+    plan.dtb_addr = placer.find(size, BLOCK_2M, 'the DTB', RAM_BASE + KERNEL_DTB_FLOOR)
+    stub_addr = placer.find(PAGE, PAGE, 'the boot stub', plan.dtb_addr + size)
+    plan.argv += _loader_file(dtb, plan.dtb_addr)
+    plan.argv += _loader_file(_stub(spec.arch, workdir, plan.dtb_addr, load), stub_addr)
+    plan.argv += _loader_pc(stub_addr)
+    plan.dtb_file = dtb
+    plan.notes.append(f'boot stub at {stub_addr:#x}, DTB at {plan.dtb_addr:#x}')
+
+
+def _plan_uboot(spec, img, load, workdir, plan, placer):
+    if not img.flags & images.FLAG_ANYWHERE:
+        raise Failure('--loader uboot: the Image header lacks the "anywhere" flag, so booti '
+                      'would move it to a 2 MiB boundary + text_offset')
+    plan.argv += ['-bios', UBOOT_BIOS[spec.arch]]
+    placer.take(RAM_BASE, QEMU_DTB_SIZE, "QEMU's DTB (U-Boot reads it first)")
+    placer.take(uboot_top(spec), ram_end(spec) - uboot_top(spec), 'U-Boot')
+    copy = images.patch_text_offset(img.bin, os.path.join(workdir, 'hypcore-uboot.bin'),
+                                    load % BLOCK_2M)
+    commands = []
+    if load < RAM_BASE + QEMU_DTB_SIZE:
+        stage = placer.find(align_up(img.file_size, PAGE), BLOCK_2M, 'the staged image',
+                            RAM_BASE + KERNEL_DTB_FLOOR)
+        commands.append(f'cp.b {stage:#x} {load:#x} {img.file_size:#x}')
+        plan.notes.append(f'image staged at {stage:#x} and copied down by U-Boot')
+    else:
+        stage = load
+    plan.argv += _loader_file(copy, stage)
+    plan.argv += _module_argv(spec, placer, plan.notes)
+    fdt = '${fdtcontroladdr}'
+    if spec.dtb:
+        fdt_addr = placer.find(DTB_SLOT, BLOCK_2M, 'the DTB', RAM_BASE + KERNEL_DTB_FLOOR)
+        plan.argv += _loader_file(spec.dtb, fdt_addr)
+        fdt = f'{fdt_addr:#x}'
+    if spec.hyp_args:
+        commands.append(f'setenv bootargs {_uboot_quote(spec.hyp_args)}')
+    commands.append(f'booti {load:#x} - {fdt}')
+    plan.console = [('Hit any key to stop autoboot', ' ')] + [('=> ', c + '\r') for c in commands]
+
+
+def _uboot_quote(text):
+    """Quote for U-Boot's hush shell: single quotes (no $ expansion) where possible."""
+    if "'" not in text:
+        return f"'{text}'"
+    if '"' not in text and '$' not in text:
+        return f'"{text}"'
+    raise Failure("--loader uboot: hypervisor arguments cannot hold both ' and \" (or ' and $)")
+
+
+PLANNERS = {'kernel': _plan_kernel, 'elf': _plan_elf, 'generic': _plan_generic,
+            'uboot': _plan_uboot}
+
+
+def plan(spec, img, workdir):
+    """The QEMU command line for `spec`, after checking the load address."""
+    load = default_load(img) if spec.load is None else spec.load
+    problem = check_load(spec.loader, load, img, spec)
+    if problem:
+        raise Failure(problem)
+    os.makedirs(workdir, exist_ok=True)
+    machine = _machine_argv(spec)
+    result = Plan(argv=list(machine), load=load, machine_argv=machine)
+    placer = Placer(RAM_BASE, ram_end(spec))
+    placer.take(load, img.footprint, 'the hypcore image')
+    PLANNERS[spec.loader](spec, img, load, workdir, result, placer)
+    if spec.dtb and spec.modules and spec.loader in ('generic', 'uboot'):
+        result.notes.append('--dtb is passed as it is: it does not describe the --module '
+                            'files (QEMU adds them only to its own DTB or a -dtb one)')
+    if spec.gdb:
+        result.argv += ['-s', '-S']
+    result.argv += spec.qemu_args
+    return result
+
+
+# QEMU processes still running, so that an interrupted ./hypcore leaves none behind.
+_live = set()
+_live_lock = threading.Lock()
+_stopping = False
+
+
+def kill_all():
+    """Kill every QEMU this process started that is still running; start no more."""
+    global _stopping
+    with _live_lock:
+        _stopping = True
+        for proc in list(_live):
+            if proc.poll() is None:
+                proc.kill()
+
+
+@dataclasses.dataclass
+class Result:
+    """How a QEMU run ended."""
+    ok: bool
+    outcome: str        # complete, panic, early-failure, trap, timeout, exited, no-poweroff
+    reason: str
+    log: str
+    seconds: float
+    exited: bool        # QEMU exited by itself (rather than being killed by the runner)
+
+    def lines(self):
+        return [line.rstrip('\r') for line in self.log.split('\n')]
+
+
+class _Watcher:
+    """Follows the serial log line by line and decides when the run is over."""
+
+    def __init__(self):
+        self.partial = ''
+        self.end_seen = False
+        self.failure = None     # (outcome, line)
+        self.trap_class = None  # the exception-class line of a trap dump
+
+    def feed(self, text):
+        self.partial += text
+        *lines, self.partial = self.partial.split('\n')
+        for line in lines:
+            self._line(line.rstrip('\r'))
+
+    def _line(self, line):
+        if line.strip().startswith(END_MARKER):
+            self.end_seen = True
+        elif self.failure is None:
+            if PANIC_RE.search(line):
+                self.failure = ('panic', line)
+            elif EARLY_FAIL_RE.match(line):
+                self.failure = ('early-failure', line)
+            elif TRAP_CLASS_RE.search(line):
+                self.trap_class = line
+            elif TRAP_PARKED_RE.search(line):
+                self.failure = ('trap', self.trap_class or line)
+
+
+def boot(plan_, timeout, echo=False):
+    """Run QEMU, feed U-Boot its commands, and classify the end of the run.
+
+    ok only when hypcore printed its end marker and QEMU then exited with 0
+    (PSCI SYSTEM_OFF).  A panic, an early-failure line ("- ... -") or a trap
+    dump's "parked" line ends the run after a short grace period (hypcore
+    parks there); QEMU is killed then, and at the timeout (None: wait for
+    ever, for --gdb).
+    """
+    start = time.monotonic()
+    with _live_lock:
+        if _stopping:
+            raise Failure('interrupted')
+        proc = subprocess.Popen(plan_.argv, stdin=subprocess.PIPE if plan_.console
+                                else subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, cwd=TOP)
+        _live.add(proc)
+    watcher = _Watcher()
+    decoder = codecs.getincrementaldecoder('utf-8')(errors='replace')
+    console = list(plan_.console)
+    log, console_pos = '', 0
+    last_output = time.monotonic()
+    outcome = None
+    try:
+        while outcome is None:
+            ready, _, _ = select.select([proc.stdout], [], [], 0.1)
+            if ready:
+                data = os.read(proc.stdout.fileno(), 65536)
+                if data:
+                    text = decoder.decode(data)
+                    log += text
+                    last_output = time.monotonic()
+                    if echo:
+                        print(text, end='', flush=True)
+                    watcher.feed(text)
+                    console_pos = _drive_console(proc, console, log, console_pos)
+                    continue
+                proc.wait(timeout=POWEROFF_GRACE)
+            outcome = _outcome(proc, watcher, start, last_output, timeout)
+    finally:
+        exited = proc.poll() is not None
+        if not exited:
+            proc.kill()
+        proc.wait()
+        with _live_lock:
+            _live.discard(proc)
+    return _result(outcome, exited, proc.returncode, log, time.monotonic() - start)
+
+
+def _drive_console(proc, console, log, pos):
+    """Send U-Boot the next command once its expected prompt has appeared."""
+    while console:
+        expect, send = console[0]
+        found = log.find(expect, pos)
+        if found < 0:
+            break
+        pos = found + len(expect)
+        proc.stdin.write(send.encode())
+        proc.stdin.flush()
+        console.pop(0)
+    return pos
+
+
+def _outcome(proc, watcher, start, last_output, timeout):
+    """None while the run goes on, else (outcome, reason)."""
+    now = time.monotonic()
+    if proc.poll() is not None:
+        if watcher.end_seen:
+            return ('complete', None) if proc.returncode == 0 else \
+                ('exited', f'QEMU exited with status {proc.returncode} after the end marker')
+        if watcher.failure:
+            return watcher.failure
+        return ('exited', f'QEMU exited with status {proc.returncode} before the end marker')
+    if watcher.failure and now - last_output > FAIL_GRACE:
+        return watcher.failure
+    if watcher.end_seen and now - last_output > POWEROFF_GRACE:
+        return ('no-poweroff', 'QEMU did not exit after the end marker (no SYSTEM_OFF?)')
+    if timeout is not None and now - start > timeout:
+        return ('timeout', f'timed out after {timeout} s')
+    return None
+
+
+def _result(outcome, exited, returncode, log, seconds):
+    kind, reason = outcome
+    if kind == 'complete':
+        return Result(True, kind, 'boot complete', log, seconds, exited)
+    if kind in ('panic', 'early-failure', 'trap'):
+        reason = f'{kind}: {reason.strip()}'
+    elif kind == 'exited' and returncode and log.strip():
+        reason += ': ' + log.strip().splitlines()[-1]
+    return Result(False, kind, reason, log, seconds, exited)

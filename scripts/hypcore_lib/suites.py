@@ -1,0 +1,595 @@
+"""The test cases of ./hypcore test, and the sweep and bench commands.
+
+Every QEMU case checks what hypcore printed against a model computed here from
+the inputs (model.py), never against an earlier run's output:
+
+  host      the host unit tests (meson test -C build/host), one case each
+  model     known answers for the models themselves (tests/qemu/test_model.py)
+  decision  the decision line for load addresses chosen from the model so that
+            every reachable (layout, share, clash) is covered, plus RAM base,
+            load == runtime address, 2 MiB / 1 GiB straddles and the last fit
+  loader    kernel, elf, generic (plain and with the stub), uboot
+  bad       entered at EL1, no DTB, corrupt DTBs: one line each and no end marker
+  dt        the DT facts against the DTB read with the dtc tools
+  fault     selftest=fault: the data-abort dump
+  bench     boot cost under -icount is deterministic
+"""
+import concurrent.futures
+import dataclasses
+import os
+import re
+import shutil
+import struct
+import subprocess
+import threading
+import unittest
+
+from .common import BUILD, TOP, GiB, MiB, PAGE, RAM_BASE, END_MARKER, Failure, align_down
+from . import build, image as images, model, qemu
+
+WORK = os.path.join(BUILD, 'qemu-work')
+BOOT_TIMEOUT = 20
+JOBS = 2
+MEM_CHOICES = (1 * GiB, 2 * GiB)
+
+# hypcore's one-line refusals ("- ... -", before or instead of C).  The DTB
+# wording is the C code's (common/setup.c); matched loosely.
+EL2_LINE = '- hypcore must be entered at EL2 -'
+DTB_PROBLEM_RE = r'\b(invalid|bad|corrupt|broken|truncated|no|not|too)\b'
+
+
+@dataclasses.dataclass
+class Case:
+    """One test case: `run()` returns None when it passes, else the failure text."""
+    name: str
+    run: object
+
+
+@dataclasses.dataclass
+class Outcome:
+    name: str
+    ok: bool
+    detail: str = ''
+
+
+# ---------------------------------------------------------------- QEMU cases
+
+def workdir(name):
+    path = os.path.join(WORK, re.sub(r'[^A-Za-z0-9_.@-]+', '_', name))
+    shutil.rmtree(path, ignore_errors=True)
+    os.makedirs(path)
+    return path
+
+
+def run_qemu(name, spec, timeout=BOOT_TIMEOUT):
+    """Plan and boot one QEMU run for a case; returns (plan, result, image)."""
+    img = images.load(spec.arch, spec.layout)
+    plan = qemu.plan(spec, img, workdir(name))
+    return plan, qemu.boot(plan, timeout), img
+
+
+def with_log(reason, result, plan):
+    return (f'{reason}\n  command: {" ".join(plan.argv)}\n'
+            f'  outcome: {result.outcome} ({result.reason}, {result.seconds:.1f} s)\n'
+            + ''.join(f'    | {line}\n' for line in result.lines()))
+
+
+def boot_case(name, spec, checks=()):
+    """A case that must boot to the end marker, then pass every check(result, plan, img)."""
+    def run():
+        plan, result, img = run_qemu(name, spec)
+        if not result.ok:
+            return with_log('did not boot to the end marker', result, plan)
+        for check in checks:
+            problem = check(result, plan, img)
+            if problem:
+                return with_log(problem, result, plan)
+        return None
+    return Case(name, run)
+
+
+def check_model_decision(result, plan, img):
+    """The decision line equals the model's, and the DTB is where QEMU was modelled to put it."""
+    expected = model.decide(img.arch, img.runtime_base, plan.load, img.idmap_offset)
+    return model.check_decision(result.log, expected) or check_dtb_addr(result, plan, img)
+
+
+def check_dtb_addr(result, plan, img):
+    """hypcore read the DTB at the address the runner's placement model gives.
+
+    Skipped only where the runner cannot know it (U-Boot moves its DTB).
+    """
+    if plan.dtb_addr is None:
+        return None
+    got = model.parse_dtb_addr(result.log)
+    if got != plan.dtb_addr:
+        return f'hypcore read its DTB at {got and hex(got)}, expected {plan.dtb_addr:#x}'
+    return None
+
+
+def is_dtb_refusal(line):
+    """hypcore's one-line refusal of a missing or broken DTB."""
+    return bool(qemu.EARLY_FAIL_RE.match(line) and re.search(r'\bDTB\b', line)
+                and re.search(DTB_PROBLEM_RE, line))
+
+
+def is_el2_refusal(line):
+    return line.strip() == EL2_LINE
+
+
+def refusal_case(name, spec, is_refusal, what):
+    """A case where hypcore must print one refusal line, park, and never finish booting."""
+    def run():
+        plan, result, _ = run_qemu(name, spec)
+        lines = [line for line in result.lines() if line.strip()]
+        if any(line.strip().startswith(END_MARKER) for line in lines):
+            return with_log('reached the end marker', result, plan)
+        hits = [i for i, line in enumerate(lines) if is_refusal(line)]
+        if len(hits) != 1:
+            return with_log(f'expected one {what} line, found {len(hits)}', result, plan)
+        if hits[0] != len(lines) - 1:
+            return with_log(f'hypcore went on after the {what} line instead of parking',
+                            result, plan)
+        if result.outcome != 'early-failure' or result.exited:
+            return with_log(f'expected hypcore to park with QEMU still running, got '
+                            f'{result.outcome}{" and QEMU exited" if result.exited else ""}',
+                            result, plan)
+        return None
+    return Case(name, run)
+
+
+# ---------------------------------------------------------------- model
+
+def model_cases():
+    """One case per known-answer test of the harness's models."""
+    suite = unittest.defaultTestLoader.discover(os.path.join(TOP, 'tests', 'qemu'),
+                                                pattern='test_*.py')
+    cases = []
+
+    def flatten(tests):
+        for test in tests:
+            if isinstance(test, unittest.TestSuite):
+                yield from flatten(test)
+            else:
+                yield test
+
+    for test in flatten(suite):
+        def run(test=test):
+            result = unittest.TestResult()
+            test.run(result)
+            problems = result.failures + result.errors
+            return '\n'.join(text for _, text in problems) or None
+        name = test.id().split('.')
+        cases.append(Case(f'model:{name[-2]}.{name[-1]}', run))
+    return cases
+
+
+# ---------------------------------------------------------------- decision
+
+def preferred_loader(load, img, spec):
+    """kernel (x0 = DTB from QEMU) where QEMU's -kernel can do it, else generic."""
+    return 'kernel' if qemu.check_load('kernel', load, img, spec) is None else 'generic'
+
+
+def fits(load, img, mem):
+    return qemu.check_load('generic', load, img, qemu.RunSpec(mem=mem)) is None
+
+
+def special_loads(img, mem):
+    """The addresses the issue names, for one RAM size (label -> load)."""
+    end = RAM_BASE + mem
+    out = {'ram-base': RAM_BASE,
+           'runtime': img.runtime_base,
+           'straddle-2m': RAM_BASE + 4 * MiB - PAGE,
+           'last-fit': align_down(end - img.footprint, PAGE)}
+    if mem > GiB:
+        out['straddle-1g'] = RAM_BASE + GiB - PAGE
+    return {k: v for k, v in out.items() if fits(v, img, mem)}
+
+
+def candidate_loads(img, mem):
+    """Load addresses that reach every decision the model can make in this RAM.
+
+    The model's share only changes where the identity page crosses a 2 MiB
+    block boundary or an edge of the runtime region, and clash only at
+    load == runtime base; so every 2 MiB-aligned load, every page whose
+    identity page is within 2 MiB of a region edge, and the special
+    addresses together reach every (share, clash) this RAM size allows.
+    """
+    end = RAM_BASE + mem
+    loads = set(range(RAM_BASE, end, 2 * MiB)) | set(special_loads(img, mem).values())
+    region_start = img.runtime_base
+    region_end = region_start + model.RUNTIME_REGION_SIZE
+    for edge in (region_start, region_end):
+        for idmap in range(edge - 2 * MiB, edge + 2 * MiB, PAGE):
+            loads.add(idmap - img.idmap_offset)
+    return sorted(load for load in loads if fits(load, img, mem))
+
+
+def reachable(img, mem):
+    """{(share, clash): [loads]} over the candidate loads."""
+    out = {}
+    for load in candidate_loads(img, mem):
+        d = model.decide(img.arch, img.runtime_base, load, img.idmap_offset)
+        out.setdefault((d.share, d.clash), []).append(load)
+    return out
+
+
+def sweep_mem(img):
+    """The smallest RAM size in which this layout reaches all it can reach in the largest."""
+    best = set(reachable(img, MEM_CHOICES[-1]))
+    for mem in MEM_CHOICES:
+        if set(reachable(img, mem)) == best:
+            return mem
+    return MEM_CHOICES[-1]
+
+
+def decision_plan(arch):
+    """[(layout, mem, label, load)] covering every reachable (share, clash) per layout.
+
+    Each layout runs in the smallest RAM size where it reaches everything it
+    can (sweep_mem); the special addresses come first, then one load for
+    each (share, clash) they leave uncovered.
+    """
+    picks, problems, combos_all = [], [], set()
+    for name in images.layouts(arch):
+        img = images.load(arch, name)
+        if img.start != img.runtime_base:
+            problems.append(f'{name}: _start {img.start:#x} != runtime_base '
+                            f'{img.runtime_base:#x}')
+        mem = sweep_mem(img)
+        chosen = {}
+        for label, load in special_loads(img, mem).items():
+            chosen.setdefault(load, label)
+        covered = {_share_clash(img, load) for load in chosen}
+        reach = reachable(img, mem)
+        for combo, loads in sorted(reach.items()):
+            if combo not in covered:
+                chosen.setdefault(loads[len(loads) // 2], _combo_label(combo))
+                covered.add(combo)
+        if covered != set(reach):
+            problems.append(f'{name}: cases cover {sorted(covered)}, reachable {sorted(reach)}')
+        combos_all |= covered
+        picks += [(name, mem, label, load) for load, label in sorted(chosen.items())]
+    wanted = {(s, False) for s in range(5)} | {(4, True)}
+    if not wanted <= combos_all:
+        problems.append('the layouts do not produce every share 0..4 and both clash values: '
+                        f'missing {sorted(wanted - combos_all)}')
+    return picks, problems
+
+
+def _share_clash(img, load):
+    d = model.decide(img.arch, img.runtime_base, load, img.idmap_offset)
+    return d.share, d.clash
+
+
+def _combo_label(combo):
+    return f'share{combo[0]}' + ('-clash' if combo[1] else '')
+
+
+def decision_cases(arch):
+    picks, problems = decision_plan(arch)
+    cases = [Case('decision:coverage', lambda: '\n'.join(problems) or None)]
+    for layout, mem, label, load in picks:
+        img = images.load(arch, layout)
+        spec = qemu.RunSpec(arch=arch, layout=layout, load=load, mem=mem)
+        spec.loader = preferred_loader(load, img, spec)
+        share, clash = _share_clash(img, load)
+        combo = _combo_label((share, clash))
+        if label != combo:
+            label += f':{combo}'
+        name = (f'decision:{layout}:{label}@{load:#x}'
+                f'{"" if mem == GiB else f"/{mem // GiB}G"}/{spec.loader}')
+        cases.append(boot_case(name, spec, [check_model_decision]))
+    return cases
+
+
+# ---------------------------------------------------------------- loaders
+
+def check_bootargs(expected):
+    def check(result, plan, img):
+        got = model.parse_facts(result.log).bootargs
+        return None if got == expected else \
+            f'dt: bootargs is {got!r}, expected {expected!r}'
+    return check
+
+
+def loader_cases(arch):
+    args = 'loglvl=all hypcore.test="loader"'
+    cases = []
+    for loader in qemu.LOADERS:
+        spec = qemu.RunSpec(arch=arch, loader=loader)
+        cases.append(boot_case(f'loader:{loader}', spec, [check_model_decision]))
+    cases.append(boot_case('loader:generic-stub@0x48200000+bootargs', qemu.RunSpec(
+        arch=arch, loader='generic', load=0x48200000, hyp_args=args),
+        [check_model_decision, check_bootargs(args)]))
+    cases.append(boot_case('loader:uboot@ram-base+bootargs', qemu.RunSpec(
+        arch=arch, loader='uboot', load=RAM_BASE, hyp_args=args),
+        [check_model_decision, check_bootargs(args)]))
+    cases.append(boot_case('loader:elf+bootargs', qemu.RunSpec(
+        arch=arch, loader='elf', load=0x48000000, hyp_args=args),
+        [check_model_decision, check_bootargs(args)]))
+    return cases
+
+
+# ---------------------------------------------------------------- bad entry
+
+def corrupt_dtb(kind, dest):
+    """A DTB that hypcore must refuse, made from QEMU's own."""
+    spec = qemu.RunSpec()
+    qemu.dump_dtb(qemu._machine_argv(spec), dest)
+    with open(dest, 'rb') as f:
+        data = bytearray(f.read())
+    if kind == 'bad-magic':
+        struct.pack_into('>I', data, 0, 0xdeadbeef)
+    elif kind == 'truncated':
+        # Valid magic, but a totalsize shorter than its own header's blocks and
+        # nothing after it: the blob was cut off.
+        struct.pack_into('>I', data, 4, 0x40)
+        data = data[:0x40]
+    elif kind == 'too-large':
+        struct.pack_into('>I', data, 4, 64 * MiB)
+    with open(dest, 'wb') as f:
+        f.write(data)
+    return dest
+
+
+def bad_entry_cases(arch):
+    cases = [refusal_case('bad:el1-entry', qemu.RunSpec(arch=arch, virt=False),
+                          is_el2_refusal, repr(EL2_LINE)),
+             refusal_case('bad:no-dtb@0x40080000/elf', qemu.RunSpec(
+                 arch=arch, loader='elf', load=0x40080000), is_dtb_refusal, 'DTB refusal')]
+    for kind in ('bad-magic', 'truncated', 'too-large'):
+        def run(kind=kind):
+            name = f'bad:dtb-{kind}'
+            dtb = corrupt_dtb(kind, os.path.join(workdir(name + '-input'), 'bad.dtb'))
+            spec = qemu.RunSpec(arch=arch, loader='generic', load=0x48200000, dtb=dtb)
+            return refusal_case(name, spec, is_dtb_refusal, 'DTB refusal').run()
+        cases.append(Case(f'bad:dtb-{kind}', run))
+    return cases
+
+
+# ---------------------------------------------------------------- DT facts
+
+def make_modules(directory):
+    """Two module files with odd sizes (contents do not matter to hypcore yet)."""
+    paths = []
+    for name, size in (('dom0-kernel', 0x4023), ('dom0-ramdisk', 0x2023)):
+        path = os.path.join(directory, name)
+        with open(path, 'wb') as f:
+            f.write(bytes((i * 7 + size) & 0xff for i in range(size)))
+        paths.append(path)
+    return paths
+
+
+def make_custom_dtb(dest):
+    """QEMU's DTB plus /memreserve/ entries and a /reserved-memory node."""
+    base = qemu.dump_dtb(qemu._machine_argv(qemu.RunSpec()), dest + '.base')
+    dts = subprocess.run(['dtc', '-q', '-I', 'dtb', '-O', 'dts', base], check=True,
+                         stdout=subprocess.PIPE, text=True).stdout
+    extra = '''
+	reserved-memory {
+		#address-cells = <2>;
+		#size-cells = <2>;
+		ranges;
+		secure@7e000000 { reg = <0x0 0x7e000000 0x0 0x200000>; no-map; };
+		shm@7f000000 { reg = <0x0 0x7f000000 0x0 0x1000 0x0 0x7f100000 0x0 0x3000>; };
+	};
+'''
+    dts = dts.replace('/dts-v1/;', '/dts-v1/;\n/memreserve/ 0x7c000000 0x10000;\n'
+                      '/memreserve/ 0x7d001000 0x3000;', 1)
+    dts = dts[:dts.rindex('};')] + extra + '};\n'
+    with open(dest + '.dts', 'w', encoding='utf-8') as f:
+        f.write(dts)
+    subprocess.run(['dtc', '-q', '-I', 'dts', '-O', 'dtb', '-o', dest, dest + '.dts'],
+                   check=True)
+    return dest
+
+
+def facts_case(name, make_spec):
+    """Boot, then compare the dt: lines with the DTB hypcore was given."""
+    def run():
+        directory = workdir(name + '-input')
+        spec = make_spec(directory)
+        plan, result, _ = run_qemu(name, spec)
+        if not result.ok:
+            return with_log('did not boot to the end marker', result, plan)
+        problem = check_dtb_addr(result, plan, None)
+        if problem:
+            return with_log(problem, result, plan)
+        dtb = plan.dtb_file or qemu.dump_dtb(plan.argv, os.path.join(directory, 'qemu.dtb'))
+        problem = model.compare_facts(model.parse_facts(result.log), model.dtb_facts(dtb))
+        return with_log(problem, result, plan) if problem else None
+    return Case(name, run)
+
+
+def dt_cases(arch):
+    def modules(directory, bootargs='console=hvc0 root=/dev/ram0, quiet'):
+        kernel, ramdisk = make_modules(directory)
+        return [qemu.Module(kernel, bootargs=bootargs), qemu.Module(ramdisk)]
+    return [
+        facts_case('dt:kernel+modules+bootargs', lambda d: qemu.RunSpec(
+            arch=arch, modules=modules(d), hyp_args='dom0_mem=128M loglvl=all')),
+        facts_case('dt:kernel+custom-dtb', lambda d: qemu.RunSpec(
+            arch=arch, dtb=make_custom_dtb(os.path.join(d, 'custom.dtb')))),
+        facts_case('dt:generic@ram-base+module+bootargs', lambda d: qemu.RunSpec(
+            arch=arch, loader='generic', load=RAM_BASE, modules=modules(d)[:1],
+            hyp_args='console=dtuart')),
+        facts_case('dt:elf@0x48000000/2G/smp2', lambda d: qemu.RunSpec(
+            arch=arch, loader='elf', load=0x48000000, mem=2 * GiB, smp=2,
+            modules=modules(d, bootargs=None))),
+    ]
+
+
+# ---------------------------------------------------------------- fault
+
+def fault_case(arch, layout, load=None):
+    """selftest=fault: the data-abort dump against the model (model.check_fault_dump)."""
+    name = f'fault:selftest:{layout}' + (f'@{load:#x}' if load is not None else '')
+
+    def run():
+        spec = qemu.RunSpec(arch=arch, layout=layout, load=load, hyp_args='selftest=fault')
+        plan, result, img = run_qemu(name, spec)
+        if END_MARKER in result.log:
+            return with_log('reached the end marker after the fault', result, plan)
+        problem = model.check_fault_dump(
+            result.log, img.runtime_base,
+            lambda vaddr: images.instruction_at(arch, img.elf, vaddr))
+        return with_log(problem, result, plan) if problem else None
+    return Case(name, run)
+
+
+def fault_cases(arch):
+    """At the default layout, and after a clash (run through the temporary alias)."""
+    return [fault_case(arch, 'default'), fault_case(arch, 'ram', 0x40201000)]
+
+
+# ---------------------------------------------------------------- bench
+
+def bench_once(arch, layout, load=None):
+    spec = qemu.RunSpec(arch=arch, layout=layout, load=load, icount=True)
+    if load is not None:
+        spec.loader = preferred_loader(load, images.load(arch, layout), spec)
+    plan, result, img = run_qemu(f'bench:{layout}', spec, timeout=60)
+    if not result.ok:
+        raise Failure(with_log(f'bench {layout}: did not boot', result, plan))
+    ticks = model.parse_bench(result.log)
+    if not ticks:
+        raise Failure(with_log(f'bench {layout}: no "bench:" lines', result, plan))
+    decision = model.parse_decision_lines(result.log)
+    return ticks, img, decision[0] if decision else '?'
+
+
+def bench_case(arch):
+    def run():
+        first = bench_once(arch, 'default')[0]
+        second = bench_once(arch, 'default')[0]
+        return None if first == second else f'two -icount runs differ: {first} vs {second}'
+    return Case('bench:deterministic', run)
+
+
+def _short_decision(line):
+    fields = dict(re.findall(r'(\w+)=(\S+)', line))
+    return ' '.join(f'{k}={fields.get(k, "?")}' for k in ('load', 'share', 'clash', 'temp'))
+
+
+def bench(arch, layouts=None, load=None):
+    """Boot cost per layout (twice each, must be equal); prints a table."""
+    rows, ok = [], True
+    for layout in layouts or images.layouts(arch):
+        first, img, decision = bench_once(arch, layout, load)
+        second = bench_once(arch, layout, load)[0]
+        if first != second:
+            ok = False
+            print(f'FAIL bench {layout}: runs differ: {first} vs {second}')
+        rows.append((layout, first, img, decision))
+    stages = sorted({s for _, ticks, _, _ in rows for s in ticks},
+                    key=lambda s: max(row[1].get(s, 0) for row in rows))
+    print(f'{"layout":<10} ' + ' '.join(f'{s + " ticks":>16}' for s in stages)
+          + f' {"file bytes":>11} {"image_size":>11}  decision')
+    for layout, ticks, img, decision in rows:
+        print(f'{layout:<10} ' + ' '.join(f'{ticks.get(s, "-"):>16}' for s in stages)
+              + f' {img.file_size:>11} {img.image_size:>11}  {_short_decision(decision)}')
+    print('(counter ticks from reset under -icount shift=0,sleep=off -seed 1; '
+          '1 tick = 16 instructions; both runs equal)')
+    return ok
+
+
+# ---------------------------------------------------------------- running
+
+def all_cases(arch):
+    return (model_cases() + decision_cases(arch) + loader_cases(arch) + bad_entry_cases(arch)
+            + dt_cases(arch) + fault_cases(arch) + [bench_case(arch)])
+
+
+def run_case(case):
+    try:
+        problem = case.run()
+    except Failure as e:
+        problem = str(e)
+    except Exception as e:     # a harness bug must show up as a failing case
+        problem = f'harness error: {type(e).__name__}: {e}'
+    return Outcome(case.name, problem is None, problem or '')
+
+
+def report(outcome, lock=threading.Lock()):
+    with lock:
+        print(f'{"PASS" if outcome.ok else "FAIL"} {outcome.name}', flush=True)
+        if not outcome.ok:
+            print(outcome.detail.rstrip('\n'), flush=True)
+
+
+def run_cases(cases, jobs=JOBS):
+    """Run cases (QEMU ones at most `jobs` at a time), printing each in order."""
+    outcomes = []
+    pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
+    try:
+        futures = [pool.submit(run_case, case) for case in cases]
+        for future in futures:
+            outcome = future.result()
+            report(outcome)
+            outcomes.append(outcome)
+    except BaseException:
+        # Interrupted: drop the cases not started and stop the QEMUs running.
+        pool.shutdown(wait=False, cancel_futures=True)
+        qemu.kill_all()
+        raise
+    pool.shutdown()
+    return outcomes
+
+
+def test(arch, pattern=None, jobs=JOBS):
+    """./hypcore test: host unit tests then every QEMU suite; True if all passed."""
+    shutil.rmtree(WORK, ignore_errors=True)
+    outcomes = []
+    if not pattern or re.search(pattern, 'host:'):
+        for name, ok, log in build.host_tests():
+            outcome = Outcome(name, ok, '' if ok else log)
+            report(outcome)
+            outcomes.append(outcome)
+    cases = [c for c in all_cases(arch) if not pattern or re.search(pattern, c.name)]
+    outcomes += run_cases(cases, jobs)
+    passed = sum(o.ok for o in outcomes)
+    print(f'{passed} passed, {len(outcomes) - passed} failed', flush=True)
+    return passed == len(outcomes)
+
+
+# ---------------------------------------------------------------- sweep
+
+ODD_OFFSETS = (PAGE, 0x7000, 2 * MiB - PAGE)
+
+
+def sweep_loads(img, mem, every=16):
+    """Every 2 MiB in RAM, odd 4 KiB offsets in every `every`-th 2 MiB block,
+    the special addresses, and the first and last load of each (share, clash)."""
+    loads = set(special_loads(img, mem).values())
+    for index, block in enumerate(range(RAM_BASE, RAM_BASE + mem, 2 * MiB)):
+        loads.add(block)
+        if index % every == 0:
+            loads.update(block + off for off in ODD_OFFSETS)
+    for combo_loads in reachable(img, mem).values():
+        loads.update((combo_loads[0], combo_loads[-1]))
+    return sorted(load for load in loads if fits(load, img, mem))
+
+
+def sweep(arch, layouts=None, mem=None, loader=None, jobs=JOBS):
+    """The full load-address matrix, each run checked against the model."""
+    cases, tally = [], {}
+    for layout in layouts or images.layouts(arch):
+        img = images.load(arch, layout)
+        size = mem or sweep_mem(img)
+        for load in sweep_loads(img, size):
+            spec = qemu.RunSpec(arch=arch, layout=layout, load=load, mem=size)
+            spec.loader = loader or preferred_loader(load, img, spec)
+            combo = _share_clash(img, load)
+            tally[(layout, combo)] = tally.get((layout, combo), 0) + 1
+            cases.append(boot_case(f'sweep:{layout}:{_combo_label(combo)}@{load:#x}'
+                                   f'/{size // GiB}G/{spec.loader}',
+                                   spec, [check_model_decision]))
+    shutil.rmtree(WORK, ignore_errors=True)
+    outcomes = run_cases(cases, jobs)
+    for (layout, combo), count in sorted(tally.items()):
+        print(f'  {layout:<10} {_combo_label(combo):<16} {count} loads')
+    passed = sum(o.ok for o in outcomes)
+    print(f'{passed} passed, {len(outcomes) - passed} failed', flush=True)
+    return passed == len(outcomes)
