@@ -44,14 +44,18 @@ const char *dt_strerror(int err)
  * Oldest DTB format version read.  libfdt still accepts versions from 2,
  * whose node names are full paths and whose properties may be realigned;
  * Debian's libfdt 1.6.1 dereferences NULL on some of those (fdt_get_name()
- * inside fdt_check_full()).  Every tool has written version 17 since 2008.
+ * inside fdt_check_full()).  dtc, QEMU and U-Boot all write version 17.
  */
 #define DT_MIN_VERSION 17
 
 int dt_check(const void *fdt, size_t size)
 {
-    int rc = fdt_check_header(fdt);
+    int rc;
 
+    if ( size < sizeof(struct fdt_header) )
+        return -FDT_ERR_TRUNCATED;
+
+    rc = fdt_check_header(fdt);
     if ( rc < 0 )
         return rc;
     if ( fdt_version(fdt) < DT_MIN_VERSION )
@@ -440,8 +444,8 @@ static void print_reg_problem(const void *fdt, const struct dt_range *r)
                (unsigned long long)r->start);
         break;
     case DT_ERR_WRAPS:
-        printk("entry %u 0x%llx size 0x%llx wraps past the top of the address space",
-               r->index, (unsigned long long)r->start,
+        printk("entry %u 0x%llx size 0x%llx wraps past the top of the "
+               "address space", r->index, (unsigned long long)r->start,
                (unsigned long long)r->size);
         break;
     case DT_ERR_FDT:
@@ -552,19 +556,18 @@ static void print_bootargs(const void *fdt)
         printk("dt: bootargs none\n");
 }
 
-void dt_print_facts(const void *fdt)
+void dt_print_facts(const void *fdt, struct bootmodules *mods)
 {
-    /* Static: the table is large for a stack and only the boot CPU is here. */
-    static struct bootmodules mods;
     unsigned int banks = 0;
 
     dt_for_each_memory(fdt, print_memory, &banks);
     if ( banks == 0 )
-        printk("dt: warning: no usable memory node (device_type = \"memory\")\n");
+        printk("dt: warning: no usable memory node "
+               "(device_type = \"memory\")\n");
     dt_for_each_memreserve(fdt, print_memreserve, NULL);
     dt_for_each_reserved_memory(fdt, print_reserved, NULL);
     print_bootargs(fdt);
 
-    bootmodules_parse(fdt, &mods);
-    bootmodules_print(fdt, &mods);
+    bootmodules_parse(fdt, mods);
+    bootmodules_print(fdt, mods);
 }

@@ -42,14 +42,15 @@ static paddr_t boot_alloc(struct memmap *mm, u64 size)
           (unsigned long long)size, (unsigned long long)FRAMETABLE_ALIGN);
 }
 
-void setup_memory(const void *fdt, paddr_t fdt_pa, paddr_t load)
+void setup_memory(const void *fdt, paddr_t fdt_pa, paddr_t load,
+                  const struct bootmodules *all)
 {
     struct memmap *mm = &boot_mem.map;
     u64 t0 = arch_counter(), meta_size;
     paddr_t meta_pa;
     void *meta;
 
-    switch ( memmap_from_dt(fdt, fdt_pa, load, (u64)(_end - _start), mm,
+    switch ( memmap_from_dt(fdt, fdt_pa, load, (u64)(_end - _start), all, mm,
                             &boot_mem.mods) )
     {
     case 0:

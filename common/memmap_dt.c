@@ -111,17 +111,16 @@ static bool module_acceptable(const struct memmap *mm, const struct bootmodule *
     return true;
 }
 
-static int add_modules(const void *fdt, struct memmap *mm, struct bootmodules *out)
+static int add_modules(struct memmap *mm, const struct bootmodules *all,
+                       struct bootmodules *out)
 {
-    static struct bootmodules all;
     unsigned int i;
     int err;
 
-    bootmodules_parse(fdt, &all);
     out->nr = 0;
-    for ( i = 0; i < all.nr; i++ )
+    for ( i = 0; i < all->nr; i++ )
     {
-        const struct bootmodule *m = &all.mod[i];
+        const struct bootmodule *m = &all->mod[i];
 
         if ( !module_acceptable(mm, m) )
             continue;
@@ -134,7 +133,8 @@ static int add_modules(const void *fdt, struct memmap *mm, struct bootmodules *o
 }
 
 int memmap_from_dt(const void *fdt, paddr_t fdt_pa, paddr_t image,
-                   u64 image_size, struct memmap *mm, struct bootmodules *mods)
+                   u64 image_size, const struct bootmodules *all,
+                   struct memmap *mm, struct bootmodules *mods)
 {
     int err;
 
@@ -151,6 +151,6 @@ int memmap_from_dt(const void *fdt, paddr_t fdt_pa, paddr_t image,
     if ( !err )
         err = dt_for_each_reserved_memory(fdt, add_firmware, mm);
     if ( !err )
-        err = add_modules(fdt, mm, mods);
+        err = add_modules(mm, all, mods);
     return err;
 }

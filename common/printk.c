@@ -8,11 +8,10 @@
  * so printk("a"); printk("b\n"); prints one prefix, as one printk("ab\n")
  * would.
  *
- * No locking yet: only the boot CPU prints.  When secondary CPUs print
- * (SMP bring-up), a console lock must cover emit() and at_line_start, or
- * lines from two CPUs will interleave mid-line.
+ * Several CPUs may print: see the console lock below.
  */
 #include <printk.h>
+#include <smp.h>
 #include <string.h>
 #include <types.h>
 
@@ -22,6 +21,48 @@
 
 /* True when the next character printed starts a new console line. */
 static bool at_line_start = true;
+
+/*
+ * The console lock keeps lines whole when several CPUs print: a CPU takes it
+ * at its first printk of a line and drops it when the line ends, so a line
+ * built from several printk calls (the trap dump) is never interleaved.  It
+ * is re-entrant for its owner (a fault while printing), and a CPU that has
+ * waited CONSOLE_SPIN_MAX rounds takes it anyway: a CPU that parked mid-line
+ * must not silence the others for good.
+ */
+#define CONSOLE_UNOWNED     (-1)
+#define CONSOLE_SPIN_MAX    50000000UL
+static int console_owner = CONSOLE_UNOWNED;
+
+static void console_lock(void)
+{
+    int me = (int)smp_processor_id();
+    unsigned long spins = 0;
+
+    if ( __atomic_load_n(&console_owner, __ATOMIC_ACQUIRE) == me )
+        return;
+    for ( ;; )
+    {
+        int expected = CONSOLE_UNOWNED;
+
+        if ( __atomic_compare_exchange_n(&console_owner, &expected, me, false,
+                                         __ATOMIC_ACQUIRE, __ATOMIC_RELAXED) )
+            return;
+        if ( ++spins == CONSOLE_SPIN_MAX )
+        {
+            __atomic_store_n(&console_owner, me, __ATOMIC_RELEASE);
+            at_line_start = true;       /* start our line on a fresh prefix */
+            console_write("\r\n", 2);
+            return;
+        }
+    }
+}
+
+static void console_unlock_at_line_end(void)
+{
+    if ( at_line_start )
+        __atomic_store_n(&console_owner, CONSOLE_UNOWNED, __ATOMIC_RELEASE);
+}
 
 /*
  * Write @len bytes of @s, adding the prefix before the first character of
@@ -62,9 +103,11 @@ void vprintk(const char *fmt, va_list ap)
     if ( n < 0 )
         return;
 
+    console_lock();
     if ( (size_t)n < sizeof(buf) )
     {
         emit(buf, n);
+        console_unlock_at_line_end();
         return;
     }
 
@@ -77,6 +120,7 @@ void vprintk(const char *fmt, va_list ap)
     emit(PRINTK_TRUNCATED, sizeof(PRINTK_TRUNCATED) - 1);
     if ( fmt[0] != '\0' && fmt[strlen(fmt) - 1] == '\n' )
         emit("\n", 1);
+    console_unlock_at_line_end();
 }
 
 void printk(const char *fmt, ...)

@@ -8,6 +8,7 @@
 
 static bool psci_hvc;
 static bool psci_ok;
+static u32 psci_cpu_on_fid = sizeof(long) == 8 ? PSCI_0_2_FN64_CPU_ON : PSCI_0_2_FN32_CPU_ON;
 
 bool psci_init(const void *fdt)
 {
@@ -40,8 +41,46 @@ bool psci_init(const void *fdt)
         printk("psci: unknown /psci method \"%s\"\n", method);
         return false;
     }
+    if ( !fdt_node_check_compatible(fdt, node, "arm,psci-0.2") ||
+         !fdt_node_check_compatible(fdt, node, "arm,psci-1.0") )
+        ;   /* standard function IDs */
+    else if ( !fdt_node_check_compatible(fdt, node, "arm,psci") )
+    {
+        /* PSCI 0.1: the IDs are in the node. */
+        const fdt32_t *id = fdt_getprop(fdt, node, "cpu_on", &len);
+
+        if ( !id || len != sizeof(*id) )
+        {
+            printk("psci: /psci is PSCI 0.1 without a cpu_on function ID\n");
+            return false;
+        }
+        psci_cpu_on_fid = fdt32_to_cpu(*id);
+    }
+    else
+    {
+        printk("psci: /psci is not compatible with arm,psci, arm,psci-0.2 or arm,psci-1.0\n");
+        return false;
+    }
     psci_ok = true;
     return true;
+}
+
+const char *psci_error_name(long err)
+{
+    static const char *const names[] = {
+        "SUCCESS", "NOT_SUPPORTED", "INVALID_PARAMETERS", "DENIED", "ALREADY_ON",
+        "ON_PENDING", "INTERNAL_FAILURE", "NOT_PRESENT", "DISABLED", "INVALID_ADDRESS",
+    };
+
+    return err <= 0 && -err < (long)ARRAY_SIZE(names) ? names[-err] : "UNKNOWN";
+}
+
+long psci_cpu_on(u64 mpidr, paddr_t entry, unsigned long context_id)
+{
+    if ( !psci_ok )
+        return PSCI_NOT_SUPPORTED;
+    return arch_smccc_call(psci_hvc, psci_cpu_on_fid, (unsigned long)mpidr,
+                           (unsigned long)entry, context_id);
 }
 
 void psci_system_off(void)

@@ -25,6 +25,10 @@ void selftest_run(const char *name)
         selftest_fault();
     else if ( !strcmp(name, "heap") )
         selftest_heap();
+    else if ( !strcmp(name, "smp") || !strncmp(name, "stall:", 6) ||
+              !strncmp(name, "stack-overflow:", 15) )
+        ;   /* run by smp_init() */
     else
-        printk("selftest: unknown self-test \"%s\" ignored (known: fault, heap)\n", name);
+        printk("selftest: unknown self-test \"%s\" ignored (known: fault, heap, "
+               "smp, stall:<cpu>, stack-overflow:<cpu>)\n", name);
 }

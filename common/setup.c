@@ -2,6 +2,7 @@
 /*
  * common/setup.c: the boot CPU's path in C, from head.S to power-off.
  */
+#include <bootmodule.h>
 #include <cmdline.h>
 #include <cpu.h>
 #include <dt.h>
@@ -13,6 +14,7 @@
 #include <printk.h>
 #include <psci.h>
 #include <sections.h>
+#include <smp.h>
 #include <selftest.h>
 
 #define PAGE_SZ 4096UL
@@ -20,6 +22,7 @@
 void console_flush(void);
 void __noreturn start_hypcore(paddr_t fdt_paddr, paddr_t load, paddr_t idmap,
                               vaddr_t temp, unsigned int share);
+static void __noreturn start_hypcore_late(void *fdt);
 
 /*
  * boot_fail: bad input we cannot boot without (no DTB, a broken DTB): one
@@ -75,9 +78,8 @@ static const void *map_boot_fdt(paddr_t pa, const char *source)
     for ( p = page + PAGE_SZ; p < pa + size; p += PAGE_SZ )
         arch_map_page(base + (p - page), p, MAP_RO);
 
-    err = fdt_check_header(hdr);
-    if ( !err )
-        err = fdt_check_full(hdr, size);
+    /* dt_check: header, version 17, size, then the whole structure. */
+    err = dt_check(hdr, size);
     if ( err )
         boot_fail("invalid DTB at 0x%llx (%s): %s",
                   (unsigned long long)pa, source, fdt_strerror(err));
@@ -102,10 +104,9 @@ static void print_decision(paddr_t load, paddr_t idmap, vaddr_t temp,
 void start_hypcore(paddr_t fdt_paddr, paddr_t load, paddr_t idmap,
                    vaddr_t temp, unsigned int share)
 {
+    static struct bootmodules modules;
     u64 t_entry = arch_counter();
-    const char *cmdline;
     const void *fdt;
-    char opt[64];
 
     arch_mm_boot_init(load);
     printk("hypcore %s on %s\n", HYPCORE_ARCH, BOARD_NAME);
@@ -119,14 +120,26 @@ void start_hypcore(paddr_t fdt_paddr, paddr_t load, paddr_t idmap,
     printk("dt: blob at 0x%llx size %u\n",
            (unsigned long long)(fdt_paddr ? fdt_paddr : BOARD_DEFAULT_DTB_PADDR),
            fdt_totalsize(fdt));
-    dt_print_facts(fdt);
-    setup_memory(fdt, fdt_paddr ? fdt_paddr : BOARD_DEFAULT_DTB_PADDR, load);
+    dt_print_facts(fdt, &modules);      /* parses the boot modules too */
+    setup_memory(fdt, fdt_paddr ? fdt_paddr : BOARD_DEFAULT_DTB_PADDR, load, &modules);
 
+    psci_init(fdt);
+    /* The rest runs on the boot CPU's own stack, in its private slot. */
+    smp_prepare_boot_cpu(start_hypcore_late, (void *)fdt);
+}
+
+/* The boot CPU, on its per-CPU stack: secondaries, self-tests, power-off. */
+static void start_hypcore_late(void *arg)
+{
+    const void *fdt = arg;
+    const char *cmdline;
+    char opt[64];
+
+    smp_init(fdt);
     cmdline = dt_bootargs(fdt);
     if ( cmdline_get(cmdline, "selftest", opt, sizeof(opt)) )
         selftest_run(opt);
 
-    psci_init(fdt);
     printk("bench: end ticks=%llu\n", (unsigned long long)arch_counter());
     printk("hypcore: boot complete, powering off\n");
     console_flush();

@@ -14,6 +14,7 @@
  * Integers are converted through unsigned long long, so %llx of a paddr_t
  * works the same on arm32 and arm64.
  */
+#include <lib.h>
 #include <limits.h>
 #include <printk.h>
 #include <types.h>
@@ -212,6 +213,23 @@ static unsigned long long fetch_unsigned(const struct spec *sp, va_list *ap)
     }
 }
 
+/*
+ * A decimal width or precision, capped so that a silly format cannot
+ * overflow an int; returns the character after the digits.
+ */
+#define FIELD_MAX 0x10000
+
+static const char *parse_field(const char *f, int *value)
+{
+    int v = 0;
+
+    for ( ; *f >= '0' && *f <= '9'; f++ )
+        v = MIN(v * 10 + (*f - '0'), FIELD_MAX);
+
+    *value = v;
+    return f;
+}
+
 /* Flags, width, precision and length; returns the character after them. */
 static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
 {
@@ -247,8 +265,7 @@ static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
         sp->width = w;
     }
     else
-        for ( ; *f >= '0' && *f <= '9'; f++ )
-            sp->width = sp->width * 10 + (*f - '0');
+        f = parse_field(f, &sp->width);
 
     if ( *f == '.' )
     {
@@ -263,8 +280,7 @@ static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
             sp->precision = p < 0 ? -1 : p;
         }
         else
-            for ( ; *f >= '0' && *f <= '9'; f++ )
-                sp->precision = sp->precision * 10 + (*f - '0');
+            f = parse_field(f, &sp->precision);
     }
 
     if ( f[0] == 'h' && f[1] == 'h' )

@@ -3,21 +3,21 @@
 #ifndef HYPCORE_CPU_H
 #define HYPCORE_CPU_H
 
+#include <arch/sysregs.h>    /* dsb(), isb() */
 #include <lib.h>
 
 /* park: stop this CPU for good, interrupts masked (head.S). */
 void __noreturn park(void);
 
-/*
- * smp_processor_id: the logical number of the running CPU.  Only the boot
- * CPU (0) runs until secondary bring-up exists.
- */
-static inline unsigned int smp_processor_id(void)
-{
-    return 0;
-}
+/* smp_processor_id(): include/smp.h */
+#include <smp.h>
 
-/* The free-running system counter (ticks; 62.5 MHz on QEMU virt). */
+/* The free-running system counter (ticks) and its frequency (Hz). */
 u64 arch_counter(void);
+u64 arch_counter_freq(void);
+
+/* This CPU's MPIDR. */
+u64 arch_cpu_mpidr(void);
+
 
 #endif

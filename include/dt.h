@@ -44,11 +44,12 @@ enum dt_error {
 /*
  * Check a DTB before anything else reads it: the header (fdt_check_header(),
  * and format version 17, the only one libfdt reads safely when the data is
- * bad), that it fits in the @size bytes available, and its whole structure block
- * (fdt_check_full(): tags, nesting, property and name offsets).  The header
- * check alone is not enough: libfdt's walkers trust the nesting, and on a
- * tree that ends more nodes than it begins fdt_get_path() reads before the
- * start of its buffer (found by tests/unit/test-dt-corrupt.c).
+ * bad), that it fits in the @size bytes available (at least the header must
+ * be readable), and its whole structure block (fdt_check_full(): tags,
+ * nesting, property and name offsets).  The header check alone is not
+ * enough: libfdt's walkers trust the nesting, and on a tree that ends more
+ * nodes than it begins fdt_get_path() reads before the start of its buffer
+ * (found by tests/unit/test-dt-corrupt.c).
  * Returns 0 or a negative libfdt error code (fdt_strerror() names it).
  */
 int dt_check(const void *fdt, size_t size);
@@ -86,7 +87,10 @@ int dt_reg_count(const void *fdt, int node);
 int dt_reg_get(const void *fdt, int node, unsigned int index,
                paddr_t *start, u64 *size);
 
-/* 0 when [start, start + size) is a usable range: -DT_ERR_ZERO_SIZE, -DT_ERR_WRAPS. */
+/*
+ * 0 when [start, start + size) is a usable range (its exclusive end fits in
+ * 64 bits), else -DT_ERR_ZERO_SIZE or -DT_ERR_WRAPS.
+ */
 int dt_range_check(paddr_t start, u64 size);
 
 /*
@@ -174,8 +178,11 @@ void dt_warn_range(const void *fdt, const char *what, const struct dt_range *r);
  *   dt: reserved-memory dynamic[ size=0x<size>] node=<path>[ no-map]
  *   dt: bootargs "<string>"          or  dt: bootargs none
  *   dt: module ...                   (see bootmodules_print())
+ * The boot modules are parsed into @mods (bootmodules_parse()) on the way,
+ * so their warnings come in that order and the caller reuses the table.
  * Bad data gets one "dt: warning: ..." line and is skipped.
  */
-void dt_print_facts(const void *fdt);
+struct bootmodules;
+void dt_print_facts(const void *fdt, struct bootmodules *mods);
 
 #endif /* HYPCORE_DT_H */

@@ -30,4 +30,28 @@
 /* Fixmap slots (4 KiB each). */
 #define FIXMAP_UART             0
 
+/*
+ * The per-CPU private slot (__percpu_start, from the linker script; one
+ * 2 MiB level-3 table): reached through each CPU's own root entry, so the
+ * same virtual page maps a different physical page on each CPU.  Page
+ * indices from __percpu_start:
+ */
+#define PERCPU_EXC_STACK_PAGE   6   /* where a fault on a blown stack is reported from */
+                                    /* 5 and 7: never mapped (guards) */
+#define PERCPU_DATA_PAGE        8   /* struct cpu_data, TPIDR_EL2 */
+#define PERCPU_ROOT_PAGE        9   /* this CPU's root table, writable by itself */
+#define PERCPU_L3_PAGE          10  /* the level-3 table of this slot (for the window) */
+#define PERCPU_WINDOW_PAGE      16  /* first mapping-window slot */
+#define PERCPU_WINDOW_SLOTS     16
+/*
+ * Stacks: CPU n's lies at its own vaddr (so logs and dumps tell them apart),
+ * mapped only in CPU n's slot: a never-mapped guard page, then
+ * PERCPU_STACK_PAGES pages growing down towards it, then an unmapped gap.
+ */
+#define PERCPU_STACKS_PAGE      64
+#define PERCPU_STACK_PAGES      4
+#define PERCPU_STACK_STRIDE     (PERCPU_STACK_PAGES + 2)
+#define PERCPU_GUARD_PAGE(cpu)  (PERCPU_STACKS_PAGE + (cpu) * PERCPU_STACK_STRIDE)
+#define PERCPU_STACK_PAGE(cpu)  (PERCPU_GUARD_PAGE(cpu) + 1)
+
 #endif /* HYPCORE_LAYOUT_H */

@@ -19,11 +19,13 @@ struct boot_mem {
 extern struct boot_mem boot_mem;
 
 /*
- * setup_memory: build boot_mem from the DTB at fdt (paddr fdt_pa) and the
- * image loaded at load, print the map, and start the heap.  Panics when no
- * RAM is usable or a reservation cannot be recorded.
+ * setup_memory: build boot_mem from the DTB at fdt (paddr fdt_pa), its
+ * parsed boot modules and the image loaded at load, print the map, and
+ * start the heap.  Panics when no RAM is usable or a reservation cannot be
+ * recorded.
  */
-void setup_memory(const void *fdt, paddr_t fdt_pa, paddr_t load);
+void setup_memory(const void *fdt, paddr_t fdt_pa, paddr_t load,
+                  const struct bootmodules *all);
 
 /*
  * release_boot_modules: hand every accepted module's pages to the heap

@@ -13,11 +13,13 @@ enum memdt_err {
 
 /*
  * memmap_from_dt: RAM banks, the image [image, image + image_size), the DTB
- * at fdt_pa, firmware reservations and the accepted boot modules (copied to
- * mods; refused ones are reported and left out).  Returns 0 or -enum
- * memdt_err.  fdt must have passed fdt_check_full().
+ * at fdt_pa, firmware reservations, and those of the boot modules in all
+ * (bootmodules_parse() of the same DTB) that pass validation, copied to
+ * mods; refused ones are reported and left out.  Returns 0 or -enum
+ * memdt_err.  fdt must have passed dt_check().
  */
 int memmap_from_dt(const void *fdt, paddr_t fdt_pa, paddr_t image,
-                   u64 image_size, struct memmap *mm, struct bootmodules *mods);
+                   u64 image_size, const struct bootmodules *all,
+                   struct memmap *mm, struct bootmodules *mods);
 
 #endif

@@ -4,9 +4,16 @@
  * QEMU run can be told apart from a guest's; the parseable lines the tests
  * read ("boot: ...", "dt: ...", "mem: ...") follow the prefix.
  *
- * Formats (common/vsnprintf.c): %c %s %d %i %u %x %X %p %%, with the flags
- * '-', '0', '#', a width or '*', a precision for %s, and the length
- * modifiers hh h l ll z.  %p prints 0x followed by the pointer in hex.
+ * Formats (common/vsnprintf.c): %c %s %d %i %u %x %X %o %p %%, with the
+ * flags '-', '0', '#', '+', ' ', a width or '*', a precision or '.*', and
+ * the length modifiers hh h l ll z j t, all with C99 meaning (the host's
+ * snprintf is the test oracle).  %p prints 0x followed by the pointer in
+ * lower-case hex (0x0 for NULL); %s of NULL prints "(null)"; an unknown
+ * conversion is printed as written.  Use %llx with a cast to unsigned long
+ * long for paddr_t/u64: the same code runs on arm32.
+ *
+ * printk() is not locked yet: only the boot CPU may call it until SMP
+ * bring-up adds a console lock (see common/printk.c).
  */
 #ifndef HYPCORE_PRINTK_H
 #define HYPCORE_PRINTK_H
@@ -16,6 +23,10 @@
 
 #define PRINTK_PREFIX "(HYP) "
 
+/*
+ * C99: store at most size - 1 characters and a NUL (nothing if size is 0;
+ * buf may then be NULL), return the length the whole output would have.
+ */
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
     __attribute__((format(printf, 3, 0)));
 int snprintf(char *buf, size_t size, const char *fmt, ...)

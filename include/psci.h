@@ -8,6 +8,29 @@
 /* Function IDs (SMC32 forms work from both AArch64 and AArch32). */
 #define PSCI_0_2_FN_PSCI_VERSION    0x84000000U
 #define PSCI_0_2_FN_SYSTEM_OFF      0x84000008U
+#define PSCI_0_2_FN32_CPU_ON        0x84000003U
+#define PSCI_0_2_FN64_CPU_ON        0xC4000003U
+
+/* Return codes (DEN 0022, 5.2.2). */
+#define PSCI_SUCCESS                0
+#define PSCI_NOT_SUPPORTED          (-1)
+#define PSCI_INVALID_PARAMETERS     (-2)
+#define PSCI_DENIED                 (-3)
+#define PSCI_ALREADY_ON             (-4)
+#define PSCI_ON_PENDING             (-5)
+#define PSCI_INTERNAL_FAILURE       (-6)
+#define PSCI_NOT_PRESENT            (-7)
+#define PSCI_DISABLED               (-8)
+#define PSCI_INVALID_ADDRESS        (-9)
+
+/* "ALREADY_ON" etc., or "UNKNOWN" for a code PSCI does not define. */
+const char *psci_error_name(long err);
+
+/*
+ * psci_cpu_on: start the CPU with this MPIDR at entry (paddr) with
+ * context_id in x0/r0.  Returns a PSCI code.
+ */
+long psci_cpu_on(u64 mpidr, paddr_t entry, unsigned long context_id);
 
 /*
  * arch_smccc_call: issue an SMC (hvc = false) or HVC with the function ID and

@@ -7,5 +7,6 @@ extern char _start[], _end[], _etext[], _srodata[], _erodata[], _sdata[];
 extern char _idmap_start[], _idmap_end[];
 extern char __bss_start[], __bss_end[];
 extern char __fixmap_start[], __fdt_area_start[], __runtime_end[];
+extern char __percpu_start[];
 
 #endif

@@ -5,6 +5,9 @@
  */
 #include <asm-offsets-gen.h>
 #include <arch/regs.h>
+#include <arch/smp.h>
+#include <layout.h>
+#include <smp.h>
 
 void asm_offsets(void);
 
@@ -19,4 +22,15 @@ void asm_offsets(void)
     OFFSET(REGS_FAR, cpu_user_regs, far);
     /* Keep SP 16-byte aligned (SCTLR_EL2.SA) when the frame is pushed. */
     DEFINE(REGS_SIZE, (sizeof(struct cpu_user_regs) + 15) & ~15UL);
+
+    OFFSET(SB_ROOT, secondary_boot, root);
+    OFFSET(SB_ENTRY, secondary_boot, entry);
+    OFFSET(SB_FIX_IDX, secondary_boot, fix_idx);
+    OFFSET(SB_FIX_VAL, secondary_boot, fix_val);
+    OFFSET(SB_CLEAR_IDX, secondary_boot, clear_idx);
+    OFFSET(SB_ALIAS_IDX, secondary_boot, alias_idx);
+    DEFINE(SB_SIZE, sizeof(struct secondary_boot));
+    DEFINE(NR_CPUS_ASM, NR_CPUS);
+    OFFSET(CPU_GUARD_VA, cpu_data, guard_va);
+    OFFSET(CPU_STACK_TOP, cpu_data, stack_top);
 }

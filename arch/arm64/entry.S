@@ -5,9 +5,20 @@
  * Every exception is unexpected in this boot core: save the registers in a
  * struct cpu_user_regs frame on the current stack, and let do_trap() print
  * the dump and park the CPU.
+ *
+ * An exception taken at EL2 on SP_EL2 first checks for a blown stack: when
+ * SP is in the CPU's stack guard page or within a frame above it (the guard
+ * is in struct cpu_data, through TPIDR_EL2), pushing the frame would
+ * fault again, forever, so the frame goes on the per-CPU exception stack.
+ * That check needs scratch registers before anything is saved: SP_EL0,
+ * TPIDRRO_EL0 and TPIDR_EL0, which belong to EL0 and which hypcore (with no
+ * EL0 of its own) does not use.  Exceptions from a guest (lower EL) must not
+ * go through it: those registers are the guest's.
  */
 #include <arch/asm.h>
+#include <arch/pgtable.h>
 #include <asm-offsets.h>
+#include <layout.h>
 
 /* Vector numbers passed to do_trap(): (group << 2) | type. */
 #define VEC_SYNC    0
@@ -17,10 +28,16 @@
 
 .macro vector group, type
         .balign 0x80
+    .if \group == 1
+        msr     sp_el0, x0                  /* stash x0 */
+        mov     x0, #((\group << 2) | \type)
+        b       trap_entry_el2
+    .else
         sub     sp, sp, #REGS_SIZE
         stp     x0, x1, [sp, #REGS_X0]
         mov     x1, #((\group << 2) | \type)
         b       trap_entry
+    .endif
 .endm
 
         .text
@@ -37,11 +54,52 @@ FUNC(hyp_vectors)
 END(hyp_vectors)
 
 /*
+ * trap_entry_el2: an exception at EL2 on SP_EL2.  Moves to the exception
+ * stack when SP is in the bottom guard page or within a frame of it, then
+ * builds the same frame as trap_entry (SP saved as it was).
+ * Inputs: x0 = vector number, SP_EL0 = the interrupted x0.  Never returns.
+ */
+FUNC_LOCAL(trap_entry_el2)
+        msr     tpidrro_el0, x1             /* stash x1 */
+        mov     x1, sp
+        msr     tpidr_el0, x1               /* stash the interrupted SP */
+        mrs     x1, tpidr_el2
+        cbz     x1, 1f                      /* no per-CPU stack yet (early boot CPU) */
+        ldr     x1, [x1, #CPU_GUARD_VA]
+        sub     x1, sp, x1                  /* x1 := SP - guard page */
+        sub     x1, x1, #REGS_SIZE
+        cmp     x1, #PAGE_SIZE              /* would the frame touch the guard page? */
+        b.hs    1f
+        ldr     x1, =__percpu_start + (PERCPU_EXC_STACK_PAGE + 1) * PAGE_SIZE
+        mov     sp, x1                      /* the exception stack */
+1:      sub     sp, sp, #REGS_SIZE
+        mrs     x1, sp_el0
+        str     x1, [sp, #REGS_X0]
+        mrs     x1, tpidrro_el0
+        str     x1, [sp, #REGS_X0 + 8]
+        mov     x1, x0                      /* x1 := vector number */
+        stp     x2, x3, [sp, #REGS_X0 + 2 * 8]
+        mrs     x2, tpidr_el0
+        str     x2, [sp, #REGS_SP]
+        b       trap_save
+END(trap_entry_el2)
+
+/*
  * trap_entry: finish the frame and call do_trap(regs, vector).
  * Inputs: sp = frame with x0/x1 saved, x1 = vector number.  Never returns.
  */
 FUNC_LOCAL(trap_entry)
         stp     x2, x3, [sp, #REGS_X0 + 2 * 8]
+        add     x2, sp, #REGS_SIZE
+        str     x2, [sp, #REGS_SP]
+        /* fall through */
+END(trap_entry)
+
+/*
+ * trap_save: save x4..x30 and the exception registers, call do_trap().
+ * Inputs: sp = frame with x0-x3 and SP saved, x1 = vector number.
+ */
+FUNC_LOCAL(trap_save)
         stp     x4, x5, [sp, #REGS_X0 + 4 * 8]
         stp     x6, x7, [sp, #REGS_X0 + 6 * 8]
         stp     x8, x9, [sp, #REGS_X0 + 8 * 8]
@@ -56,8 +114,6 @@ FUNC_LOCAL(trap_entry)
         stp     x26, x27, [sp, #REGS_X0 + 26 * 8]
         stp     x28, x29, [sp, #REGS_X0 + 28 * 8]
         str     x30, [sp, #REGS_X30]
-        add     x2, sp, #REGS_SIZE
-        str     x2, [sp, #REGS_SP]
         mrs     x2, elr_el2
         mrs     x3, spsr_el2
         stp     x2, x3, [sp, #REGS_ELR]
@@ -67,4 +123,4 @@ FUNC_LOCAL(trap_entry)
         mov     x0, sp
         bl      do_trap
         b       park
-END(trap_entry)
+END(trap_save)

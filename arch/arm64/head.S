@@ -35,6 +35,7 @@
 
 #include <arch/asm.h>
 #include <arch/processor.h>
+#include <asm-offsets.h>
 #include <layout.h>
 
 /* Linux arm64 Image header (Documentation/arch/arm64/booting.rst). */
@@ -117,6 +118,7 @@ FUNC_LOCAL(cpu_init)
         ldr     x0, =CPTR_EL2_BOOT          /* FP/SIMD usable at EL2 (libfdt) */
         msr     cptr_el2, x0
         msr     spsel, #1                   /* run on SP_EL2 */
+        msr     tpidr_el2, xzr              /* no per-CPU data yet: this_cpu() = NULL */
         /*
          * Nothing uses the stack before C.  SP := 0 makes a stray push fault
          * (and print through the early vectors) instead of writing into the
@@ -464,6 +466,105 @@ FUNC_LOCAL(zero_bss)
         b       park
 END(zero_bss)
 
+/*
+ * secondary_entry: where PSCI CPU_ON starts a secondary CPU: EL2, MMU and
+ * caches off, SP undefined, x0 = its logical number (the context id).  It
+ * reads its boot record (written and cleaned to the PoC by the boot CPU)
+ * with the MMU off and turns the MMU on with its own root table.
+ *
+ * Registers, secondary_entry .. secondary_start():
+ *   x19  the CPU's logical number
+ *   x20  paddr of its boot record (until the MMU is on)
+ *   x23  UART paddr (early failure messages)
+ *   x24  level-0 index to re-point at x25 (SB_NONE = none)
+ *   x25  the shared runtime level-1 entry
+ *   x26  level-0 index of the identity's own slot to clear (SB_NONE = none)
+ *   x27  level-0 index of the alias to clear (SB_NONE = none)
+ *   x28  paddr of its root table
+ */
+FUNC(secondary_entry)
+        msr     daifset, #0xf               /* nothing may interrupt the bring-up */
+        mov     x19, x0                     /* x19 := logical CPU number */
+        ldr     x23, =BOARD_UART_PADDR      /* x23 := UART paddr (MMU off) */
+        bl      check_cpu_mode
+        bl      cpu_init
+        cmp     x19, #NR_CPUS_ASM
+        b.hs    9f
+        adr_l   x20, secondary_boot
+        mov     x1, #SB_SIZE
+        madd    x20, x19, x1, x20           /* x20 := paddr(secondary_boot[x19]) */
+        ldr     x28, [x20, #SB_ROOT]        /* x28 := paddr(own root) */
+        ldr     x24, [x20, #SB_FIX_IDX]
+        ldr     x25, [x20, #SB_FIX_VAL]
+        ldr     x26, [x20, #SB_CLEAR_IDX]
+        ldr     x27, [x20, #SB_ALIAS_IDX]
+        ldr     x0, [x20, #SB_ENTRY]        /* x0 := where to go with the MMU on */
+        b       enable_mmu
+9:      early_fail_msg msg_bad_cpu
+END(secondary_entry)
+
+/*
+ * secondary_switch: a secondary with its MMU on, at the alias (when its
+ * identity entry lives in a private copy of the runtime tables) or at the
+ * runtime address.  Re-points its runtime level-0 entry at the shared table
+ * (break-before-make, from the alias), moves to the runtime address, drops
+ * the identity and alias entries, and calls C on its own stack.  Every
+ * table written here is this CPU's own root, mapped in its private slot and
+ * walked by no other CPU: local TLB maintenance is enough.
+ * Inputs: x19, x24-x27 (see secondary_entry).  Never returns.
+ */
+FUNC(secondary_switch)
+        ldr     x21, =__percpu_start + PERCPU_ROOT_PAGE * PAGE_SIZE /* x21 := vaddr(own root) */
+        cmn     x24, #1                     /* SB_NONE? */
+        b.eq    1f
+        str     xzr, [x21, x24, lsl #PT_ENTRY_SHIFT] /* break: the private copy */
+        dsb     nshst                       /* cleared before the TLBI */
+        tlbi    alle2                       /* everything under that entry */
+        dsb     nsh
+        isb
+        str     x25, [x21, x24, lsl #PT_ENTRY_SHIFT] /* make: the shared table */
+        dsb     nshst                       /* visible before we use it */
+        isb
+1:      ldr     x0, =2f                     /* to the runtime address */
+        br      x0
+2:      cmn     x26, #1
+        b.eq    3f
+        str     xzr, [x21, x26, lsl #PT_ENTRY_SHIFT] /* drop the identity's own slot */
+        dsb     nshst
+        tlbi    alle2
+        dsb     nsh
+        isb
+3:      cmn     x27, #1
+        b.eq    4f
+        str     xzr, [x21, x27, lsl #PT_ENTRY_SHIFT] /* drop the alias */
+        dsb     nshst
+        tlbi    alle2
+        dsb     nsh
+        isb
+4:      ldr     x0, =__percpu_start + PERCPU_DATA_PAGE * PAGE_SIZE
+        msr     tpidr_el2, x0               /* this_cpu() */
+        ldr     x1, [x0, #CPU_STACK_TOP]
+        mov     sp, x1                      /* own stack, guard page below */
+        adr_l   x0, hyp_vectors
+        msr     vbar_el2, x0
+        isb
+        mov     x0, x19
+        bl      secondary_start
+        b       park
+END(secondary_switch)
+
+/*
+ * switch_stack_and_call: continue on another stack.
+ * C: void switch_stack_and_call(vaddr_t sp, void (*fn)(void *), void *arg);
+ * Never returns (parks if fn does).
+ */
+FUNC(switch_stack_and_call)
+        mov     sp, x0
+        mov     x0, x2
+        blr     x1
+        b       park
+END(switch_stack_and_call)
+
         .section .text.idmap, "ax", %progbits
 /*
  * enable_mmu: the only code that must be identity mapped.  Loads TTBR0_EL2
@@ -614,11 +715,18 @@ FUNC_LOCAL(early_puts_nonl)
 END(early_puts_nonl)
 
         .section .rodata.head, "a", %progbits
+        .balign 8
+/* const vaddr_t percpu_base: __percpu_start, out of adrp's reach from C. */
+DATA(percpu_base, 8)
+        .quad   __percpu_start
+END(percpu_base)
+
 msg_not_el2:     .asciz "- hypcore must be entered at EL2 -"
 msg_idmap_range: .asciz "- hypcore: loaded above the 48-bit VA range, cannot identity-map -"
 msg_overlap:     .asciz "- hypcore: boot mappings overlap (layout config bug) -"
 msg_block:       .asciz "- hypcore: unexpected block entry in boot tables -"
 msg_pool:        .asciz "- hypcore: boot page-table pool exhausted -"
+msg_bad_cpu:     .asciz "- hypcore: secondary started with a CPU number past NR_CPUS -"
 msg_early_exc:   .asciz "- hypcore: early exception ESR="
 msg_elr:         .asciz " ELR="
 msg_far:         .asciz " FAR="

@@ -63,6 +63,10 @@ SECTIONS
     __fixmap_start = RUNTIME_BASE + LAYOUT_FIXMAP_OFFSET;
     __fdt_area_start = RUNTIME_BASE + LAYOUT_FDT_OFFSET;
     __runtime_end = RUNTIME_BASE + LAYOUT_REGION_SIZE;
+    /* Per-CPU slot: the runtime region's level-0 index XOR 2 (the index XOR 1
+     * is the boot-time alias).  ld has no XOR: (i | 2) - (i & 2) is i ^ 2. */
+    __percpu_start = (((RUNTIME_BASE >> VA_ROOT_SLOT_BIT) | 2) -
+                      ((RUNTIME_BASE >> VA_ROOT_SLOT_BIT) & 2)) << VA_ROOT_SLOT_BIT;
 
     /DISCARD/ : {
         *(.comment) *(.note .note.*) *(.eh_frame) *(.interp)

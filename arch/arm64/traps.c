@@ -8,6 +8,7 @@
 #include <cpu.h>
 #include <lib.h>
 #include <printk.h>
+#include <smp.h>
 #include <traps.h>
 
 /* ESR_ELx.EC values hypcore names (Arm ARM D19.2.37). */
@@ -78,6 +79,10 @@ void do_trap(struct cpu_user_regs *regs, unsigned int vector)
         printk("trap: %s at level %u%s\n", fsc_name(iss & 0x3f), iss & 3,
                (ec >= 0x24 && (iss & (1U << 6))) ? ", write" :
                (ec >= 0x24 ? ", read" : ""));
+    if ( this_cpu() && regs->far >= this_cpu()->guard_va &&
+         regs->far - this_cpu()->guard_va < PAGE_SIZE )
+        printk("trap: stack overflow: cpu%u hit its stack guard page 0x%llx\n",
+               smp_processor_id(), (unsigned long long)this_cpu()->guard_va);
     printk("trap: ESR=0x%08llx ELR=0x%016llx FAR=0x%016llx SPSR=0x%08llx\n",
            (unsigned long long)regs->esr, (unsigned long long)regs->elr,
            (unsigned long long)regs->far, (unsigned long long)regs->spsr);

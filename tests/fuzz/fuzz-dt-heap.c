@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target: arbitrary bytes as a DTB through the whole boot memory
- * path hypcore runs: fdt_check_header + fdt_check_full (as map_boot_fdt),
+ * path hypcore runs: dt_check (as map_boot_fdt), the module binding,
  * dt_print_facts, memmap_from_dt, the heap over the result, a few
  * allocations, then the module release.  Built with clang
  * -fsanitize=fuzzer,address,undefined against the host libfdt; ASSERT and
@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct memmap mm;
-    static struct bootmodules mods;
+    static struct bootmodules all, mods;
     void *fdt;
     u64 meta_size;
     struct page_info *meta;
@@ -42,12 +42,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* An 8-byte aligned copy, as the hypervisor requires of a DTB. */
     fdt = aligned_alloc(8, (size + 7) & ~(size_t)7);
     memcpy(fdt, data, size);
-    if ( fdt_check_header(fdt) || fdt_totalsize(fdt) > size ||
-         fdt_check_full(fdt, fdt_totalsize(fdt)) )
+    if ( dt_check(fdt, size) )
         goto out;
 
-    dt_print_facts(fdt);
-    if ( memmap_from_dt(fdt, FDT_PA, IMAGE_PA, IMAGE_SIZE, &mm, &mods) )
+    dt_print_facts(fdt, &all);
+    if ( memmap_from_dt(fdt, FDT_PA, IMAGE_PA, IMAGE_SIZE, &all, &mm, &mods) )
         goto out;
     meta_size = heap_metadata_size(&mm);
     if ( meta_size > META_MAX )

@@ -110,11 +110,10 @@ int main(int argc, char **argv)
 
             memcpy(blob, orig, len);
             mlen = mutate(blob, len);
-            if ( getenv("DUMP") ) { FILE *df = fopen("/tmp/mutant.dtb", "wb"); fwrite(blob, 1, mlen, df); fclose(df); }
             if ( dt_check(blob, mlen) == 0 )
             {
                 readable++;
-                dt_print_facts(blob);
+                { static struct bootmodules mods_; dt_print_facts(blob, &mods_); }
                 bootmodules_parse(blob, &mods);
                 console_reset();
             }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <bootmodule.h>
 #include <dt.h>
 #include <libfdt.h>
 
@@ -145,7 +146,7 @@ int main(int argc, char **argv)
     add_line(&want, "dt: bootargs none");
 
     console_reset();
-    dt_print_facts(fdt);
+    { static struct bootmodules mods_; dt_print_facts(fdt, &mods_); }
     lines_equal(argv[1], sorted(console_strip(console_take())), sorted(want));
 
     return harness_exit("test-qemu-dtb");

@@ -1,0 +1,391 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * common/smp.c: secondary CPU bring-up (include/smp.h).
+ *
+ * Discovery: /cpus children with device_type = "cpu" (reg = MPIDR, in the
+ * /cpus #address-cells), enable-method "psci"; the boot CPU is the one whose
+ * MPIDR matches its own and is cpu0, the others are numbered in tree order.
+ * Each secondary gets its pages (stack, exception stack, data) and a fresh
+ * root table from the boot CPU (arch_cpu_prepare), then PSCI CPU_ON; the boot
+ * CPU waits for it to check in, with a counter-based timeout, and carries on
+ * with the CPUs that came up.
+ */
+#include <cmdline.h>
+#include <cpu.h>
+#include <dt.h>
+#include <layout.h>
+#include <lib.h>
+#include <libfdt.h>
+#include <page_alloc.h>
+#include <percpu_mm.h>
+#include <printk.h>
+#include <psci.h>
+#include <sections.h>
+#include <smp.h>
+#include <string.h>
+
+/* How long the boot CPU waits for one CPU to check in. */
+#define SMP_TIMEOUT_MS          500
+/* MPIDR affinity fields Aff3..Aff0 (bits 39:32, 23:0). */
+#define MPIDR_HWID_MASK         0xff00ffffffULL
+
+enum cpu_state { CPU_ABSENT, CPU_STARTING, CPU_ONLINE, CPU_FAILED };
+
+/* Shared: written by the boot CPU before CPU_ON and by each CPU once online. */
+static struct {
+    u64 mpidr;
+    volatile u32 state;
+    volatile u32 token_seen;    /* selftest=smp: what the CPU read of smp_token */
+} cpus[NR_CPUS];
+static unsigned int nr_cpus_listed;
+
+/* Self-test set-up, decided by the boot CPU before any CPU_ON. */
+static int stall_cpu = -1;
+static int overflow_cpu = -1;
+static bool smp_selftest;
+static paddr_t sig_page[NR_CPUS];       /* selftest=smp: one page per CPU */
+static volatile u32 smp_token;          /* selftest=smp: written by the boot CPU */
+
+#define SIG_MAGIC 0x5e1f0000U
+
+static const char *find_cpus(const void *fdt, int *cpus_node, unsigned int *ac)
+{
+    int node = fdt_path_offset(fdt, "/cpus");
+    const fdt32_t *p;
+    int len;
+
+    if ( node < 0 )
+        return "no /cpus node";
+    p = fdt_getprop(fdt, node, "#address-cells", &len);
+    *ac = (p && len == 4) ? fdt32_to_cpu(*p) : 0;
+    if ( *ac != 1 && *ac != 2 )
+        return "/cpus #address-cells is not 1 or 2";
+    *cpus_node = node;
+    return NULL;
+}
+
+/* Fill cpus[] from /cpus; cpu0 is the boot CPU.  Returns the count. */
+static unsigned int discover_cpus(const void *fdt, u64 self)
+{
+    unsigned int ac, n = 1;
+    const char *why;
+    bool found_self = false;
+    int parent, node;
+
+    cpus[0].mpidr = self;
+    why = find_cpus(fdt, &parent, &ac);
+    if ( why )
+    {
+        printk("smp: %s: running on the boot CPU only\n", why);
+        return 1;
+    }
+    fdt_for_each_subnode(node, fdt, parent)
+    {
+        char path[DT_PATH_MAX];
+        const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+        const char *method;
+        const fdt32_t *reg;
+        u64 mpidr;
+        int len;
+
+        if ( !type || strcmp(type, "cpu") || !dt_node_enabled(fdt, node) )
+            continue;
+        dt_node_path(fdt, node, path, sizeof(path));
+        reg = fdt_getprop(fdt, node, "reg", &len);
+        if ( !reg || len != (int)(ac * 4) )
+        {
+            printk("smp: warning: %s: reg is not %u cell(s); CPU ignored\n", path, ac);
+            continue;
+        }
+        mpidr = fdt32_to_cpu(reg[0]);
+        if ( ac == 2 )
+            mpidr = (mpidr << 32) | fdt32_to_cpu(reg[1]);
+        mpidr &= MPIDR_HWID_MASK;
+        if ( mpidr == self && !found_self )
+        {
+            found_self = true;
+            continue;
+        }
+        method = fdt_getprop(fdt, node, "enable-method", &len);
+        if ( !method || len <= 0 || strnlen(method, len) == (size_t)len ||
+             strcmp(method, "psci") )
+        {
+            printk("smp: warning: %s: enable-method is not \"psci\"; CPU ignored\n", path);
+            continue;
+        }
+        if ( n == NR_CPUS )
+        {
+            printk("smp: warning: %s: more CPUs than CONFIG_NR_CPUS (%u); ignored\n",
+                   path, NR_CPUS);
+            continue;
+        }
+        cpus[n++].mpidr = mpidr;
+    }
+    if ( !found_self )
+        printk("smp: warning: the boot CPU's MPIDR 0x%llx is not in /cpus\n",
+               (unsigned long long)self);
+    return n;
+}
+
+static bool alloc_percpu_pages(struct percpu_pages *pg)
+{
+    paddr_t *all[] = { &pg->stack[0], &pg->stack[1], &pg->stack[2], &pg->stack[3],
+                       &pg->exc_stack, &pg->data };
+    unsigned int i, j;
+
+    BUILD_BUG_ON(ARRAY_SIZE(pg->stack) != PERCPU_STACK_PAGES);
+    for ( i = 0; i < ARRAY_SIZE(all); i++ )
+    {
+        *all[i] = alloc_pages(0);
+        if ( *all[i] == PAGE_ALLOC_FAILED )
+        {
+            for ( j = 0; j < i; j++ )
+                free_pages(*all[j], 0);
+            return false;
+        }
+    }
+    return true;
+}
+
+static void free_percpu_pages(const struct percpu_pages *pg)
+{
+    unsigned int i;
+
+    for ( i = 0; i < PERCPU_STACK_PAGES; i++ )
+        free_pages(pg->stack[i], 0);
+    free_pages(pg->exc_stack, 0);
+    free_pages(pg->data, 0);
+}
+
+static vaddr_t stack_bottom(unsigned int cpu)
+{
+    return percpu_base + (vaddr_t)PERCPU_STACK_PAGE(cpu) * 4096;
+}
+
+static void report_online(unsigned int cpu, paddr_t root)
+{
+    printk("smp: cpu%u online mpidr=0x%llx root=0x%llx stack=0x%llx-0x%llx\n", cpu,
+           (unsigned long long)cpus[cpu].mpidr, (unsigned long long)root,
+           (unsigned long long)stack_bottom(cpu),
+           (unsigned long long)(stack_bottom(cpu) + PERCPU_STACK_PAGES * 4096));
+}
+
+static void report_failed(unsigned int cpu, const char *reason)
+{
+    cpus[cpu].state = CPU_FAILED;
+    printk("smp: cpu%u failed mpidr=0x%llx reason=%s\n", cpu,
+           (unsigned long long)cpus[cpu].mpidr, reason);
+}
+
+static int parse_cpu_arg(const char *opt, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    char *end;
+    unsigned long v;
+
+    if ( strncmp(opt, prefix, n) )
+        return -1;
+    v = strtoul(opt + n, &end, 0);
+    if ( end == opt + n || *end || v >= NR_CPUS )
+    {
+        printk("smp: warning: selftest=%s: not a CPU number below %u; ignored\n", opt, NR_CPUS);
+        return -1;
+    }
+    return (int)v;
+}
+
+static void read_selftests(const void *fdt)
+{
+    char opt[48];
+
+    if ( !cmdline_get(dt_bootargs(fdt), "selftest", opt, sizeof(opt)) )
+        return;
+    smp_selftest = !strcmp(opt, "smp");
+    stall_cpu = parse_cpu_arg(opt, "stall:");
+    overflow_cpu = parse_cpu_arg(opt, "stack-overflow:");
+}
+
+/*
+ * Recurse until the guard page stops us (selftest=stack-overflow).  The
+ * depth limit is only there to make the recursion finite for the compiler:
+ * it is far past what any stack here holds.
+ */
+static unsigned int __attribute__((noinline)) overflow(volatile u8 *prev, unsigned int depth)
+{
+    volatile u8 buf[256];
+
+    buf[0] = prev ? prev[0] + 1 : 0;
+    if ( depth > (1U << 20) )
+        return buf[0];
+    return overflow(buf, depth + 1) + buf[1];
+}
+
+static void __noreturn idle(void)
+{
+    for ( ;; )
+        asm volatile ( "wfi" );
+}
+
+static void selftest_smp_write(unsigned int cpu)
+{
+    volatile u64 *sig;
+
+    if ( !sig_page[cpu] )
+        return;
+    /* The same window vaddr on every CPU, each reaching its own page. */
+    sig = window_map(0, sig_page[cpu]);
+    sig[0] = SIG_MAGIC | cpu;
+    sig[1] = (vaddr_t)sig;              /* the vaddr it used, for the check */
+    window_unmap(0);
+}
+
+void secondary_start(unsigned int cpu)
+{
+    struct cpu_data *d = this_cpu();
+
+    if ( d->id != cpu || cpu == 0 || cpu >= NR_CPUS )
+        panic("secondary_start: cpu %u has the per-CPU data of cpu %u", cpu, d->id);
+    if ( (int)cpu == stall_cpu )
+        idle();                         /* never checks in: the boot CPU times out */
+    if ( smp_selftest )
+    {
+        selftest_smp_write(cpu);
+        cpus[cpu].token_seen = smp_token;
+    }
+    cpus[cpu].state = CPU_ONLINE;
+    dsb(ish);                           /* published before anything else we do */
+    if ( (int)cpu == overflow_cpu )
+        overflow(NULL, 0);
+    idle();
+}
+
+static void bring_up(unsigned int cpu)
+{
+    u64 timeout = arch_counter_freq() / 1000 * SMP_TIMEOUT_MS, t0;
+    struct percpu_pages pg;
+    paddr_t root;
+    long ret;
+
+    if ( !alloc_percpu_pages(&pg) )
+    {
+        report_failed(cpu, "nomem");
+        return;
+    }
+    root = arch_cpu_prepare(cpu, cpus[cpu].mpidr, &pg);
+    if ( !root )
+    {
+        free_percpu_pages(&pg);
+        report_failed(cpu, "nomem");
+        return;
+    }
+    cpus[cpu].state = CPU_STARTING;
+    dsb(ish);
+    ret = psci_cpu_on(cpus[cpu].mpidr, arch_secondary_entry(), cpu);
+    if ( ret != PSCI_SUCCESS )
+    {
+        /* Nothing runs on these pages: give them back. */
+        arch_cpu_boot_done(cpu);
+        arch_cpu_release(cpu);
+        free_percpu_pages(&pg);
+        report_failed(cpu, psci_error_name(ret));
+        return;
+    }
+    t0 = arch_counter();
+    while ( cpus[cpu].state != CPU_ONLINE )
+        if ( arch_counter() - t0 > timeout )
+        {
+            /* It may still be running: keep its pages and tables. */
+            report_failed(cpu, "timeout");
+            return;
+        }
+    arch_cpu_boot_done(cpu);
+    report_online(cpu, root);
+}
+
+static void selftest_smp_check(unsigned int n)
+{
+    unsigned int cpu, bad = 0, online = 0;
+    u64 va0 = 0;
+
+    for ( cpu = 1; cpu < n; cpu++ )
+    {
+        const volatile u64 *sig;
+
+        if ( cpus[cpu].state != CPU_ONLINE || !sig_page[cpu] )
+            continue;
+        online++;
+        sig = window_map(1, sig_page[cpu]);
+        if ( sig[0] != (SIG_MAGIC | cpu) )
+        {
+            printk("selftest smp: cpu%u's page holds 0x%llx, expected 0x%x\n",
+                   cpu, (unsigned long long)sig[0], SIG_MAGIC | cpu);
+            bad++;
+        }
+        if ( !va0 )
+            va0 = sig[1];
+        else if ( sig[1] != va0 )
+        {
+            printk("selftest smp: cpu%u wrote through 0x%llx, cpu1 through 0x%llx\n",
+                   cpu, (unsigned long long)sig[1], (unsigned long long)va0);
+            bad++;
+        }
+        window_unmap(1);
+        if ( cpus[cpu].token_seen != smp_token )
+        {
+            printk("selftest smp: cpu%u read 0x%08x from the boot CPU's data, not 0x%08x\n",
+                   cpu, cpus[cpu].token_seen, smp_token);
+            bad++;
+        }
+    }
+    if ( bad )
+        printk("selftest smp: FAILED (%u problems)\n", bad);
+    else
+        printk("selftest smp: ok cpus=%u window=0x%llx distinct-pages=%u\n",
+               online, (unsigned long long)va0, online);
+}
+
+void smp_init(const void *fdt)
+{
+    u64 self = arch_cpu_mpidr() & MPIDR_HWID_MASK;
+    unsigned int n, cpu, online = 1;
+    u64 t0 = arch_counter();
+
+    read_selftests(fdt);
+    n = discover_cpus(fdt, self);
+    nr_cpus_listed = n;
+    cpus[0].state = CPU_ONLINE;
+    report_online(0, this_cpu()->root);
+    if ( smp_selftest )
+    {
+        smp_token = (u32)arch_counter() ^ 0xa5a5f00dU;
+        for ( cpu = 1; cpu < n; cpu++ )
+        {
+            paddr_t pa = alloc_pages(0);
+
+            sig_page[cpu] = pa == PAGE_ALLOC_FAILED ? 0 : pa;
+        }
+    }
+    dsb(ish);       /* the self-test set-up is visible before any CPU_ON */
+    for ( cpu = 1; cpu < n; cpu++ )
+    {
+        bring_up(cpu);
+        online += cpus[cpu].state == CPU_ONLINE;
+    }
+    printk("smp: %u of %u cpus online\n", online, n);
+    printk("bench: smp ticks=%llu cpus=%u\n",
+           (unsigned long long)(arch_counter() - t0), n);
+    if ( smp_selftest )
+        selftest_smp_check(n);
+}
+
+/* Give the boot CPU its private slot and stack, then continue on it. */
+void smp_prepare_boot_cpu(void (*cont)(void *), void *arg)
+{
+    struct percpu_pages pg;
+    vaddr_t sp;
+
+    if ( !alloc_percpu_pages(&pg) )
+        panic("no memory for the boot CPU's stack and per-CPU data");
+    sp = arch_percpu_boot_cpu(&pg, arch_cpu_mpidr() & MPIDR_HWID_MASK);
+    switch_stack_and_call(sp, cont, arg);
+}

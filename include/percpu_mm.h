@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Per-CPU page tables and the mapping window: arch hooks (arch/<arch>/percpu.c)
+ * the common SMP code calls.
+ */
+#ifndef HYPCORE_PERCPU_MM_H
+#define HYPCORE_PERCPU_MM_H
+
+#include <types.h>
+
+struct cpu_data;
+
+/* Pages a CPU's private slot holds, allocated by the boot CPU. */
+struct percpu_pages {
+    paddr_t stack[4];           /* PERCPU_STACK_PAGES */
+    paddr_t exc_stack;
+    paddr_t data;
+};
+
+/*
+ * arch_percpu_boot_cpu: link the boot CPU's private slot into its root (the
+ * boot root), map its pages there, point TPIDR at its data, and return the
+ * stack top to switch to.  Before any secondary starts.
+ */
+vaddr_t arch_percpu_boot_cpu(const struct percpu_pages *pg, u64 mpidr);
+
+/*
+ * arch_cpu_prepare: build a fresh root table for a secondary: shared
+ * entries, its private slot, and what its boot needs (identity mapping of
+ * the MMU-on page, the temporary alias when that shares tables with the
+ * runtime region); write its boot record and clean it to the PoC.
+ * Returns the root's paddr, or 0 when out of memory.
+ */
+paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages *pg);
+
+/* Free the boot-only tables of cpu once it runs on its own root. */
+void arch_cpu_boot_done(unsigned int cpu);
+
+/* Free the rest of cpu's tables: PSCI refused to start it. */
+void arch_cpu_release(unsigned int cpu);
+
+/* The paddr a secondary starts at (PSCI CPU_ON entry point). */
+paddr_t arch_secondary_entry(void);
+
+/*
+ * Mapping window: map one page of RAM at this CPU's window slot (private:
+ * the same vaddr maps a different page on each CPU), and unmap it.
+ */
+void *window_map(unsigned int slot, paddr_t pa);
+void window_unmap(unsigned int slot);
+
+/* Switch the running CPU to stack top sp and call fn(arg); never returns. */
+void __attribute__((noreturn)) switch_stack_and_call(vaddr_t sp, void (*fn)(void *), void *arg);
+
+#endif

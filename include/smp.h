@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Secondary CPUs: discovery from /cpus and /psci, bring-up through PSCI
+ * CPU_ON onto per-CPU root tables, and the per-CPU data every CPU reaches
+ * through TPIDR_EL2 (HTPIDR on arm32).
+ */
+#ifndef HYPCORE_SMP_H
+#define HYPCORE_SMP_H
+
+#include <types.h>
+
+#ifndef CONFIG_NR_CPUS
+#define CONFIG_NR_CPUS 64
+#endif
+#define NR_CPUS CONFIG_NR_CPUS
+
+/* Per-CPU data: one page per CPU, at the same vaddr on every CPU. */
+struct cpu_data {
+    unsigned int id;            /* logical CPU number; 0 = boot CPU */
+    u64 mpidr;
+    paddr_t root;               /* paddr of this CPU's root table */
+    paddr_t data_pa;            /* paddr of this page */
+    vaddr_t guard_va;           /* its stack's guard page (entry.S: overflow check) */
+    vaddr_t stack_top;
+};
+
+/*
+ * Where the per-CPU private slot starts (__percpu_start, a link-time
+ * constant too far from the code for PC-relative addressing).
+ */
+extern const vaddr_t percpu_base;
+
+/* The running CPU's logical number (0 before per-CPU data exists). */
+unsigned int smp_processor_id(void);
+
+/* This CPU's data, or NULL before the boot CPU set up its own. */
+struct cpu_data *this_cpu(void);
+
+/*
+ * smp_init: read /cpus and /psci, give the boot CPU its own root entries,
+ * stack and data, then start every other CPU, waiting for each with a
+ * timeout.  Prints one "smp:" line per CPU and a summary.
+ */
+void smp_init(const void *fdt);
+
+/*
+ * smp_prepare_boot_cpu: give the boot CPU its private slot (stack with guard
+ * page, data, mapping window) and continue with cont(arg) on that stack.
+ */
+void __attribute__((noreturn)) smp_prepare_boot_cpu(void (*cont)(void *), void *arg);
+
+/* C entry of a secondary CPU, from head.S, on its own stack. */
+void secondary_start(unsigned int cpu);
+
+#endif
