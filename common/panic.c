@@ -26,7 +26,7 @@ void assert_failed(const char *cond, const char *file, int line)
  * its failure hook, for our code and for libfdt.a, which is built with
  * -fstack-protector-strong.
  */
-unsigned long __stack_chk_guard = 0x2f8e13a1c05d9b77UL;
+unsigned long __stack_chk_guard = (unsigned long)0x2f8e13a1c05d9b77ULL;
 
 void __noreturn __stack_chk_fail(void);
 void __stack_chk_fail(void)

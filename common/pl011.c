@@ -4,6 +4,7 @@
  * The UART is reached through fixmap slot FIXMAP_UART, which head.S mapped;
  * the firmware (QEMU) leaves it enabled, so no baud-rate setup is done here.
  */
+#include <arch/mmio.h>
 #include <layout.h>
 #include <mm.h>
 #include <printk.h>
@@ -19,12 +20,12 @@
 
 static inline u32 pl011_read(unsigned int reg)
 {
-    return *(volatile u32 *)(UART_VA + reg);
+    return mmio_read32(UART_VA + reg);
 }
 
 static inline void pl011_write(unsigned int reg, u32 val)
 {
-    *(volatile u32 *)(UART_VA + reg) = val;
+    mmio_write32(UART_VA + reg, val);
 }
 
 static void pl011_putc(char c)

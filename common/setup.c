@@ -67,7 +67,7 @@ static const void *map_boot_fdt(paddr_t pa, const char *source)
         boot_fail("DTB at 0x%llx (%s) is not 8-byte aligned",
                   (unsigned long long)pa, source);
     arch_map_page(base, page, MAP_RO);
-    hdr = (const void *)(base + (pa - page));
+    hdr = (const void *)(base + (vaddr_t)(pa - page));
     if ( fdt_magic(hdr) != FDT_MAGIC )
         boot_fail("no DTB at 0x%llx (%s): bad magic 0x%08x, expected 0x%08x",
                   (unsigned long long)pa, source, fdt_magic(hdr), FDT_MAGIC);

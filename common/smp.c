@@ -368,6 +368,11 @@ void smp_init(const void *fdt)
     dsb(ish);       /* the self-test set-up is visible before any CPU_ON */
     for ( cpu = 1; cpu < n; cpu++ )
     {
+        if ( !arch_secondaries_supported() )
+        {
+            report_failed(cpu, "unsupported");
+            continue;
+        }
         bring_up(cpu);
         online += cpus[cpu].state == CPU_ONLINE;
     }

@@ -39,6 +39,9 @@ void arch_cpu_boot_done(unsigned int cpu);
 /* Free the rest of cpu's tables: PSCI refused to start it. */
 void arch_cpu_release(unsigned int cpu);
 
+/* False where secondary bring-up is not implemented (arm32, for now). */
+bool arch_secondaries_supported(void);
+
 /* The paddr a secondary starts at (PSCI CPU_ON entry point). */
 paddr_t arch_secondary_entry(void);
 

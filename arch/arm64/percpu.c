@@ -47,6 +47,11 @@ struct cpu_data *this_cpu(void)
     return (struct cpu_data *)(vaddr_t)sysreg_read(tpidr);
 }
 
+bool arch_secondaries_supported(void)
+{
+    return true;
+}
+
 paddr_t arch_secondary_entry(void)
 {
     return virt_to_image_paddr((const void *)secondary_entry);

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: MIT */
+/* arch/arm32/cpu.c: counter, MPIDR, per-CPU pointer and the SMC/HVC conduit. */
+#include <arch/sysregs.h>
+#include <cpu.h>
+#include <psci.h>
+#include <smp.h>
+
+struct cpu_data *this_cpu(void)
+{
+    return (struct cpu_data *)(vaddr_t)sysreg_read(tpidr);
+}
+
+unsigned int smp_processor_id(void)
+{
+    struct cpu_data *d = this_cpu();
+
+    return d ? d->id : 0;
+}
+
+u64 arch_counter(void)
+{
+    isb();      /* do not let the counter read be hoisted above earlier code */
+    return sysreg_read_cntpct();
+}
+
+u64 arch_counter_freq(void)
+{
+    u64 f = sysreg_read(cntfrq);
+
+    return f ? f : 62500000;
+}
+
+u64 arch_cpu_mpidr(void)
+{
+    return sysreg_read(mpidr);
+}
+
+long arch_smccc_call(bool hvc, u32 fid, unsigned long a1, unsigned long a2,
+                     unsigned long a3)
+{
+    register unsigned long r0 asm("r0") = fid;
+    register unsigned long r1 asm("r1") = a1;
+    register unsigned long r2 asm("r2") = a2;
+    register unsigned long r3 asm("r3") = a3;
+
+    /* SMCCC (32-bit): r0-r3 results, r4-r14 preserved. */
+    if ( hvc )
+        asm volatile ( ".arch_extension virt\n\thvc #0"
+                       : "+r" (r0), "+r" (r1), "+r" (r2), "+r" (r3) :: "memory" );
+    else
+        asm volatile ( ".arch_extension sec\n\tsmc #0"
+                       : "+r" (r0), "+r" (r1), "+r" (r2), "+r" (r3) :: "memory" );
+    return (long)r0;
+}
+
+/*
+ * libgcc's 64-bit division helpers call these on a division by zero (its own
+ * versions call the C library's raise()).  Always a hypcore bug.
+ */
+#include <lib.h>
+void __aeabi_ldiv0(void);
+void __aeabi_idiv0(void);
+void __aeabi_ldiv0(void)
+{
+    panic("64-bit division by zero, called from %p", __builtin_return_address(0));
+}
+void __aeabi_idiv0(void)
+{
+    panic("division by zero, called from %p", __builtin_return_address(0));
+}

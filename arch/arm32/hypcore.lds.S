@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hypcore linker script (ARMv7, HYP mode).  Preprocessed once per layout
+ * with -DRUNTIME_BASE=<vaddr> (configs/layouts/arm32/<name>.conf); in step
+ * with arch/arm64/hypcore.lds.S.
+ */
+#include <layout.h>
+#include <arch/pgtable.h>
+
+OUTPUT_ARCH(arm)
+ENTRY(start)
+
+SECTIONS
+{
+    . = RUNTIME_BASE;
+    _start = .;
+
+    .text : AT(BOARD_ELF_LOAD_PADDR) {
+        KEEP(*(.text.header))
+        . = ALIGN(PAGE_SIZE);
+        _idmap_start = .;
+        KEEP(*(.text.idmap))
+        . = ALIGN(PAGE_SIZE);
+        _idmap_end = .;
+        *(.text .text.*)
+        *(.glue_7 .glue_7t .vfp11_veneer .v4_bx)
+        . = ALIGN(PAGE_SIZE);
+        _etext = .;
+    }
+
+    .rodata : {
+        _srodata = .;
+        *(.rodata .rodata.*)
+        . = ALIGN(8);
+        *(.got .got.plt)
+        *(.ARM.exidx* .ARM.extab*)
+        . = ALIGN(PAGE_SIZE);
+        _erodata = .;
+    }
+
+    .data : {
+        _sdata = .;
+        *(.data.page_tables)
+        *(.data .data.*)
+        . = ALIGN(PAGE_SIZE);
+        _edata = .;
+    }
+
+    .bss (NOLOAD) : {
+        . = ALIGN(16);
+        __bss_start = .;
+        *(.bss.stack)
+        *(.bss .bss.* COMMON)
+        . = ALIGN(16);
+        __bss_end = .;
+        . = ALIGN(PAGE_SIZE);
+    }
+    _end = .;
+
+    __image_size = _end - _start;
+    __fixmap_start = RUNTIME_BASE + LAYOUT_FIXMAP_OFFSET;
+    __fdt_area_start = RUNTIME_BASE + LAYOUT_FDT_OFFSET;
+    __runtime_end = RUNTIME_BASE + LAYOUT_REGION_SIZE;
+    /* The boot CPU's private slot: the last 2 MiB of the runtime region's GiB. */
+    __percpu_start = (RUNTIME_BASE & ~((1 << 30) - 1)) + (1 << 30) - (1 << 21);
+
+    /DISCARD/ : {
+        *(.comment) *(.note .note.*) *(.eh_frame) *(.interp) *(.ARM.attributes)
+        *(.dynamic) *(.dynsym) *(.dynstr) *(.hash) *(.gnu.hash)
+    }
+}
+
+ASSERT(_idmap_end - _idmap_start == PAGE_SIZE, "the identity-mapped code must fit one page")
+ASSERT(_end - _start <= LAYOUT_IMAGE_MAX, "image (with BSS) larger than its slot in the runtime region")
+ASSERT((RUNTIME_BASE % PAGE_SIZE) == 0, "RUNTIME_BASE must be 4 KiB aligned")
+ASSERT((RUNTIME_BASE >> 30) == ((RUNTIME_BASE + LAYOUT_REGION_SIZE - 1) >> 30),
+       "the runtime region must not cross a 1 GiB boundary")
+ASSERT(RUNTIME_BASE + LAYOUT_REGION_SIZE <= __percpu_start, "runtime region over the per-CPU slot")

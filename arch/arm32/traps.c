@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * arch/arm32/traps.c: print an exception taken to HYP mode, decoded, with
+ * every register; the entry code (entry.S) parks the CPU afterwards.
+ */
+#include <arch/processor.h>
+#include <lib.h>
+#include <printk.h>
+#include <smp.h>
+#include <traps.h>
+
+/* HSR.EC values hypcore names (ARMv7 Arm ARM, B3.13.6). */
+static const char *ec_name(unsigned int ec)
+{
+    switch ( ec )
+    {
+    case 0x00: return "unknown reason";
+    case 0x01: return "WFI/WFE";
+    case 0x03: return "MCR/MRC CP15";
+    case 0x04: return "MCRR/MRRC CP15";
+    case 0x05: return "MCR/MRC CP14";
+    case 0x07: return "HCPTR-trapped coprocessor access";
+    case 0x11: return "SVC";
+    case 0x12: return "HVC";
+    case 0x13: return "SMC";
+    case 0x20: return "prefetch abort, from a guest";
+    case 0x21: return "prefetch abort, in HYP mode";
+    case 0x24: return "data abort, from a guest";
+    case 0x25: return "data abort, in HYP mode";
+    default:   return "unrecognised";
+    }
+}
+
+static const char *fsc_name(unsigned int fsc)
+{
+    switch ( fsc & 0x3c )
+    {
+    case 0x00: return "address size fault";
+    case 0x04: return "translation fault";
+    case 0x08: return "access flag fault";
+    case 0x0c: return "permission fault";
+    }
+    if ( fsc == 0x10 )
+        return "synchronous external abort";
+    if ( fsc == 0x21 )
+        return "alignment fault";
+    return "other fault";
+}
+
+static const char *const vector_name[] = {
+    "reset", "undefined instruction", "HVC/SVC", "prefetch abort",
+    "data abort", "hyp trap", "IRQ", "FIQ",
+};
+
+void do_trap(struct cpu_user_regs *regs, unsigned int vector)
+{
+    unsigned int ec = (regs->esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
+    unsigned int iss = regs->esr & ESR_ISS_MASK;
+    unsigned int i;
+
+    printk("trap: %s exception in HYP mode on cpu%u\n",
+           vector < ARRAY_SIZE(vector_name) ? vector_name[vector] : "?",
+           smp_processor_id());
+    printk("trap: EC=0x%02x (%s) IL=%u ISS=0x%07x\n", ec, ec_name(ec),
+           (regs->esr & ESR_IL) ? 1 : 0, iss);
+    if ( ec == 0x20 || ec == 0x21 || ec == 0x24 || ec == 0x25 )
+        printk("trap: %s at level %u%s\n", fsc_name(iss & 0x3f), iss & 3,
+               (ec >= 0x24 && (iss & (1U << 6))) ? ", write" :
+               (ec >= 0x24 ? ", read" : ""));
+    printk("trap: HSR=0x%08x ELR_hyp=0x%08x HDFAR=0x%08x HIFAR=0x%08x SPSR=0x%08x\n",
+           regs->esr, regs->elr, regs->far, regs->ifar, regs->spsr);
+    for ( i = 0; i < 13; i += 4 )
+    {
+        unsigned int j;
+
+        printk("trap:");
+        for ( j = i; j < i + 4 && j < 13; j++ )
+            printk(" r%-2u=0x%08x", j, regs->r[j]);
+        if ( i + 4 > 13 )
+            printk(" sp =0x%08x lr =0x%08x", regs->sp, regs->lr);
+        printk("\n");
+    }
+    printk("trap: cpu%u parked\n", smp_processor_id());
+}
