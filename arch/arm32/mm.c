@@ -32,12 +32,6 @@ static u64 *table_va(u64 entry)
     return (u64 *)(vaddr_t)((s64)(entry & PTE_ADDR_MASK) - phys_offset);
 }
 
-void write_pte(u64 *p, u64 v);
-void write_pte(u64 *p, u64 v)
-{
-    asm volatile ( "strd %1, %H1, [%0]" :: "r" (p), "r" (v) : "memory" );
-}
-
 static u64 *boot_pte(vaddr_t va)
 {
     u64 *table = table_va(sysreg_read_ttbr0());

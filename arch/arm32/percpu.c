@@ -25,8 +25,6 @@ const vaddr_t percpu_base = (vaddr_t)__percpu_start;
 
 static u64 cpu0_l3[PT_ENTRIES] __aligned(PAGE_SIZE);
 
-void write_pte(u64 *p, u64 v);
-
 bool arch_secondaries_supported(void)
 {
     return false;

@@ -22,15 +22,12 @@
 #include <mm.h>
 #include <page_alloc.h>
 #include <percpu_mm.h>
+#include <pt_build.h>
 #include <sections.h>
 #include <smp.h>
 #include <string.h>
 
 #define PERCPU_VA(page)     (percpu_base + (vaddr_t)(page) * PAGE_SIZE)
-
-/* Window slots the table builder uses (the rest are free for others). */
-#define W_TABLE     (PERCPU_WINDOW_SLOTS - 1)
-#define W_SRC       (PERCPU_WINDOW_SLOTS - 2)
 
 /* The boot CPU's private tables: in the image, writable before any window. */
 static u64 cpu0_l1[PT_ENTRIES] __aligned(PAGE_SIZE);
@@ -124,133 +121,9 @@ vaddr_t arch_percpu_boot_cpu(const struct percpu_pages *pg, u64 mpidr)
     return d->stack_top;
 }
 
-/*
- * Building a secondary's tables through the window.  A builder remembers the
- * pages it made; a table it did not make is shared and is copied before it
- * is changed (copy-on-write), so the live shared tables are never touched.
- */
-#define BUILD_MAX_PAGES 16
-
-struct pt_build {
-    unsigned int n;
-    bool nomem;
-    bool temp;                          /* pages made now are freed after boot */
-    paddr_t page[BUILD_MAX_PAGES];
-    bool is_temp[BUILD_MAX_PAGES];
-};
-
 static struct pt_build cpu_build[NR_CPUS];
 static struct pt_build alias_build;
 static u64 alias_l1_entry;              /* level-0 entry for the shared alias */
-
-static bool bt_owned(const struct pt_build *b, paddr_t pa)
-{
-    unsigned int i;
-
-    for ( i = 0; i < b->n; i++ )
-        if ( b->page[i] == pa )
-            return true;
-    return false;
-}
-
-static paddr_t bt_new(struct pt_build *b)
-{
-    paddr_t pa;
-
-    if ( b->nomem || b->n == BUILD_MAX_PAGES ||
-         (pa = alloc_pages(0)) == PAGE_ALLOC_FAILED )
-    {
-        b->nomem = true;
-        return 0;
-    }
-    memset(window_map(W_SRC, pa), 0, PAGE_SIZE);
-    window_unmap(W_SRC);
-    b->is_temp[b->n] = b->temp;
-    b->page[b->n++] = pa;
-    return pa;
-}
-
-/* The next-level table for va under table (level lvl), made private. */
-static paddr_t bt_next(struct pt_build *b, paddr_t table, unsigned int lvl, u64 va)
-{
-    u64 *t, e;
-    paddr_t next = 0;
-
-    if ( b->nomem )
-        return 0;
-    t = window_map(W_TABLE, table);
-    e = t[pt_index(lvl, va)];
-    if ( (e & PTE_VALID) && (e & PTE_TABLE) && bt_owned(b, e & PTE_ADDR_MASK) )
-        next = e & PTE_ADDR_MASK;
-    else
-    {
-        window_unmap(W_TABLE);
-        next = bt_new(b);
-        if ( !next )
-            return 0;
-        if ( (e & PTE_VALID) && (e & PTE_TABLE) )
-        {
-            /* A shared table: work on a private copy. */
-            void *dst = window_map(W_TABLE, next);
-
-            memcpy(dst, window_map(W_SRC, e & PTE_ADDR_MASK), PAGE_SIZE);
-            window_unmap(W_SRC);
-            window_unmap(W_TABLE);
-        }
-        /*
-         * A block (the frame table's 2 MiB blocks) is dropped in the copy:
-         * only the identity mapping lives there until the CPU switches to
-         * the shared tables.
-         */
-        t = window_map(W_TABLE, table);
-        t[pt_index(lvl, va)] = next | TABLE_DESC;
-    }
-    window_unmap(W_TABLE);
-    return next;
-}
-
-/* Set the level-3 entry for va in the tables under root to leaf. */
-static void bt_set(struct pt_build *b, paddr_t root, u64 va, u64 leaf)
-{
-    paddr_t table = root;
-    unsigned int lvl;
-    u64 *t;
-
-    for ( lvl = PT_ROOT_LEVEL; lvl < PT_LAST_LEVEL && table; lvl++ )
-        table = bt_next(b, table, lvl, va);
-    if ( !table )
-        return;
-    t = window_map(W_TABLE, table);
-    t[pt_index(PT_LAST_LEVEL, va)] = leaf;
-    window_unmap(W_TABLE);
-}
-
-static u64 bt_get_root_entry(paddr_t root, unsigned int idx)
-{
-    u64 e = ((u64 *)window_map(W_TABLE, root))[idx];
-
-    window_unmap(W_TABLE);
-    return e;
-}
-
-static void bt_set_root_entry(paddr_t root, unsigned int idx, u64 e)
-{
-    ((u64 *)window_map(W_TABLE, root))[idx] = e;
-    window_unmap(W_TABLE);
-}
-
-/* Map the image at va_base with the boot permissions (head.S map_image). */
-static void bt_map_image(struct pt_build *b, paddr_t root, vaddr_t va_base)
-{
-    const char *p;
-
-    for ( p = _start; p < _end; p += PAGE_SIZE )
-    {
-        u64 attr = p < _etext ? PAGE_HYP_RX : p < _erodata ? PAGE_HYP_RO : PAGE_HYP_RW;
-
-        bt_set(b, root, va_base + (p - _start), virt_to_image_paddr(p) | attr);
-    }
-}
 
 /*
  * The alias secondaries continue at while they swap their runtime entry:
@@ -264,12 +137,12 @@ static bool build_alias(void)
 
     if ( alias_l1_entry )
         return true;
-    root = bt_new(&alias_build);
+    root = pt_build_new(&alias_build);
     if ( root )
-        bt_map_image(&alias_build, root, t);
+        pt_build_map_image(&alias_build, root, t);
     if ( alias_build.nomem )
         return false;
-    alias_l1_entry = bt_get_root_entry(root, pt_index(0, (u64)t));
+    alias_l1_entry = pt_build_get_entry(root, pt_index(0, (u64)t));
     return true;
 }
 
@@ -288,40 +161,36 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
 
     ASSERT(cpu > 0 && cpu < NR_CPUS);
     memset(b, 0, sizeof(*b));
-    root = bt_new(b);
+    root = pt_build_new(b);
     if ( !root )
         return 0;
     /* Shared: the runtime level-1 table, linked, never copied. */
-    bt_set_root_entry(root, pt_index(0, rt), cpu0_root[pt_index(0, rt)]);
+    pt_build_set_entry(root, pt_index(0, rt), cpu0_root[pt_index(0, rt)]);
 
     /* Private slot, made fresh: nothing in it comes from the boot CPU's. */
     for ( i = 0; i < PERCPU_STACK_PAGES; i++ )
-        bt_set(b, root, base + (PERCPU_STACK_PAGE(cpu) + i) * PAGE_SIZE, pg->stack[i] | PAGE_HYP_RW);
-    bt_set(b, root, base + PERCPU_EXC_STACK_PAGE * PAGE_SIZE, pg->exc_stack | PAGE_HYP_RW);
-    bt_set(b, root, base + PERCPU_DATA_PAGE * PAGE_SIZE, pg->data | PAGE_HYP_RW);
-    bt_set(b, root, base + PERCPU_ROOT_PAGE * PAGE_SIZE, root | PAGE_HYP_RW);
+        pt_build_set(b, root, base + (PERCPU_STACK_PAGE(cpu) + i) * PAGE_SIZE, pg->stack[i] | PAGE_HYP_RW);
+    pt_build_set(b, root, base + PERCPU_EXC_STACK_PAGE * PAGE_SIZE, pg->exc_stack | PAGE_HYP_RW);
+    pt_build_set(b, root, base + PERCPU_DATA_PAGE * PAGE_SIZE, pg->data | PAGE_HYP_RW);
+    pt_build_set(b, root, base + PERCPU_ROOT_PAGE * PAGE_SIZE, root | PAGE_HYP_RW);
     l3 = b->nomem ? 0 : b->page[b->n - 1];  /* the slot's level-3 table, made last */
-    bt_set(b, root, base + PERCPU_L3_PAGE * PAGE_SIZE, l3 | PAGE_HYP_RW);
+    pt_build_set(b, root, base + PERCPU_L3_PAGE * PAGE_SIZE, l3 | PAGE_HYP_RW);
 
     /* Boot-only from here: the identity page, through private copies. */
     b->temp = true;
     share = pt_index(0, (u64)idmap) == pt_index(0, rt);
-    bt_set(b, root, idmap, idmap | PAGE_HYP_RX);
+    pt_build_set(b, root, idmap, idmap | PAGE_HYP_RX);
     if ( share && !build_alias() )
         b->nomem = true;
     if ( b->nomem )
     {
-        arch_cpu_boot_done(cpu);
-        for ( i = 0; i < b->n; i++ )
-            if ( !b->is_temp[i] )
-                free_pages(b->page[i], 0);
-        b->n = 0;
+        pt_build_free(b, false);
         return 0;
     }
     if ( share )
-        bt_set_root_entry(root, pt_index(0, alias), alias_l1_entry);
+        pt_build_set_entry(root, pt_index(0, alias), alias_l1_entry);
 
-    d = window_map(W_SRC, pg->data);
+    d = window_map(PT_BUILD_W_SRC, pg->data);
     memset(d, 0, PAGE_SIZE);
     d->id = cpu;
     d->mpidr = mpidr;
@@ -329,7 +198,7 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
     d->data_pa = pg->data;
     d->guard_va = PERCPU_VA(PERCPU_GUARD_PAGE(cpu));
     d->stack_top = PERCPU_VA(PERCPU_STACK_PAGE(cpu) + PERCPU_STACK_PAGES);
-    window_unmap(W_SRC);
+    window_unmap(PT_BUILD_W_SRC);
 
     /*
      * The identity shares the runtime level-0 entry: that entry points at a
@@ -358,29 +227,15 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
 void arch_cpu_boot_done(unsigned int cpu)
 {
     struct pt_build *b = &cpu_build[cpu];
-    unsigned int i, n = 0;
+    unsigned int n = 0;
 
-    for ( i = 0; i < b->n; i++ )
-    {
-        if ( b->is_temp[i] )
-            free_pages(b->page[i], 0);
-        else
-        {
-            b->page[n] = b->page[i];
-            b->is_temp[n++] = false;
-        }
-    }
-    b->n = n;
+    (void)n;
+    pt_build_free(b, true);
 }
 
 void arch_cpu_release(unsigned int cpu)
 {
-    struct pt_build *b = &cpu_build[cpu];
-    unsigned int i;
-
-    for ( i = 0; i < b->n; i++ )
-        free_pages(b->page[i], 0);
-    b->n = 0;
+    pt_build_free(&cpu_build[cpu], false);
 }
 
 static void __unused build_assertions(void)

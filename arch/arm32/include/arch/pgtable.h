@@ -67,4 +67,17 @@
 #define PAGE_HYP_RX_LO          (PAGE_HYP_RX & 0xffffffff)
 #define PAGE_HYP_RW_LO          ((PTE_NORMAL_BASE) & 0xffffffff)
 
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+/*
+ * Write a descriptor with one STRD: single-copy atomic for an 8-byte aligned
+ * doubleword with LPAE, so a walker never sees half of it.
+ */
+static inline void write_pte(uint64_t *p, uint64_t v)
+{
+    asm volatile ( "strd %1, %H1, [%0]" :: "r" (p), "r" (v) : "memory" );
+}
+#endif
+
 #endif /* ARCH_ARM32_PGTABLE_H */

@@ -62,4 +62,14 @@
                                  PTE_AF | PTE_AP_RES1 | PTE_XN)
 #define TABLE_DESC              (PTE_VALID | PTE_TABLE)
 
+#ifndef __ASSEMBLER__
+#include <stdint.h>
+
+/* Write a descriptor: one 64-bit store, never torn for the walker. */
+static inline void write_pte(uint64_t *p, uint64_t v)
+{
+    *(volatile uint64_t *)p = v;
+}
+#endif
+
 #endif /* ARCH_ARM64_PGTABLE_H */

@@ -1,0 +1,152 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * common/pt_build.c: building page tables that are not live yet (a
+ * secondary CPU's), through the running CPU's mapping window
+ * (include/pt_build.h).  The descriptor bits used are the same in the
+ * AArch64 and the ARMv7 LPAE formats; each architecture's pgtable.h gives
+ * them one set of names.
+ */
+#include <arch/pgtable.h>
+#include <lib.h>
+#include <mm.h>
+#include <page_alloc.h>
+#include <percpu_mm.h>
+#include <pt_build.h>
+#include <sections.h>
+#include <string.h>
+
+#define W_TABLE     PT_BUILD_W_TABLE
+#define W_SRC       PT_BUILD_W_SRC
+
+/*
+ * Building a secondary's tables through the window.  A builder remembers the
+ * pages it made; a table it did not make is shared and is copied before it
+ * is changed (copy-on-write), so the live shared tables are never touched.
+ */
+
+static bool owned(const struct pt_build *b, paddr_t pa)
+{
+    unsigned int i;
+
+    for ( i = 0; i < b->n; i++ )
+        if ( b->page[i] == pa )
+            return true;
+    return false;
+}
+
+paddr_t pt_build_new(struct pt_build *b)
+{
+    paddr_t pa;
+
+    if ( b->nomem || b->n == PT_BUILD_MAX_PAGES ||
+         (pa = alloc_pages(0)) == PAGE_ALLOC_FAILED )
+    {
+        b->nomem = true;
+        return 0;
+    }
+    memset(window_map(W_SRC, pa), 0, PAGE_SIZE);
+    window_unmap(W_SRC);
+    b->is_temp[b->n] = b->temp;
+    b->page[b->n++] = pa;
+    return pa;
+}
+
+/* The next-level table for va under table (level lvl), made private. */
+static paddr_t next_table(struct pt_build *b, paddr_t table, unsigned int lvl, u64 va)
+{
+    u64 *t, e;
+    paddr_t next = 0;
+
+    if ( b->nomem )
+        return 0;
+    t = window_map(W_TABLE, table);
+    e = t[pt_index(lvl, va)];
+    if ( (e & PTE_VALID) && (e & PTE_TABLE) && owned(b, e & PTE_ADDR_MASK) )
+        next = e & PTE_ADDR_MASK;
+    else
+    {
+        window_unmap(W_TABLE);
+        next = pt_build_new(b);
+        if ( !next )
+            return 0;
+        if ( (e & PTE_VALID) && (e & PTE_TABLE) )
+        {
+            /* A shared table: work on a private copy. */
+            void *dst = window_map(W_TABLE, next);
+
+            memcpy(dst, window_map(W_SRC, e & PTE_ADDR_MASK), PAGE_SIZE);
+            window_unmap(W_SRC);
+            window_unmap(W_TABLE);
+        }
+        /*
+         * A block (the frame table's 2 MiB blocks) is dropped in the copy:
+         * only the identity mapping lives there until the CPU switches to
+         * the shared tables.
+         */
+        t = window_map(W_TABLE, table);
+        write_pte(&t[pt_index(lvl, va)], next | TABLE_DESC);
+    }
+    window_unmap(W_TABLE);
+    return next;
+}
+
+/* Set the level-3 entry for va in the tables under root to leaf. */
+void pt_build_set(struct pt_build *b, paddr_t root, u64 va, u64 leaf)
+{
+    paddr_t table = root;
+    unsigned int lvl;
+    u64 *t;
+
+    for ( lvl = PT_ROOT_LEVEL; lvl < PT_LAST_LEVEL && table; lvl++ )
+        table = next_table(b, table, lvl, va);
+    if ( !table )
+        return;
+    t = window_map(W_TABLE, table);
+    write_pte(&t[pt_index(PT_LAST_LEVEL, va)], leaf);
+    window_unmap(W_TABLE);
+}
+
+u64 pt_build_get_entry(paddr_t table, unsigned int idx)
+{
+    u64 e = ((u64 *)window_map(W_TABLE, table))[idx];
+
+    window_unmap(W_TABLE);
+    return e;
+}
+
+void pt_build_set_entry(paddr_t table, unsigned int idx, u64 e)
+{
+    write_pte(&((u64 *)window_map(W_TABLE, table))[idx], e);
+    window_unmap(W_TABLE);
+}
+
+/* Map the image at va_base with the boot permissions (head.S map_image). */
+void pt_build_map_image(struct pt_build *b, paddr_t root, vaddr_t va_base)
+{
+    const char *p;
+
+    for ( p = _start; p < _end; p += PAGE_SIZE )
+    {
+        u64 attr = p < _etext ? PAGE_HYP_RX : p < _erodata ? PAGE_HYP_RO : PAGE_HYP_RW;
+
+        pt_build_set(b, root, va_base + (p - _start), virt_to_image_paddr(p) | attr);
+    }
+}
+
+void pt_build_free(struct pt_build *b, bool temp_only)
+{
+    unsigned int i, n = 0;
+
+    for ( i = 0; i < b->n; i++ )
+    {
+        if ( b->is_temp[i] || !temp_only )
+            free_pages(b->page[i], 0);
+        else
+        {
+            b->page[n] = b->page[i];
+            b->is_temp[n++] = false;
+        }
+    }
+    b->n = n;
+    b->nomem = false;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Building page tables that no CPU uses yet (a secondary's root and what
+ * hangs off it), through the running CPU's mapping window.  A builder
+ * remembers the table pages it made; a table it did not make is shared and
+ * is copied before it is changed (copy-on-write), so live shared tables are
+ * never written.  Pages made while `temp` is set are boot-only and can be
+ * freed apart (pt_build_free(b, true)).
+ */
+#ifndef HYPCORE_PT_BUILD_H
+#define HYPCORE_PT_BUILD_H
+
+#include <layout.h>
+#include <types.h>
+
+/* Window slots the builder uses (the others are free for its callers). */
+#define PT_BUILD_W_TABLE    (PERCPU_WINDOW_SLOTS - 1)
+#define PT_BUILD_W_SRC      (PERCPU_WINDOW_SLOTS - 2)
+
+#define PT_BUILD_MAX_PAGES  16
+
+struct pt_build {
+    unsigned int n;
+    bool nomem;                         /* a page could not be had: give up */
+    bool temp;
+    paddr_t page[PT_BUILD_MAX_PAGES];
+    bool is_temp[PT_BUILD_MAX_PAGES];
+};
+
+/* A zeroed page from the heap, owned by b; 0 (and b->nomem) on failure. */
+paddr_t pt_build_new(struct pt_build *b);
+
+/* Set the last-level entry for va under root to leaf, making tables private. */
+void pt_build_set(struct pt_build *b, paddr_t root, u64 va, u64 leaf);
+
+/* Read / write entry idx of a table by paddr (through the window). */
+u64 pt_build_get_entry(paddr_t table, unsigned int idx);
+void pt_build_set_entry(paddr_t table, unsigned int idx, u64 e);
+
+/* Map the whole image at va_base with the boot permissions. */
+void pt_build_map_image(struct pt_build *b, paddr_t root, vaddr_t va_base);
+
+/* Free b's pages: only the boot-only ones, or all of them. */
+void pt_build_free(struct pt_build *b, bool temp_only);
+
+#endif
