@@ -263,19 +263,20 @@ static void bring_up(unsigned int cpu)
 {
     u64 timeout = arch_counter_freq() / 1000 * SMP_TIMEOUT_MS, t0;
     struct percpu_pages pg;
+    const char *why = "nomem";
     paddr_t root;
     long ret;
 
     if ( !alloc_percpu_pages(&pg) )
     {
-        report_failed(cpu, "nomem");
+        report_failed(cpu, why);
         return;
     }
-    root = arch_cpu_prepare(cpu, cpus[cpu].mpidr, &pg);
+    root = arch_cpu_prepare(cpu, cpus[cpu].mpidr, &pg, &why);
     if ( !root )
     {
         free_percpu_pages(&pg);
-        report_failed(cpu, "nomem");
+        report_failed(cpu, why);
         return;
     }
     cpus[cpu].state = CPU_STARTING;

@@ -41,6 +41,7 @@
 #define PERCPU_DATA_PAGE        8   /* struct cpu_data, TPIDR_EL2 */
 #define PERCPU_ROOT_PAGE        9   /* this CPU's root table, writable by itself */
 #define PERCPU_L3_PAGE          10  /* the level-3 table of this slot (for the window) */
+#define PERCPU_RT_TABLE_PAGE    11  /* arm32: its own level-2 table of the runtime GiB */
 #define PERCPU_WINDOW_PAGE      16  /* first mapping-window slot */
 #define PERCPU_WINDOW_SLOTS     16
 /*

@@ -29,9 +29,11 @@ vaddr_t arch_percpu_boot_cpu(const struct percpu_pages *pg, u64 mpidr);
  * entries, its private slot, and what its boot needs (identity mapping of
  * the MMU-on page, the temporary alias when that shares tables with the
  * runtime region); write its boot record and clean it to the PoC.
- * Returns the root's paddr, or 0 when out of memory.
+ * Returns the root's paddr, or 0 with *why set to the reason ("nomem", or
+ * an arch-specific one such as "idmap-in-percpu-slot").
  */
-paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages *pg);
+paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages *pg,
+                         const char **why);
 
 /* Free the boot-only tables of cpu once it runs on its own root. */
 void arch_cpu_boot_done(unsigned int cpu);

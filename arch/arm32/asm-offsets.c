@@ -2,6 +2,8 @@
 /* Offsets of C structs used by arm32 assembly (see arch/arm64/asm-offsets.c). */
 #include <asm-offsets-gen.h>
 #include <arch/regs.h>
+#include <arch/smp.h>
+#include <smp.h>
 
 void asm_offsets(void);
 
@@ -16,4 +18,17 @@ void asm_offsets(void)
     OFFSET(REGS_FAR, cpu_user_regs, far);
     OFFSET(REGS_IFAR, cpu_user_regs, ifar);
     DEFINE(REGS_SIZE, (sizeof(struct cpu_user_regs) + 7) & ~7UL);
+
+    OFFSET(SB_ROOT_LO, secondary_boot, root_lo);
+    OFFSET(SB_ROOT_HI, secondary_boot, root_hi);
+    OFFSET(SB_ENTRY, secondary_boot, entry);
+    OFFSET(SB_FIX_OFF, secondary_boot, fix_off);
+    OFFSET(SB_FIX_LO, secondary_boot, fix_lo);
+    OFFSET(SB_FIX_HI, secondary_boot, fix_hi);
+    OFFSET(SB_CLEAR_IDX, secondary_boot, clear_idx);
+    OFFSET(SB_ALIAS_IDX, secondary_boot, alias_idx);
+    DEFINE(SB_SIZE, sizeof(struct secondary_boot));
+    DEFINE(NR_CPUS_ASM, NR_CPUS);
+    OFFSET(CPU_GUARD_VA, cpu_data, guard_va);
+    OFFSET(CPU_STACK_TOP, cpu_data, stack_top);
 }

@@ -3,9 +3,18 @@
  * arch/arm32/entry.S: the runtime HYP vectors (HVBAR).  Every exception is
  * unexpected in this boot core: save a struct cpu_user_regs frame on the
  * current stack and let do_trap() print it; then park.
+ *
+ * Exceptions taken in HYP mode itself (vectors 1-4) first check for a blown
+ * stack, as on arm64: when SP is in the CPU's stack guard page or within a
+ * frame above it, the frame goes on the per-CPU exception stack instead.
+ * The check needs scratch registers before anything is saved: TPIDRURW and
+ * TPIDRURO, which belong to PL0 and which hypcore, with no PL0 of its own,
+ * does not use.  The hyp-trap vector (from a guest) must not use them.
  */
 #include <arch/asm.h>
+#include <arch/pgtable.h>
 #include <asm-offsets.h>
+#include <layout.h>
 
 /* Vector numbers passed to do_trap(): the HVBAR offset / 4. */
 .macro vector num
@@ -34,14 +43,40 @@ trap_\num:
         mov     r1, #\num
         b       trap_entry
 .endm
+
+/* An exception in HYP mode: check the stack first (see the top). */
+.macro trap_stub_hyp num
+trap_\num:
+        mcr     p15, 0, r0, c13, c0, 2      /* TPIDRURW := r0 */
+        mov     r0, sp
+        mcr     p15, 0, r0, c13, c0, 3      /* TPIDRURO := the interrupted SP */
+        mrc     p15, 4, r0, c13, c0, 2      /* HTPIDR: this CPU's data, or 0 */
+        cmp     r0, #0
+        beq     1f                          /* no per-CPU stack yet */
+        ldr     r0, [r0, #CPU_GUARD_VA]
+        sub     r0, sp, r0                  /* SP - guard page */
+        sub     r0, r0, #REGS_SIZE
+        cmp     r0, #PAGE_SIZE              /* would the frame touch the guard? */
+        bhs     1f
+        ldr     r0, =__percpu_start + (PERCPU_EXC_STACK_PAGE + 1) * PAGE_SIZE
+        mov     sp, r0                      /* the exception stack */
+1:      mrc     p15, 0, r0, c13, c0, 2      /* r0 := its value again */
+        sub     sp, sp, #REGS_SIZE
+        stmia   sp, {r0-r12}
+        mov     r1, #\num
+        mrc     p15, 0, r0, c13, c0, 3
+        str     r0, [sp, #REGS_SP]          /* SP as it was */
+        b       trap_entry_sp_saved
+.endm
         trap_stub 0
-        trap_stub 1
-        trap_stub 2
-        trap_stub 3
-        trap_stub 4
+        trap_stub_hyp 1
+        trap_stub_hyp 2
+        trap_stub_hyp 3
+        trap_stub_hyp 4
         trap_stub 5
         trap_stub 6
         trap_stub 7
+        .ltorg
 
 /*
  * trap_entry: finish the frame and call do_trap(regs, vector).
@@ -50,6 +85,7 @@ trap_\num:
 FUNC_LOCAL(trap_entry)
         add     r0, sp, #REGS_SIZE
         str     r0, [sp, #REGS_SP]
+trap_entry_sp_saved:
         str     lr, [sp, #REGS_LR]
         mrs     r0, ELR_hyp
         str     r0, [sp, #REGS_ELR]

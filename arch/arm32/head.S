@@ -35,6 +35,7 @@
 
 #include <arch/asm.h>
 #include <arch/processor.h>
+#include <asm-offsets.h>
 #include <layout.h>
 
 /* Attribute kinds for map_range (r3): indices into attr_table. */
@@ -91,6 +92,8 @@ primary_entry:
         ldrne   r1, =start
         subne   r0, r0, r1
         addne   r0, r0, r9                  /* r0 := alias vaddr of the same code */
+        mov     r2, r10                     /* r2:r3 := paddr(root), in the image */
+        mov     r3, #0
         b       enable_mmu
         .ltorg
 END(start)
@@ -487,16 +490,115 @@ FUNC_LOCAL(zero_bss)
         .ltorg
 END(zero_bss)
 
+/*
+ * secondary_entry: where PSCI CPU_ON starts a secondary CPU: HYP mode, MMU
+ * and caches off, r0 = its logical number (the context id).  It reads its
+ * boot record (cleaned to the PoC by the boot CPU) with the MMU off and
+ * turns the MMU on with its own root table.
+ *
+ * Registers, secondary_entry .. secondary_start():
+ *   r4:r5  the shared value of the entry to re-point (fix)
+ *   r6     UART paddr (early failure messages)
+ *   r7     the CPU's logical number
+ *   r8     byte offset of that entry in its runtime level-2 table, or SB_NONE
+ *   r9     level-1 index of the identity's own slot to clear, or SB_NONE
+ *   r11    level-1 index of the alias to clear, or SB_NONE
+ */
+FUNC(secondary_entry)
+        cpsid   aif                         /* nothing may interrupt the bring-up */
+        mov     r7, r0                      /* r7 := logical CPU number */
+        ldr     r6, =BOARD_UART_PADDR       /* r6 := UART paddr (MMU off) */
+        bl      check_cpu_mode
+        bl      cpu_init
+        cmp     r7, #NR_CPUS_ASM
+        bhs     9f
+        adr_l   r1, secondary_boot
+        mov     r2, #SB_SIZE
+        mla     r1, r7, r2, r1              /* r1 := paddr(secondary_boot[r7]) */
+        ldr     r8, [r1, #SB_FIX_OFF]
+        ldr     r4, [r1, #SB_FIX_LO]
+        ldr     r5, [r1, #SB_FIX_HI]
+        ldr     r9, [r1, #SB_CLEAR_IDX]
+        ldr     r11, [r1, #SB_ALIAS_IDX]
+        ldr     r0, [r1, #SB_ENTRY]         /* r0 := where to go with the MMU on */
+        ldr     r2, [r1, #SB_ROOT_LO]
+        ldr     r3, [r1, #SB_ROOT_HI]       /* r2:r3 := paddr(own root) */
+        b       enable_mmu
+9:      early_fail_msg msg_bad_cpu
+        .ltorg
+END(secondary_entry)
+
+/*
+ * secondary_switch: a secondary with its MMU on, at the alias (when its
+ * identity entry lives in its runtime level-2 table) or at the runtime
+ * address.  Re-points that entry at the shared table (break-before-make,
+ * from the alias), moves to the runtime address, drops the identity and
+ * alias entries, and calls C on its own stack.  Every table written here is
+ * this CPU's own, mapped in its private slot and walked by no other CPU:
+ * local TLB maintenance is enough.
+ * Inputs: r4, r5, r7, r8, r9, r11 (see secondary_entry).  Never returns.
+ */
+FUNC(secondary_switch)
+        ldr     r10, =__percpu_start + PERCPU_ROOT_PAGE * PAGE_SIZE /* r10 := vaddr(own root) */
+        cmn     r8, #1                      /* SB_NONE? */
+        beq     1f
+        ldr     r12, =__percpu_start + PERCPU_RT_TABLE_PAGE * PAGE_SIZE
+        add     r12, r12, r8                /* r12 := vaddr of the entry */
+        mov     r2, #0
+        mov     r3, #0
+        strd    r2, r3, [r12]               /* break: the boot-only table */
+        dsb     nshst                       /* cleared before the TLBI */
+        mcr     p15, 4, r0, c8, c7, 0       /* TLBIALLH: all under that entry */
+        mcr     p15, 0, r0, c7, c5, 6       /* BPIALL */
+        dsb     nsh
+        isb
+        strd    r4, r5, [r12]               /* make: the shared entry */
+        dsb     nshst                       /* visible before we use it */
+        isb
+1:      ldr     r0, =2f                     /* to the runtime address */
+        bx      r0
+2:      cmn     r9, #1
+        beq     3f
+        add     r12, r10, r9, lsl #PT_ENTRY_SHIFT
+        mov     r2, #0
+        mov     r3, #0
+        strd    r2, r3, [r12]               /* drop the identity's own slot */
+        dsb     nshst
+        mcr     p15, 4, r0, c8, c7, 0       /* TLBIALLH */
+        mcr     p15, 0, r0, c7, c5, 6       /* BPIALL */
+        dsb     nsh
+        isb
+3:      cmn     r11, #1
+        beq     4f
+        add     r12, r10, r11, lsl #PT_ENTRY_SHIFT
+        mov     r2, #0
+        mov     r3, #0
+        strd    r2, r3, [r12]               /* drop the alias */
+        dsb     nshst
+        mcr     p15, 4, r0, c8, c7, 0       /* TLBIALLH */
+        mcr     p15, 0, r0, c7, c5, 6       /* BPIALL */
+        dsb     nsh
+        isb
+4:      ldr     r0, =__percpu_start + PERCPU_DATA_PAGE * PAGE_SIZE
+        mcr     p15, 4, r0, c13, c0, 2      /* HTPIDR: this_cpu() */
+        ldr     sp, [r0, #CPU_STACK_TOP]    /* own stack, guard page below */
+        adr_l   r0, hyp_vectors
+        mcr     p15, 4, r0, c12, c0, 0      /* HVBAR */
+        isb
+        mov     r0, r7
+        bl      secondary_start
+        b       park
+        .ltorg
+END(secondary_switch)
+
         .section .text.idmap, "ax", %progbits
 /*
  * enable_mmu: the only code that must be identity mapped.  Loads HTTBR (MMU
  * off, as the contract requires), turns on the MMU, caches and WXN, and
  * jumps to its virtual continuation.
- * Inputs: r0 = vaddr to continue at, r10 = paddr(root).  Clobbers: r1-r3.
+ * Inputs: r0 = vaddr to continue at, r2:r3 = paddr(root).  Clobbers: r1-r2.
  */
 FUNC(enable_mmu)
-        mov     r2, r10
-        mov     r3, #0
         mcrr    p15, 4, r2, r3, c2          /* HTTBR := root */
         isb                                 /* before the flush and enable */
         /*
@@ -639,6 +741,7 @@ msg_not_hyp:     .asciz "- hypcore must be entered in HYP mode -"
 msg_overlap:     .asciz "- hypcore: boot mappings overlap (layout config bug) -"
 msg_block:       .asciz "- hypcore: unexpected block entry in boot tables -"
 msg_pool:        .asciz "- hypcore: boot page-table pool exhausted -"
+msg_bad_cpu:     .asciz "- hypcore: secondary started with a CPU number past NR_CPUS -"
 msg_early_exc:   .asciz "- hypcore: early exception HSR="
 msg_elr:         .asciz " ELR="
 msg_far:         .asciz " HDFAR="

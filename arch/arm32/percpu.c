@@ -5,18 +5,24 @@
  * The slot is the last 2 MiB of the runtime region's GiB (hypcore.lds.S),
  * one level-3 table in the image: stack with guard pages, per-CPU data,
  * its own level-3 table and the mapping window, laid out as on arm64
- * (include/layout.h).  With a 32-bit VA, the slot cannot get a root entry
- * of its own as on arm64; secondary CPUs are not brought up on arm32 yet
- * (arch_secondaries_supported() says so, and smp_init() reports it).
+ * (include/layout.h).  With a 32-bit VA there is no root entry to spare
+ * for it as on arm64: each CPU has its own level-2 table for the runtime
+ * GiB, made fresh from the shared entries (the region's level-3 tables,
+ * the frame-table blocks: all created before the first secondary starts and
+ * never changed afterwards), plus its own slot entry (arch/arm32/include/
+ * arch/smp.h).  The boot CPU's is the boot pool's.
  */
 #include <arch/pgtable.h>
+#include <arch/smp.h>
 #include <arch/sysregs.h>
 #include <layout.h>
 #include <lib.h>
 #include <mm.h>
 #include <percpu_mm.h>
+#include <pt_build.h>
 #include <sections.h>
 #include <smp.h>
+#include <printk.h>
 #include <string.h>
 
 const vaddr_t percpu_base = (vaddr_t)__percpu_start;
@@ -25,14 +31,30 @@ const vaddr_t percpu_base = (vaddr_t)__percpu_start;
 
 static u64 cpu0_l3[PT_ENTRIES] __aligned(PAGE_SIZE);
 
+struct secondary_boot secondary_boot[NR_CPUS] __aligned(64);
+
+void secondary_entry(void);
+void secondary_switch(void);
+
+static struct pt_build cpu_build[NR_CPUS];
+static struct pt_build alias_build;
+static u64 alias_entry;                 /* level-1 entry of the shared alias */
+
 bool arch_secondaries_supported(void)
 {
-    return false;
+    return true;
 }
 
 paddr_t arch_secondary_entry(void)
 {
-    return 0;
+    return virt_to_image_paddr((const void *)secondary_entry);
+}
+
+/* The boot CPU's tables by vaddr (they are in the image). */
+static u64 *image_table(u64 entry)
+{
+    return (u64 *)(vaddr_t)((entry & PTE_ADDR_MASK) -
+                            (virt_to_image_paddr(_start) - (vaddr_t)_start));
 }
 
 static u64 *private_l3(void)
@@ -99,18 +121,128 @@ vaddr_t arch_percpu_boot_cpu(const struct percpu_pages *pg, u64 mpidr)
     return d->stack_top;
 }
 
-paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages *pg)
+/* The image at runtime XOR 1 GiB, built once and shared, as on arm64. */
+static bool build_alias(void)
 {
-    (void)cpu; (void)mpidr; (void)pg;
+    vaddr_t t = (vaddr_t)_start ^ ((vaddr_t)1 << VA_ROOT_SLOT_BIT);
+    paddr_t root;
+
+    if ( alias_entry )
+        return true;
+    root = pt_build_new(&alias_build);
+    if ( root )
+        pt_build_map_image(&alias_build, root, t);
+    if ( alias_build.nomem )
+        return false;
+    alias_entry = pt_build_get_entry(root, pt_index(1, (u64)t));
+    return true;
+}
+
+paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages *pg,
+                         const char **why)
+{
+    struct pt_build *b = &cpu_build[cpu];
+    struct secondary_boot *sb = &secondary_boot[cpu];
+    u64 base = percpu_base, rt = (vaddr_t)_start;
+    u64 alias = rt ^ (1ULL << VA_ROOT_SLOT_BIT);
+    paddr_t idmap = virt_to_image_paddr(_idmap_start);
+    u64 *boot_l1 = image_table(sysreg_read_ttbr0());
+    u64 *boot_l2 = image_table(boot_l1[pt_index(1, rt)]);
+    unsigned int i, slot2 = pt_index(2, base);
+    bool in_rt = pt_index(1, (u64)idmap) == pt_index(1, rt);
+    struct cpu_data *d;
+    paddr_t root, l2, l3;
+    u64 *t, fix = 0;
+
+    ASSERT(cpu > 0 && cpu < NR_CPUS);
+    *why = "nomem";
+    if ( in_rt && pt_index(2, (u64)idmap) == slot2 )
+    {
+        /* The identity would land in the private slot's own table. */
+        printk("smp: cpu%u: the identity page 0x%llx is in the per-CPU slot's 2 MiB "
+               "(0x%llx); load hypcore elsewhere to start secondaries\n", cpu,
+               (unsigned long long)idmap, (unsigned long long)base);
+        *why = "idmap-in-percpu-slot";
+        return 0;
+    }
+    memset(b, 0, sizeof(*b));
+    root = pt_build_new(b);
+    l2 = pt_build_new(b);
+    if ( !l2 )
+        goto nomem;
+    /* Its runtime level-2 table: every shared entry, made fresh; no slot. */
+    t = window_map(PT_BUILD_W_TABLE, l2);
+    for ( i = 0; i < PT_ENTRIES; i++ )
+        if ( i != slot2 )
+            write_pte(&t[i], boot_l2[i]);
+    ASSERT(!(t[slot2] & PTE_VALID));
+    window_unmap(PT_BUILD_W_TABLE);
+    pt_build_set_entry(root, pt_index(1, rt), l2 | TABLE_DESC);
+
+    for ( i = 0; i < PERCPU_STACK_PAGES; i++ )
+        pt_build_set(b, root, base + (PERCPU_STACK_PAGE(cpu) + i) * PAGE_SIZE,
+                     pg->stack[i] | PAGE_HYP_RW);
+    l3 = b->nomem ? 0 : b->page[b->n - 1];  /* the slot's level-3 table, made last */
+    pt_build_set(b, root, base + PERCPU_EXC_STACK_PAGE * PAGE_SIZE, pg->exc_stack | PAGE_HYP_RW);
+    pt_build_set(b, root, base + PERCPU_DATA_PAGE * PAGE_SIZE, pg->data | PAGE_HYP_RW);
+    pt_build_set(b, root, base + PERCPU_ROOT_PAGE * PAGE_SIZE, root | PAGE_HYP_RW);
+    pt_build_set(b, root, base + PERCPU_L3_PAGE * PAGE_SIZE, l3 | PAGE_HYP_RW);
+    pt_build_set(b, root, base + PERCPU_RT_TABLE_PAGE * PAGE_SIZE, l2 | PAGE_HYP_RW);
+
+    /* Boot-only from here: the identity page. */
+    b->temp = true;
+    if ( in_rt )
+        fix = pt_build_get_entry(l2, pt_index(2, (u64)idmap));
+    pt_build_set(b, root, idmap, idmap | PAGE_HYP_RX);
+    if ( in_rt && !build_alias() )
+        b->nomem = true;
+    if ( b->nomem )
+        goto nomem;
+    if ( in_rt )
+        pt_build_set_entry(root, pt_index(1, alias), alias_entry);
+
+    d = window_map(PT_BUILD_W_SRC, pg->data);
+    memset(d, 0, PAGE_SIZE);
+    d->id = cpu;
+    d->mpidr = mpidr;
+    d->root = root;
+    d->data_pa = pg->data;
+    d->guard_va = PERCPU_VA(PERCPU_GUARD_PAGE(cpu));
+    d->stack_top = PERCPU_VA(PERCPU_STACK_PAGE(cpu) + PERCPU_STACK_PAGES);
+    window_unmap(PT_BUILD_W_SRC);
+
+    sb->root_lo = (u32)root;
+    sb->root_hi = (u32)(root >> 32);
+    sb->entry = (in_rt ? alias : rt) + ((vaddr_t)secondary_switch - (vaddr_t)_start);
+    sb->fix_off = in_rt ? pt_index(2, (u64)idmap) * 8 : SB_NONE;
+    sb->fix_lo = (u32)fix;
+    sb->fix_hi = (u32)(fix >> 32);
+    sb->clear_idx = in_rt ? SB_NONE : pt_index(1, (u64)idmap);
+    sb->alias_idx = in_rt ? pt_index(1, alias) : SB_NONE;
+    /* Read with the MMU off: clean it to the PoC (DCCMVAC). */
+    dsb(ishst);
+    asm volatile ( "mcr p15, 0, %0, c7, c10, 1" :: "r" (sb) : "memory" );
+    dsb(ish);
+    /* The tables need no cleaning: the secondary's walks are cacheable (HTCR). */
+    return root;
+
+nomem:
+    pt_build_free(b, false);
     return 0;
 }
 
 void arch_cpu_boot_done(unsigned int cpu)
 {
-    (void)cpu;
+    pt_build_free(&cpu_build[cpu], true);
 }
 
 void arch_cpu_release(unsigned int cpu)
 {
-    (void)cpu;
+    pt_build_free(&cpu_build[cpu], false);
+}
+
+static void __unused build_assertions(void)
+{
+    BUILD_BUG_ON(sizeof(struct secondary_boot) != 64);
+    BUILD_BUG_ON(PERCPU_GUARD_PAGE(NR_CPUS) > PT_ENTRIES);
 }

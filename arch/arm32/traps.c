@@ -4,6 +4,7 @@
  * every register; the entry code (entry.S) parks the CPU afterwards.
  */
 #include <arch/processor.h>
+#include <arch/pgtable.h>
 #include <lib.h>
 #include <printk.h>
 #include <smp.h>
@@ -67,6 +68,10 @@ void do_trap(struct cpu_user_regs *regs, unsigned int vector)
         printk("trap: %s at level %u%s\n", fsc_name(iss & 0x3f), iss & 3,
                (ec >= 0x24 && (iss & (1U << 6))) ? ", write" :
                (ec >= 0x24 ? ", read" : ""));
+    if ( this_cpu() && regs->far >= this_cpu()->guard_va &&
+         regs->far - this_cpu()->guard_va < PAGE_SIZE )
+        printk("trap: stack overflow: cpu%u hit its stack guard page 0x%llx\n",
+               smp_processor_id(), (unsigned long long)this_cpu()->guard_va);
     printk("trap: HSR=0x%08x ELR_hyp=0x%08x HDFAR=0x%08x HIFAR=0x%08x SPSR=0x%08x\n",
            regs->esr, regs->elr, regs->far, regs->ifar, regs->spsr);
     for ( i = 0; i < 13; i += 4 )

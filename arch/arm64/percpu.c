@@ -146,7 +146,8 @@ static bool build_alias(void)
     return true;
 }
 
-paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages *pg)
+paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages *pg,
+                         const char **why)
 {
     struct pt_build *b = &cpu_build[cpu];
     struct secondary_boot *sb = &secondary_boot[cpu];
@@ -160,6 +161,7 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
     bool share;
 
     ASSERT(cpu > 0 && cpu < NR_CPUS);
+    *why = "nomem";
     memset(b, 0, sizeof(*b));
     root = pt_build_new(b);
     if ( !root )
