@@ -66,7 +66,7 @@ static const void *map_boot_fdt(paddr_t pa, const char *source)
     if ( pa & 7 )
         boot_fail("DTB at 0x%llx (%s) is not 8-byte aligned",
                   (unsigned long long)pa, source);
-    arch_map_page(base, page, MAP_RO);
+    map_boot_page(base, page, MAP_RO);
     hdr = (const void *)(base + (vaddr_t)(pa - page));
     if ( fdt_magic(hdr) != FDT_MAGIC )
         boot_fail("no DTB at 0x%llx (%s): bad magic 0x%08x, expected 0x%08x",
@@ -76,7 +76,7 @@ static const void *map_boot_fdt(paddr_t pa, const char *source)
         boot_fail("invalid DTB at 0x%llx (%s): totalsize %u outside %zu..%u bytes",
                   (unsigned long long)pa, source, size, sizeof(*hdr), FDT_MAX_SIZE);
     for ( p = page + PAGE_SZ; p < pa + size; p += PAGE_SZ )
-        arch_map_page(base + (p - page), p, MAP_RO);
+        map_boot_page(base + (p - page), p, MAP_RO);
 
     /* dt_check: header, version 17, size, then the whole structure. */
     err = dt_check(hdr, size);
@@ -108,7 +108,7 @@ void start_hypcore(paddr_t fdt_paddr, paddr_t load, paddr_t idmap,
     u64 t_entry = arch_counter();
     const void *fdt;
 
-    arch_mm_boot_init(load);
+    mm_boot_init(load);
     printk("hypcore %s on %s\n", HYPCORE_ARCH, BOARD_NAME);
     printk("bench: c_entry ticks=%llu\n", (unsigned long long)t_entry);
     print_decision(load, idmap, temp, share);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Memory-management hooks common code calls; implemented in arch/<arch>/mm.c.
+ * The boot page tables from C (common/boot_mm.c) and the one memory hook
+ * each architecture implements (arch/<arch>/mm.c).
  */
 #ifndef HYPCORE_MM_H
 #define HYPCORE_MM_H
@@ -11,26 +12,29 @@
 enum map_type { MAP_RO, MAP_RW, MAP_DEVICE };
 
 /*
- * arch_mm_boot_init: called first thing in C, on the boot CPU, with the
- * paddr the image was loaded at.  Afterwards virt_to_image_paddr() works.
+ * mm_boot_init: called first thing in C, on the boot CPU, with the paddr
+ * the image was loaded at.  Afterwards virt_to_image_paddr() works.
  */
-void arch_mm_boot_init(paddr_t load);
+void mm_boot_init(paddr_t load);
 
 /* The paddr behind a vaddr inside the hypervisor image. */
 paddr_t virt_to_image_paddr(const void *va);
 
+/* The vaddr of a table inside the image, from a table entry (or root paddr). */
+u64 *image_table_va(u64 entry);
+
 /*
- * arch_map_page: map one 4 KiB page at va (inside the boot-time runtime
+ * map_boot_page: map one 4 KiB page at va (inside the boot-time runtime
  * region: fixmap or FDT area, whose tables head.S created) to pa.  The entry
  * must be free (asserted).  The mapping is usable when this returns.
  */
-void arch_map_page(vaddr_t va, paddr_t pa, enum map_type type);
+void map_boot_page(vaddr_t va, paddr_t pa, enum map_type type);
 
 /*
- * arch_unmap_page: remove a mapping made by arch_map_page (break-before-make
- * and local TLB maintenance).
+ * unmap_boot_page: remove a mapping made by map_boot_page (boot CPU, local
+ * TLB maintenance).
  */
-void arch_unmap_page(vaddr_t va);
+void unmap_boot_page(vaddr_t va);
 
 /*
  * arch_map_frametable: map the page metadata [pa, pa + size) (2 MiB aligned

@@ -12,4 +12,11 @@
  */
 void do_trap(struct cpu_user_regs *regs, unsigned int vector);
 
+/*
+ * fault_status_name: the fault status code of a data or instruction abort
+ * (ISS.DFSC/IFSC, bits [5:0]; the same codes in the AArch64 ESR and the
+ * LPAE HSR), as a short name.
+ */
+const char *fault_status_name(unsigned int fsc);
+
 #endif

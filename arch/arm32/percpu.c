@@ -50,49 +50,11 @@ paddr_t arch_secondary_entry(void)
     return virt_to_image_paddr((const void *)secondary_entry);
 }
 
-/* The boot CPU's tables by vaddr (they are in the image). */
-static u64 *image_table(u64 entry)
-{
-    return (u64 *)(vaddr_t)((entry & PTE_ADDR_MASK) -
-                            (virt_to_image_paddr(_start) - (vaddr_t)_start));
-}
-
-static u64 *private_l3(void)
-{
-    return (u64 *)PERCPU_VA(PERCPU_L3_PAGE);
-}
-
-void *window_map(unsigned int slot, paddr_t pa)
-{
-    u64 *pte = &private_l3()[PERCPU_WINDOW_PAGE + slot];
-
-    ASSERT(slot < PERCPU_WINDOW_SLOTS && IS_ALIGNED(pa, PAGE_SIZE));
-    ASSERT(!(*pte & PTE_VALID));
-    write_pte(pte, (pa & PTE_ADDR_MASK) | PAGE_HYP_RW);
-    dsb(nshst);
-    isb();
-    return (void *)PERCPU_VA(PERCPU_WINDOW_PAGE + slot);
-}
-
-void window_unmap(unsigned int slot)
-{
-    u64 *pte = &private_l3()[PERCPU_WINDOW_PAGE + slot];
-    vaddr_t va = PERCPU_VA(PERCPU_WINDOW_PAGE + slot);
-
-    ASSERT(slot < PERCPU_WINDOW_SLOTS && (*pte & PTE_VALID));
-    write_pte(pte, 0);
-    dsb(nshst);
-    asm volatile ( "mcr p15, 4, %0, c8, c7, 1" :: "r" (va) : "memory" ); /* TLBIMVAH */
-    dsb(nsh);                           /* local: only the boot CPU runs */
-    isb();
-}
 
 vaddr_t arch_percpu_boot_cpu(const struct percpu_pages *pg, u64 mpidr)
 {
-    u64 *l1 = (u64 *)(vaddr_t)((sysreg_read_ttbr0() & PTE_ADDR_MASK) -
-                               (virt_to_image_paddr(_start) - (vaddr_t)_start));
-    u64 *l2 = (u64 *)(vaddr_t)((l1[pt_index(1, (u64)percpu_base)] & PTE_ADDR_MASK) -
-                               (virt_to_image_paddr(_start) - (vaddr_t)_start));
+    u64 *l1 = image_table_va(root_table_paddr());
+    u64 *l2 = image_table_va(l1[pt_index(1, (u64)percpu_base)]);
     u64 *slot = &l2[pt_index(2, (u64)percpu_base)];
     struct cpu_data *d;
     unsigned int i;
@@ -113,7 +75,7 @@ vaddr_t arch_percpu_boot_cpu(const struct percpu_pages *pg, u64 mpidr)
     memset(d, 0, PAGE_SIZE);
     d->id = 0;
     d->mpidr = mpidr;
-    d->root = sysreg_read_ttbr0() & PTE_ADDR_MASK;
+    d->root = root_table_paddr();
     d->data_pa = pg->data;
     d->guard_va = PERCPU_VA(PERCPU_GUARD_PAGE(0));
     d->stack_top = PERCPU_VA(PERCPU_STACK_PAGE(0) + PERCPU_STACK_PAGES);
@@ -146,8 +108,8 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
     u64 base = percpu_base, rt = (vaddr_t)_start;
     u64 alias = rt ^ (1ULL << VA_ROOT_SLOT_BIT);
     paddr_t idmap = virt_to_image_paddr(_idmap_start);
-    u64 *boot_l1 = image_table(sysreg_read_ttbr0());
-    u64 *boot_l2 = image_table(boot_l1[pt_index(1, rt)]);
+    u64 *boot_l1 = image_table_va(root_table_paddr());
+    u64 *boot_l2 = image_table_va(boot_l1[pt_index(1, rt)]);
     unsigned int i, slot2 = pt_index(2, base);
     bool in_rt = pt_index(1, (u64)idmap) == pt_index(1, rt);
     struct cpu_data *d;

@@ -32,22 +32,6 @@ static const char *ec_name(unsigned int ec)
     }
 }
 
-static const char *fsc_name(unsigned int fsc)
-{
-    switch ( fsc & 0x3c )
-    {
-    case 0x00: return "address size fault";
-    case 0x04: return "translation fault";
-    case 0x08: return "access flag fault";
-    case 0x0c: return "permission fault";
-    }
-    if ( fsc == 0x10 )
-        return "synchronous external abort";
-    if ( fsc == 0x21 )
-        return "alignment fault";
-    return "other fault";
-}
-
 static const char *const vector_name[] = {
     "reset", "undefined instruction", "HVC/SVC", "prefetch abort",
     "data abort", "hyp trap", "IRQ", "FIQ",
@@ -65,7 +49,7 @@ void do_trap(struct cpu_user_regs *regs, unsigned int vector)
     printk("trap: EC=0x%02x (%s) IL=%u ISS=0x%07x\n", ec, ec_name(ec),
            (regs->esr & ESR_IL) ? 1 : 0, iss);
     if ( ec == 0x20 || ec == 0x21 || ec == 0x24 || ec == 0x25 )
-        printk("trap: %s at level %u%s\n", fsc_name(iss & 0x3f), iss & 3,
+        printk("trap: %s at level %u%s\n", fault_status_name(iss & 0x3f), iss & 3,
                (ec >= 0x24 && (iss & (1U << 6))) ? ", write" :
                (ec >= 0x24 ? ", read" : ""));
     if ( this_cpu() && regs->far >= this_cpu()->guard_va &&

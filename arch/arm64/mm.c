@@ -1,10 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * arch/arm64/mm.c: the C side of the boot page tables.
- *
- * head.S built the tables in the image's pool and created every table the
- * fixmap and the FDT area need, so C only fills level-3 entries there.
- * Tables live in the image, so a table's vaddr is its paddr - phys_offset.
+ * arch/arm64/mm.c: the frame-table mapping (the rest of the boot page-table
+ * code is common/boot_mm.c).
  */
 #include <arch/pgtable.h>
 #include <arch/sysregs.h>
@@ -12,73 +9,6 @@
 #include <mm.h>
 #include <printk.h>
 #include <sections.h>
-
-/* paddr - vaddr for everything inside the image. */
-static s64 phys_offset;
-
-void arch_mm_boot_init(paddr_t load)
-{
-    phys_offset = (s64)(load - (vaddr_t)_start);
-}
-
-paddr_t virt_to_image_paddr(const void *va)
-{
-    ASSERT((const char *)va >= _start && (const char *)va < _end);
-    return (paddr_t)((vaddr_t)va + phys_offset);
-}
-
-static u64 *table_va(u64 entry)
-{
-    return (u64 *)(vaddr_t)((entry & PTE_ADDR_MASK) - phys_offset);
-}
-
-/* The level-3 entry for va; every table on the way must exist. */
-static u64 *boot_pte(vaddr_t va)
-{
-    u64 *table = table_va(sysreg_read(ttbr0));
-    unsigned int lvl;
-
-    for ( lvl = PT_ROOT_LEVEL; lvl < PT_LAST_LEVEL; lvl++ )
-    {
-        u64 e = table[pt_index(lvl, (u64)va)];
-
-        ASSERT((e & (PTE_VALID | PTE_TABLE)) == (PTE_VALID | PTE_TABLE));
-        table = table_va(e);
-    }
-    return &table[pt_index(PT_LAST_LEVEL, (u64)va)];
-}
-
-static const u64 map_attrs[] = {
-    [MAP_RO] = PAGE_HYP_RO,
-    [MAP_RW] = PAGE_HYP_RW,
-    [MAP_DEVICE] = PAGE_HYP_DEVICE,
-};
-
-void arch_map_page(vaddr_t va, paddr_t pa, enum map_type type)
-{
-    u64 *pte = boot_pte(va);
-
-    ASSERT(IS_ALIGNED(va, PAGE_SIZE) && IS_ALIGNED(pa, PAGE_SIZE));
-    ASSERT(type < ARRAY_SIZE(map_attrs));
-    /* Invalid -> valid needs no break-before-make and no TLBI. */
-    ASSERT(!(*pte & PTE_VALID));
-    *pte = (pa & PTE_ADDR_MASK) | map_attrs[type];
-    /* The new entry is visible to the table walker before any access uses it. */
-    dsb(nshst);
-    isb();
-}
-
-void arch_unmap_page(vaddr_t va)
-{
-    u64 *pte = boot_pte(va);
-
-    ASSERT(*pte & PTE_VALID);
-    *pte = 0;
-    dsb(nshst);                         /* entry cleared before the TLBI */
-    asm volatile ( "tlbi vae2, %0" :: "r" ((u64)va >> PAGE_SHIFT) : "memory" );
-    dsb(nsh);                           /* TLBI complete (local: one CPU runs) */
-    isb();
-}
 
 static void __unused build_assertions(void)
 {
@@ -100,7 +30,7 @@ static u64 frametable_l2[PT_ENTRIES] __aligned(PAGE_SIZE);
 void *arch_map_frametable(paddr_t pa, u64 size)
 {
     vaddr_t va = ((vaddr_t)_start & ~(PT_LEVEL_SIZE(1) - 1)) ^ PT_LEVEL_SIZE(1);
-    u64 *l1 = table_va(table_va(sysreg_read(ttbr0))[pt_index(0, (u64)va)]);
+    u64 *l1 = image_table_va(image_table_va(root_table_paddr())[pt_index(0, (u64)va)]);
     u64 *l1e = &l1[pt_index(1, (u64)va)];
     u64 off;
 

@@ -54,40 +54,9 @@ paddr_t arch_secondary_entry(void)
     return virt_to_image_paddr((const void *)secondary_entry);
 }
 
-static u64 *private_l3(void)
-{
-    return (u64 *)PERCPU_VA(PERCPU_L3_PAGE);
-}
-
-void *window_map(unsigned int slot, paddr_t pa)
-{
-    u64 *pte = &private_l3()[PERCPU_WINDOW_PAGE + slot];
-
-    ASSERT(slot < PERCPU_WINDOW_SLOTS && IS_ALIGNED(pa, PAGE_SIZE));
-    ASSERT(!(*pte & PTE_VALID));            /* the slot is free */
-    *pte = (pa & PTE_ADDR_MASK) | PAGE_HYP_RW;
-    dsb(nshst);                             /* visible to our own walks */
-    isb();
-    return (void *)PERCPU_VA(PERCPU_WINDOW_PAGE + slot);
-}
-
-void window_unmap(unsigned int slot)
-{
-    u64 *pte = &private_l3()[PERCPU_WINDOW_PAGE + slot];
-    vaddr_t va = PERCPU_VA(PERCPU_WINDOW_PAGE + slot);
-
-    ASSERT(slot < PERCPU_WINDOW_SLOTS && (*pte & PTE_VALID));
-    *pte = 0;
-    dsb(nshst);                             /* cleared before the TLBI */
-    asm volatile ( "tlbi vae2, %0" :: "r" ((u64)va >> PAGE_SHIFT) : "memory" );
-    dsb(nsh);                               /* local: a private mapping */
-    isb();
-}
-
 vaddr_t arch_percpu_boot_cpu(const struct percpu_pages *pg, u64 mpidr)
 {
-    u64 *root = (u64 *)(vaddr_t)((sysreg_read(ttbr0) & PTE_ADDR_MASK) -
-                                 (virt_to_image_paddr(_start) - (vaddr_t)_start));
+    u64 *root = image_table_va(root_table_paddr());
     vaddr_t base = percpu_base;
     u64 *slot = &root[pt_index(0, (u64)base)];
     struct cpu_data *d;

@@ -78,6 +78,28 @@ static inline void write_pte(uint64_t *p, uint64_t v)
 {
     asm volatile ( "strd %1, %H1, [%0]" :: "r" (p), "r" (v) : "memory" );
 }
+
+/* The running CPU's root table (HTTBR). */
+static inline uint64_t root_table_paddr(void)
+{
+    uint32_t lo, hi;
+
+    asm volatile ( "mrrc p15, 4, %0, %1, c2" : "=r" (lo), "=r" (hi) );
+    return (((uint64_t)hi << 32) | lo) & PTE_ADDR_MASK;
+}
+
+/*
+ * Drop this CPU's cached translations of one page (TLBIMVAH) and its branch
+ * predictions (BPIALL: required after a mapping change on ARMv7), after the
+ * entry was cleared and the clear made visible.  Local: for mappings only
+ * this CPU walks.
+ */
+static inline void flush_tlb_local_va(uintptr_t va)
+{
+    asm volatile ( "mcr p15, 4, %0, c8, c7, 1" :: "r" (va) : "memory" );
+    asm volatile ( "mcr p15, 0, %0, c7, c5, 6" :: "r" (0) : "memory" );
+    asm volatile ( "dsb nsh; isb" ::: "memory" );
+}
 #endif
 
 #endif /* ARCH_ARM32_PGTABLE_H */

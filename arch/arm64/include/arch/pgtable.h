@@ -70,6 +70,26 @@ static inline void write_pte(uint64_t *p, uint64_t v)
 {
     *(volatile uint64_t *)p = v;
 }
+
+/* The running CPU's root table (TTBR0_EL2). */
+static inline uint64_t root_table_paddr(void)
+{
+    uint64_t v;
+
+    asm volatile ( "mrs %0, ttbr0_el2" : "=r" (v) );
+    return v & PTE_ADDR_MASK;
+}
+
+/*
+ * Drop this CPU's cached translations of one page (every level), after its
+ * entry was cleared and the clear made visible (dsb).  Local: for mappings
+ * only this CPU walks.
+ */
+static inline void flush_tlb_local_va(uintptr_t va)
+{
+    asm volatile ( "tlbi vae2, %0" :: "r" ((uint64_t)va >> PAGE_SHIFT) : "memory" );
+    asm volatile ( "dsb nsh; isb" ::: "memory" );
+}
 #endif
 
 #endif /* ARCH_ARM64_PGTABLE_H */
