@@ -30,7 +30,10 @@
  * x16/x17 are safe to hold values: the image is < 2 MiB, so no linker veneer
  * (which may use them) sits between a bl and its target.
  *
- * Subroutines below use x0-x15 as scratch and say which they clobber.
+ * There is no stack before C: subroutines use x0-x12 as scratch, and the
+ * ones that call others keep their return address in x13 (map_range), x15
+ * (map_image) or x16 (create_page_tables); map_image keeps the alias
+ * offset in x14.  Each says what it clobbers.
  */
 
 #include <arch/asm.h>
@@ -38,10 +41,13 @@
 #include <asm-offsets.h>
 #include <layout.h>
 
-/* Linux arm64 Image header (Documentation/arch/arm64/booting.rst). */
-/* Boot CPU stack, in BSS (per-CPU guard-paged stacks come with SMP). */
+/*
+ * The boot CPU's first stack, in BSS; C moves it to its guard-paged per-CPU
+ * stack once the heap exists (smp_prepare_boot_cpu()).
+ */
 #define BOOT_STACK_SIZE         (4 * PAGE_SIZE)
 
+/* Linux arm64 Image header (Documentation/arch/arm64/booting.rst). */
 #define IMAGE_TEXT_OFFSET       0x200000    /* QEMU/U-Boot: RAM base + 2 MiB */
 /* flags: bit 0 = 0 little-endian, bits 2:1 = 1 4 KiB pages, bit 3 = 1 anywhere */
 #define IMAGE_FLAGS             ((1 << 1) | (1 << 3))
