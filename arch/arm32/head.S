@@ -394,7 +394,8 @@ END(dcache_inval_range)
  * switch_to_runtime_mapping: MMU on, at the alias on a clash, else at the
  * runtime address.  Gives the entry the identity took back its runtime
  * value (break-before-make), moves to the runtime address, drops the alias,
- * then goes on to C.  Inputs: r4, r5 (idmap paddr), r9, r10.  Never returns.
+ * then goes on to C.  Inputs: r4, r9, r10.  Clobbers: r0-r3, r5, r11, r12.
+ * Never returns.
  */
 FUNC_LOCAL(switch_to_runtime_mapping)
         ldr     r12, =start                 /* r12 := R */
