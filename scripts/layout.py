@@ -8,6 +8,7 @@ Used by meson.build (to link one image per layout) and by ./hypcore (to model
 the boot decisions), so both read the same data.
 
   layout.py get ARCH NAME KEY   print one value (hex numbers normalised)
+  layout.py list ARCH           the layout names, "default" first, one a line
 """
 import os
 import sys
@@ -36,11 +37,14 @@ def load(arch, name):
 
 def names(arch):
     d = os.path.join(TOP, 'configs', 'layouts', arch)
-    return sorted(f[:-5] for f in os.listdir(d) if f.endswith('.conf'))
+    found = sorted(f[:-5] for f in os.listdir(d) if f.endswith('.conf'))
+    return sorted(found, key=lambda n: n != 'default')
 
 
 if __name__ == '__main__':
     if len(sys.argv) == 5 and sys.argv[1] == 'get':
         print(hex(load(sys.argv[2], sys.argv[3])[sys.argv[4]]))
+    elif len(sys.argv) == 3 and sys.argv[1] == 'list':
+        print('\n'.join(names(sys.argv[2])))
     else:
         raise SystemExit(__doc__)
