@@ -225,6 +225,7 @@ bool heap_init(const struct memmap *mm, struct page_info *meta)
         pages[idx].state = PAGE_RESERVED;
         pages[idx].order = ORDER_NONE;
         pages[idx].type = TYPE_UNSET;
+        pages[idx].pad = 0;             /* the metadata RAM held anything */
         pages[idx].next = pages[idx].prev = PAGE_NIL;
     }
     for ( i = 0; i <= HEAP_MAX_ORDER; i++ )

@@ -140,6 +140,7 @@ static void start_hypcore_late(void *arg)
     if ( cmdline_get(cmdline, "selftest", opt, sizeof(opt)) )
         selftest_run(opt);
 
+    smp_quiesce();
     printk("bench: end ticks=%llu\n", (unsigned long long)arch_counter());
     printk("hypcore: boot complete, powering off\n");
     console_flush();

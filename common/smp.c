@@ -29,7 +29,12 @@
 /* MPIDR affinity fields Aff3..Aff0 (bits 39:32, 23:0). */
 #define MPIDR_HWID_MASK         0xff00ffffffULL
 
-enum cpu_state { CPU_ABSENT, CPU_STARTING, CPU_ONLINE, CPU_FAILED };
+/*
+ * A CPU's life: STARTING (CPU_ON issued) -> ONLINE (checked in) -> IDLE (in
+ * its wait loop) or PARKED (after a trap dump).  The boot CPU powers off only
+ * once every online CPU is IDLE or PARKED, so no report is cut short.
+ */
+enum cpu_state { CPU_ABSENT, CPU_STARTING, CPU_ONLINE, CPU_IDLE, CPU_PARKED, CPU_FAILED };
 
 /* Shared: written by the boot CPU before CPU_ON and by each CPU once online. */
 static struct {
@@ -38,6 +43,14 @@ static struct {
     volatile u32 token_seen;    /* selftest=smp: what the CPU read of smp_token */
 } cpus[NR_CPUS];
 static unsigned int nr_cpus_listed;
+
+/* Checked in at some point: online, idle in its loop, or parked after a dump. */
+static bool came_online(unsigned int cpu)
+{
+    u32 st = cpus[cpu].state;
+
+    return st == CPU_ONLINE || st == CPU_IDLE || st == CPU_PARKED;
+}
 
 /* Self-test set-up, decided by the boot CPU before any CPU_ON. */
 static int stall_cpu = -1;
@@ -220,10 +233,41 @@ static unsigned int __attribute__((noinline)) overflow(volatile u8 *prev, unsign
     return overflow(buf, depth + 1) + buf[1];
 }
 
-static void __noreturn idle(void)
+static void __noreturn idle(unsigned int cpu)
 {
+    cpus[cpu].state = CPU_IDLE;
+    dsb(ish);
     for ( ;; )
         asm volatile ( "wfi" );
+}
+
+void smp_cpu_parked(void)
+{
+    unsigned int cpu = smp_processor_id();
+
+    if ( cpu < NR_CPUS && cpus[cpu].state != CPU_ABSENT )
+    {
+        cpus[cpu].state = CPU_PARKED;
+        dsb(ish);
+    }
+}
+
+/*
+ * Before power-off: wait (bounded) until every CPU that came online is idle
+ * or parked, so a CPU still printing a trap dump gets to finish it.
+ */
+void smp_quiesce(void)
+{
+    u64 timeout = arch_counter_freq() / 1000 * SMP_TIMEOUT_MS, t0 = arch_counter();
+    unsigned int cpu;
+
+    for ( cpu = 1; cpu < nr_cpus_listed; cpu++ )
+        while ( cpus[cpu].state == CPU_ONLINE )
+            if ( arch_counter() - t0 > timeout )
+            {
+                printk("smp: cpu%u neither idle nor parked; powering off anyway\n", cpu);
+                break;
+            }
 }
 
 static void selftest_smp_write(unsigned int cpu)
@@ -246,7 +290,8 @@ void secondary_start(unsigned int cpu)
     if ( d->id != cpu || cpu == 0 || cpu >= NR_CPUS )
         panic("secondary_start: cpu %u has the per-CPU data of cpu %u", cpu, d->id);
     if ( (int)cpu == stall_cpu )
-        idle();                         /* never checks in: the boot CPU times out */
+        for ( ;; )                      /* never checks in: the boot CPU times out */
+            asm volatile ( "wfi" );
     if ( smp_selftest )
     {
         selftest_smp_write(cpu);
@@ -256,7 +301,7 @@ void secondary_start(unsigned int cpu)
     dsb(ish);                           /* published before anything else we do */
     if ( (int)cpu == overflow_cpu )
         overflow(NULL, 0);
-    idle();
+    idle(cpu);
 }
 
 static void bring_up(unsigned int cpu)
@@ -292,7 +337,7 @@ static void bring_up(unsigned int cpu)
         return;
     }
     t0 = arch_counter();
-    while ( cpus[cpu].state != CPU_ONLINE )
+    while ( cpus[cpu].state == CPU_STARTING )
         if ( arch_counter() - t0 > timeout )
         {
             /* It may still be running: keep its pages and tables. */
@@ -312,7 +357,7 @@ static void selftest_smp_check(unsigned int n)
     {
         const volatile u64 *sig;
 
-        if ( cpus[cpu].state != CPU_ONLINE || !sig_page[cpu] )
+        if ( !came_online(cpu) || !sig_page[cpu] )
             continue;
         online++;
         sig = window_map(1, sig_page[cpu]);
@@ -354,6 +399,13 @@ void smp_init(const void *fdt)
     read_selftests(fdt);
     n = discover_cpus(fdt, self);
     nr_cpus_listed = n;
+    if ( stall_cpu == 0 || overflow_cpu == 0 || stall_cpu >= (int)n || overflow_cpu >= (int)n )
+    {
+        printk("smp: warning: selftest=%s:%d: not a secondary CPU (cpu1..cpu%u); ignored\n",
+               stall_cpu >= 0 ? "stall" : "stack-overflow",
+               stall_cpu >= 0 ? stall_cpu : overflow_cpu, n - 1);
+        stall_cpu = overflow_cpu = -1;
+    }
     cpus[0].state = CPU_ONLINE;
     report_online(0, this_cpu()->root);
     if ( smp_selftest )
@@ -375,7 +427,7 @@ void smp_init(const void *fdt)
             continue;
         }
         bring_up(cpu);
-        online += cpus[cpu].state == CPU_ONLINE;
+        online += came_online(cpu);
     }
     printk("smp: %u of %u cpus online\n", online, n);
     printk("bench: smp ticks=%llu cpus=%u\n",

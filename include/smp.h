@@ -49,6 +49,12 @@ void smp_init(const void *fdt);
  */
 void __attribute__((noreturn)) smp_prepare_boot_cpu(void (*cont)(void *), void *arg);
 
+/* The running CPU has printed a trap dump and parks for good (do_trap). */
+void smp_cpu_parked(void);
+
+/* Before power-off: wait, bounded, for online CPUs to be idle or parked. */
+void smp_quiesce(void);
+
 /* C entry of a secondary CPU, from head.S, on its own stack. */
 void secondary_start(unsigned int cpu);
 

@@ -70,4 +70,5 @@ void do_trap(struct cpu_user_regs *regs, unsigned int vector)
         printk("\n");
     }
     printk("trap: cpu%u parked\n", smp_processor_id());
+    smp_cpu_parked();
 }

@@ -387,14 +387,663 @@ def check_fault_dump(log, runtime_base, instruction_at):
 
 # ---------------------------------------------------------------- bench
 
-BENCH_RE = re.compile(r'^bench: (\S+) ticks=(\d+)$')
+BENCH_RE = re.compile(r'^bench: (\S+) ticks=(\d+)(?: \w+=\S+)*$')
 
 
 def parse_bench(log):
-    """{stage: ticks} from "bench: <stage> ticks=<n>" lines."""
+    """{stage: ticks} from "bench: <stage> ticks=<n>[ <field>=<value>...]" lines."""
     out = {}
     for line in hyp_lines(log):
         m = BENCH_RE.match(line)
         if m:
             out[m.group(1)] = int(m.group(2))
+    return out
+
+
+# ---------------------------------------------------------------- memory (issue 3)
+#
+# The rules of the README "Memory" section, applied to the inputs of a boot:
+# RAM banks (merged where they touch, then shrunk to whole pages) give the
+# total; every reservation (image, DTB, /memreserve/, /reserved-memory,
+# accepted modules, the frametable) is grown to whole pages; a page under
+# several reservations counts once, under the first of RESERVED_TYPES; the
+# heap gets every other RAM page.  Nothing here reads hypcore's output except
+# the parse_* functions.
+
+PAGE_SIZE = 4096
+# One struct page_info (12 bytes) per RAM page, the whole table rounded up to
+# and placed on a 2 MiB boundary, at the top of the highest free range that
+# holds it (README "Memory", include/mm.h FRAMETABLE_ALIGN).
+PAGE_INFO_BYTES = 12
+FRAMETABLE_ALIGN = 2 * MiB
+RESERVED_TYPES = ('firmware', 'image', 'dtb', 'module', 'boot')
+# The module checks: against these reservations only (the frametable comes later).
+MODULE_CLASH_TYPES = ('image', 'dtb', 'firmware', 'module')
+ADDR_LIMIT = 1 << 64
+
+
+def merge_ranges(ranges):
+    """Half-open (start, end) ranges, merged where they overlap or touch, sorted."""
+    out = []
+    for start, end in sorted((r[0], r[1]) for r in ranges if r[1] > r[0]):
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], end))
+        else:
+            out.append((start, end))
+    return out
+
+
+def subtract_ranges(ranges, minus):
+    """merge(ranges) without anything in `minus`."""
+    minus = merge_ranges(minus)
+    out = []
+    for start, end in merge_ranges(ranges):
+        cur = start
+        for m_start, m_end in minus:
+            if m_end <= cur or m_start >= end:
+                continue
+            if m_start > cur:
+                out.append((cur, m_start))
+            cur = max(cur, m_end)
+        if cur < end:
+            out.append((cur, end))
+    return out
+
+
+def intersect_ranges(a, b):
+    out = []
+    for a_start, a_end in merge_ranges(a):
+        for b_start, b_end in merge_ranges(b):
+            lo, hi = max(a_start, b_start), min(a_end, b_end)
+            if lo < hi:
+                out.append((lo, hi))
+    return merge_ranges(out)
+
+
+def range_length(ranges):
+    return sum(end - start for start, end in merge_ranges(ranges))
+
+
+def ram_page_numbers(ram):
+    """Page numbers of the whole pages inside the (merged) RAM banks."""
+    return merge_ranges([(-(-start // PAGE_SIZE), end // PAGE_SIZE)
+                         for start, end in merge_ranges(ram)])
+
+
+def touched_page_numbers(ranges):
+    """Page numbers of every page a range touches (each grown to whole pages)."""
+    return merge_ranges([(r[0] // PAGE_SIZE, -(-r[1] // PAGE_SIZE)) for r in ranges])
+
+
+def page_stats(ram, reserved):
+    """The heap: line's figures for RAM banks and (start, end, type, ...) reservations."""
+    ram_pages = ram_page_numbers(ram)
+    counted, stats = [], {}
+    for kind in RESERVED_TYPES:
+        pages = intersect_ranges(ram_pages, touched_page_numbers(
+            [r for r in reserved if r[2] == kind]))
+        stats[kind] = range_length(subtract_ranges(pages, counted))
+        counted += pages
+    stats['total'] = range_length(ram_pages)
+    stats['reserved'] = sum(stats[kind] for kind in RESERVED_TYPES)
+    stats['free'] = stats['total'] - stats['reserved']
+    return stats
+
+
+@dataclasses.dataclass
+class MemInputs:
+    """What a boot gives hypcore, in bytes (end exclusive), from the runner and the DTB."""
+    ram: list                   # (start, end) per reg entry of each usable memory node
+    image: tuple                # (load, load + image_size)
+    dtb: tuple                  # (address, address + totalsize)
+    firmware: list = dataclasses.field(default_factory=list)   # (start, end, name)
+    modules: list = dataclasses.field(default_factory=list)    # (start, end, kind), DT order
+
+
+@dataclasses.dataclass
+class Refusal:
+    kind: str
+    start: int
+    end: int
+    # 'ignored' (zero size or wrapping: a "dt: warning:" line, no mem: line),
+    # 'not wholly inside RAM' or 'overlaps' (a "mem: refusing module" line)
+    reason: str
+    others: list = dataclasses.field(default_factory=list)  # (type, start, end, names) it may name
+
+
+@dataclasses.dataclass
+class MemModel:
+    ram: list                   # merged banks
+    reserved: list              # (start, end, type, frozenset of acceptable names), sorted
+    refused: list               # Refusal
+    stats: dict                 # the heap: line
+    release: int                # pages selftest=heap must give back: only modules cover them
+    frametable: tuple           # (start, end) or None (hypcore must panic)
+
+
+def _reserve(table, start, end, kind, name):
+    """Add a reservation; same-type ones that touch merge (never modules).
+
+    A merged range may carry any of its parts' names."""
+    names = {name}
+    merging = kind != 'module'
+    while merging:
+        merging = False
+        for i, (s, e, k, n) in enumerate(table):
+            if k == kind and start <= e and s <= end:
+                table.pop(i)
+                start, end, names = min(s, start), max(e, end), names | n
+                merging = True
+                break
+    table.append((start, end, kind, frozenset(names)))
+
+
+def memory_model(inputs):
+    """What hypcore must decide for these inputs (README "Memory")."""
+    ram = merge_ranges(inputs.ram)
+    table = []
+    _reserve(table, *inputs.image, 'image', 'hypcore')
+    _reserve(table, *inputs.dtb, 'dtb', 'fdt')
+    for start, end, name in inputs.firmware:
+        if start < end <= ADDR_LIMIT:
+            _reserve(table, start, end, 'firmware', name)
+    refused = []
+    for start, end, kind in inputs.modules:
+        if end <= start or end > ADDR_LIMIT:
+            refused.append(Refusal(kind, start, end, 'ignored'))
+        elif not any(s <= start and end <= e for s, e in ram):
+            refused.append(Refusal(kind, start, end, 'not wholly inside RAM'))
+        else:
+            others = [r for r in table if r[2] in MODULE_CLASH_TYPES
+                      and start < r[1] and r[0] < end]
+            if others:
+                refused.append(Refusal(kind, start, end, 'overlaps', others))
+            else:
+                _reserve(table, start, end, 'module', kind)
+    # The frametable: top of the highest free range (whole pages) that holds it.
+    total_pages = range_length(ram_page_numbers(ram))
+    size = -(-total_pages * PAGE_INFO_BYTES // FRAMETABLE_ALIGN) * FRAMETABLE_ALIGN
+    free = subtract_ranges(ram_page_numbers(ram), touched_page_numbers(table))
+    frametable = None
+    for first, last in reversed(free):
+        start, end = first * PAGE_SIZE, last * PAGE_SIZE
+        at = (end - size) // FRAMETABLE_ALIGN * FRAMETABLE_ALIGN
+        if end - start >= size and at >= start:
+            frametable = (at, at + size)
+            _reserve(table, at, at + size, 'boot', 'frametable')
+            break
+    table.sort(key=lambda r: (r[0], r[1], RESERVED_TYPES.index(r[2])))
+    stats = page_stats(ram, table)
+    module_pages = intersect_ranges(ram_page_numbers(ram), touched_page_numbers(
+        [r for r in table if r[2] == 'module']))
+    others = touched_page_numbers([r for r in table if r[2] != 'module'])
+    release = range_length(subtract_ranges(module_pages, others))
+    return MemModel(ram, table, refused, stats, release, frametable)
+
+
+@dataclasses.dataclass
+class MemLog:
+    """hypcore's memory lines."""
+    ram: list = dataclasses.field(default_factory=list)         # (start, end)
+    reserved: list = dataclasses.field(default_factory=list)    # (start, end, type, name)
+    refused: list = dataclasses.field(default_factory=list)     # (kind, start, end, reason)
+    heap: list = dataclasses.field(default_factory=list)        # {field: int} per heap: line
+    selftest: dict = None       # {pages, released} from "selftest heap: ok ..."
+    selftest_problems: list = dataclasses.field(default_factory=list)
+    other: list = dataclasses.field(default_factory=list)       # other mem: lines (warnings)
+    dt_module_warnings: list = dataclasses.field(default_factory=list)  # "dt: warning: module"
+
+
+MEM_RAM_RE = re.compile(r'^mem: ram 0x([0-9a-f]+)-0x([0-9a-f]+)$')
+MEM_RESERVED_RE = re.compile(r'^mem: reserved 0x([0-9a-f]+)-0x([0-9a-f]+) (\w+)(?: (\S+))?$')
+# "0x<start>-0x<end>: reason", or "0x<start>+0x<size>: empty or wrapping range".
+MEM_REFUSE_RE = re.compile(r'^mem: refusing module (\S+) 0x([0-9a-f]+)([-+])0x([0-9a-f]+): (.+)$')
+HEAP_RE = re.compile(r'^heap: ((?:\w+=\d+ ?)+)$')
+HEAP_FIELDS = ('total', 'free', 'reserved', 'module', 'image', 'dtb', 'firmware', 'boot')
+SELFTEST_HEAP_RE = re.compile(r'^selftest heap: ok pages=(\d+) released=(\d+)$')
+OVERLAP_REASON_RE = re.compile(r'^overlaps (\w+) 0x([0-9a-f]+)-0x([0-9a-f]+)(?: (\S+))?$')
+
+
+def parse_memory(log):
+    """The mem:, heap: and selftest heap: lines, in order.
+
+      mem: refusing module <kind> 0x<start>-0x<end>: <reason>
+      mem: ram 0x<start>-0x<end>
+      mem: reserved 0x<start>-0x<end> <type> [<name>]
+      heap: total=<n> free=<n> reserved=<n> module=<n> image=<n> dtb=<n> firmware=<n> boot=<n>
+      selftest heap: ok pages=<n> released=<m>      (or other "selftest heap: ..." = failure)
+    """
+    out = MemLog()
+    for line in hyp_lines(log):
+        m = MEM_RAM_RE.match(line)
+        if m:
+            out.ram.append((int(m[1], 16), int(m[2], 16)))
+            continue
+        m = MEM_RESERVED_RE.match(line)
+        if m:
+            out.reserved.append((int(m[1], 16), int(m[2], 16), m[3], m[4]))
+            continue
+        m = MEM_REFUSE_RE.match(line)
+        if m:
+            start, second = int(m[2], 16), int(m[4], 16)
+            out.refused.append((m[1], start, start + second if m[3] == '+' else second, m[5]))
+            continue
+        m = HEAP_RE.match(line)
+        if m:
+            out.heap.append({k: int(v) for k, v in (f.split('=') for f in m[1].split())})
+            continue
+        m = SELFTEST_HEAP_RE.match(line)
+        if m:
+            out.selftest = {'pages': int(m[1]), 'released': int(m[2])}
+        elif line.startswith('selftest heap:'):
+            out.selftest_problems.append(line)
+        elif line.startswith('mem: '):
+            out.other.append(line)
+        elif line.startswith('dt: warning: module '):
+            out.dt_module_warnings.append(line)
+    return out
+
+
+def _show_range(start, end):
+    return f'{start:#x}-{end:#x}'
+
+
+def _check_refusals(got, refused, dt_warnings):
+    """The mem: refusing lines against the model's refusals; a zero-sized or
+    wrapping module is dropped while the DT is read, with a dt: warning naming it."""
+    problems = []
+    for r in refused:
+        if r.reason == 'ignored' and not any(
+                f'{r.start:#x}' in w and ('zero size' in w or 'wraps' in w) for w in dt_warnings):
+            problems.append(f'module {r.kind} at {r.start:#x} (size {r.end - r.start:#x}): no '
+                            '"dt: warning: module ... zero size / wraps ...; ignored" line')
+    want = {(r.kind, r.start, r.end): r for r in refused if r.reason != 'ignored'}
+    seen = set()
+    for kind, start, end, reason in got:
+        key = (kind, start, end)
+        r = want.get(key)
+        if r is None:
+            problems.append(f'refused module {kind} {_show_range(start, end)} ({reason}); '
+                            'the model accepts it')
+            continue
+        seen.add(key)
+        if r.reason != 'overlaps':
+            if reason != r.reason:
+                problems.append(f'module {kind} {_show_range(start, end)}: reason '
+                                f'"{reason}", expected "{r.reason}"')
+            continue
+        m = OVERLAP_REASON_RE.match(reason)
+        named = m and (m[1], int(m[2], 16), int(m[3], 16))
+        match = [o for o in r.others if named == (o[2], o[0], o[1])
+                 and (m[4] in o[3] or (m[4] is None and not o[3]))]
+        if not match:
+            expect = ' or '.join(f'"overlaps {o[2]} {_show_range(o[0], o[1])} '
+                                 f'{"|".join(sorted(o[3]))}"' for o in r.others)
+            problems.append(f'module {kind} {_show_range(start, end)}: reason "{reason}", '
+                            f'expected {expect}')
+    for key, r in want.items():
+        if key not in seen:
+            problems.append(f'module {r.kind} {_show_range(r.start, r.end)} was not refused; '
+                            f'the model refuses it ({r.reason})')
+    return problems
+
+
+def check_memory(log, inputs, selftest=False):
+    """None if the memory lines agree with the model of `inputs` (and with themselves).
+
+    The heap: figures are recomputed twice: from the inputs (memory_model) and
+    from the ranges hypcore printed (page_stats over the mem: lines).
+    """
+    expected = memory_model(inputs)
+    got = parse_memory(log)
+    problems = []
+    if got.ram != expected.ram:
+        problems.append(f'mem: ram lines {[_show_range(*r) for r in got.ram]}, model '
+                        f'{[_show_range(*r) for r in expected.ram]}')
+    got_rsv = [(s, e, t) for s, e, t, _ in got.reserved]
+    want_rsv = [(s, e, t) for s, e, t, _ in expected.reserved]
+    if got_rsv != want_rsv:
+        problems.append('mem: reserved lines differ from the model:\n'
+                        + ''.join(f'      got:   {_show_range(s, e)} {t}\n' for s, e, t in got_rsv)
+                        + ''.join(f'      model: {_show_range(s, e)} {t}\n'
+                                  for s, e, t in want_rsv))
+    else:
+        for (s, e, t, name), (_, _, _, names) in zip(got.reserved, expected.reserved):
+            if name not in names:
+                problems.append(f'mem: reserved {_show_range(s, e)} {t} is named {name!r}, '
+                                f'expected {" or ".join(sorted(names))}')
+    problems += _check_refusals(got.refused, expected.refused, got.dt_module_warnings)
+    if expected.frametable is None:
+        problems.append('the model finds no room for the frametable: hypcore should panic')
+    if not got.heap:
+        problems.append('no heap: line')
+        return '\n'.join(problems)
+    first = got.heap[0]
+    want = {k: expected.stats[k] for k in HEAP_FIELDS}
+    if {k: first.get(k) for k in HEAP_FIELDS} != want:
+        problems.append(f'heap: line {_show_stats(first)}\n  model (inputs): {_show_stats(want)}')
+    from_printed = page_stats(got.ram, got.reserved)
+    if {k: first.get(k) for k in HEAP_FIELDS} != {k: from_printed[k] for k in HEAP_FIELDS}:
+        problems.append(f'heap: line {_show_stats(first)}\n  recomputed from the printed '
+                        f'ranges: {_show_stats(from_printed)}')
+    if selftest:
+        problems += _check_selftest_heap(got, expected)
+    return '\n'.join(problems) or None
+
+
+def _show_stats(stats):
+    return ' '.join(f'{k}={stats.get(k)}' for k in HEAP_FIELDS)
+
+
+def _check_selftest_heap(got, expected):
+    """The second heap: line and the selftest heap: line after releasing the modules."""
+    problems = [f'self-test problem: {line}' for line in got.selftest_problems]
+    if got.selftest is None:
+        return problems + ['no "selftest heap: ok pages=<n> released=<m>" line']
+    if len(got.heap) != 2:
+        return problems + [f'expected 2 heap: lines (boot, after the self-test), '
+                           f'found {len(got.heap)}']
+    before, after = got.heap
+    pages, released = got.selftest['pages'], got.selftest['released']
+    if released != expected.release:
+        problems.append(f'released={released}, the model gives back {expected.release} '
+                        'pages (those only modules cover)')
+    if pages > before['free']:
+        problems.append(f'pages={pages} is more than the {before["free"]} free at boot')
+    want_after = dict(before, module=0, free=pages + released,
+                      reserved=before['reserved'] - expected.release)
+    if after != want_after:
+        problems.append(f'heap: line after the self-test {_show_stats(after)}\n'
+                        f'  expected {_show_stats(want_after)} (free = pages + released, '
+                        'no module pages)')
+    return problems
+
+
+def dtb_totalsize(dtb):
+    """The totalsize field of a DTB's header (big-endian u32 at byte 4)."""
+    with open(dtb, 'rb') as f:
+        header = f.read(8)
+    return int.from_bytes(header[4:8], 'big')
+
+
+def memory_inputs(dtb, dtb_addr, load, image_size):
+    """MemInputs for a boot: the DTB hypcore reads (read with the dtc tools), where
+    it is, and where the image is with its Image-header size."""
+    facts = dtb_facts(dtb)
+    return MemInputs(
+        ram=[(s, e) for s, e, _ in facts.memory],
+        image=(load, load + image_size),
+        dtb=(dtb_addr, dtb_addr + dtb_totalsize(dtb)),
+        firmware=[(s, e, 'memreserve') for s, e in facts.memreserve]
+        + [(s, e, node.rsplit('/', 1)[-1]) for s, e, node, _ in facts.reserved],
+        modules=[(s, e, kind) for s, e, kind, _, _ in facts.modules])
+
+
+# ---------------------------------------------------------------- SMP (issue 4)
+
+# include/layout.h: the per-CPU slot starts at __percpu_start, the runtime
+# region's level-0 slot XOR 2; CPU n's stack is PERCPU_STACK_PAGES pages from
+# page PERCPU_STACKS_PAGE + n * PERCPU_STACK_STRIDE + 1, its guard page the one
+# below; mapping-window slot 0 is page PERCPU_WINDOW_PAGE.
+PERCPU_SLOT_BIT = 39
+PERCPU_STACKS_PAGE = 64
+PERCPU_STACK_PAGES = 4
+PERCPU_STACK_STRIDE = PERCPU_STACK_PAGES + 2
+PERCPU_WINDOW_PAGE = 16
+# common/smp.c: MPIDR Aff3..Aff0; include/smp.h CONFIG_NR_CPUS.
+MPIDR_HWID_MASK = 0xff00ffffff
+NR_CPUS = 64
+
+
+def percpu_base(runtime_base):
+    return ((runtime_base >> PERCPU_SLOT_BIT) ^ 2) << PERCPU_SLOT_BIT
+
+
+def guard_page(base, cpu):
+    return base + (PERCPU_STACKS_PAGE + cpu * PERCPU_STACK_STRIDE) * PAGE_SIZE
+
+
+def stack_range(base, cpu):
+    start = guard_page(base, cpu) + PAGE_SIZE
+    return start, start + PERCPU_STACK_PAGES * PAGE_SIZE
+
+
+def window_va(base):
+    return base + PERCPU_WINDOW_PAGE * PAGE_SIZE
+
+
+def dtb_cpus(dtb):
+    """(node, mpidr, enable_method) for each enabled /cpus child with device_type "cpu",
+    in tree order, reg read with /cpus' #address-cells."""
+    dtb = normalise_dtb(dtb)
+    acells = int(_fdtget(dtb, '/cpus', '#address-cells', 'u') or 1)
+    out = []
+    for child in _children(dtb, '/cpus'):
+        node = _path('/cpus', child)
+        if _fdtget(dtb, node, 'device_type') != 'cpu' or \
+                _fdtget(dtb, node, 'status') not in (None, 'okay', 'ok'):
+            continue
+        reg = _fdtget(dtb, node, 'reg', 'x')
+        words = reg.split() if reg else []
+        if len(words) != acells:
+            continue
+        out.append((node, _number(' '.join(words)), _fdtget(dtb, node, 'enable-method')))
+    return out
+
+
+def expected_cpus(cpus, boot_mpidr):
+    """[mpidr] in hypcore's numbering: cpu0 the boot CPU, then the other "psci"
+    CPUs in tree order (at most NR_CPUS)."""
+    boot = boot_mpidr & MPIDR_HWID_MASK
+    out, self_seen = [boot], False
+    for _, mpidr, method in cpus:
+        mpidr &= MPIDR_HWID_MASK
+        if mpidr == boot and not self_seen:
+            self_seen = True
+            continue
+        if method == 'psci' and len(out) < NR_CPUS:
+            out.append(mpidr)
+    return out
+
+
+@dataclasses.dataclass
+class SmpLog:
+    cpus: dict = dataclasses.field(default_factory=dict)   # n -> [fields dict] (normally one)
+    count: tuple = None         # (online, listed)
+    bench: tuple = None         # (ticks, cpus)
+    selftest: dict = None       # selftest smp: ok fields
+    selftest_problems: list = dataclasses.field(default_factory=list)
+    overflow: list = dataclasses.field(default_factory=list)   # (cpu, guard va)
+    trap_cpus: list = dataclasses.field(default_factory=list)  # cpus named by "trap: ... on cpuN"
+    parked: list = dataclasses.field(default_factory=list)     # "trap: cpuN parked"
+    traps: list = dataclasses.field(default_factory=list)      # (esr, elr, far)
+    warnings: list = dataclasses.field(default_factory=list)
+
+
+SMP_ONLINE_RE = re.compile(r'^smp: cpu(\d+) online mpidr=0x([0-9a-f]+) root=0x([0-9a-f]+) '
+                           r'stack=0x([0-9a-f]+)-0x([0-9a-f]+)$')
+SMP_FAILED_RE = re.compile(r'^smp: cpu(\d+) failed mpidr=0x([0-9a-f]+) reason=(\S+)$')
+SMP_COUNT_RE = re.compile(r'^smp: (\d+) of (\d+) cpus online$')
+SMP_BENCH_RE = re.compile(r'^bench: smp ticks=(\d+) cpus=(\d+)$')
+SELFTEST_SMP_RE = re.compile(r'^selftest smp: ok cpus=(\d+) window=0x([0-9a-f]+) '
+                             r'distinct-pages=(\d+)$')
+OVERFLOW_RE = re.compile(r'^trap: stack overflow: cpu(\d+) hit its stack guard page '
+                         r'0x([0-9a-f]+)$')
+TRAP_ON_CPU_RE = re.compile(r'^trap: .* on cpu(\d+)$')
+TRAP_PARKED_RE = re.compile(r'^trap: cpu(\d+) parked$')
+
+
+def parse_smp(log):
+    """The smp:, bench: smp, selftest smp: and trap lines.
+
+      smp: cpu<N> online mpidr=0x<mpidr> root=0x<paddr> stack=0x<va>-0x<va>
+      smp: cpu<N> failed mpidr=0x<mpidr> reason=<name>
+      smp: <n> of <m> cpus online
+      bench: smp ticks=<n> cpus=<m>
+      selftest smp: ok cpus=<k> window=0x<va> distinct-pages=<k>
+      trap: stack overflow: cpu<N> hit its stack guard page 0x<va>
+    """
+    out = SmpLog()
+    for line in hyp_lines(log):
+        m = SMP_ONLINE_RE.match(line)
+        if m:
+            out.cpus.setdefault(int(m[1]), []).append(
+                {'state': 'online', 'mpidr': int(m[2], 16), 'root': int(m[3], 16),
+                 'stack': (int(m[4], 16), int(m[5], 16))})
+            continue
+        m = SMP_FAILED_RE.match(line)
+        if m:
+            out.cpus.setdefault(int(m[1]), []).append(
+                {'state': 'failed', 'mpidr': int(m[2], 16), 'reason': m[3]})
+            continue
+        m = SMP_COUNT_RE.match(line)
+        if m:
+            out.count = (int(m[1]), int(m[2]))
+            continue
+        m = SMP_BENCH_RE.match(line)
+        if m:
+            out.bench = (int(m[1]), int(m[2]))
+            continue
+        m = SELFTEST_SMP_RE.match(line)
+        if m:
+            out.selftest = {'cpus': int(m[1]), 'window': int(m[2], 16),
+                            'distinct': int(m[3])}
+            continue
+        if line.startswith('selftest smp:'):
+            out.selftest_problems.append(line)
+            continue
+        m = OVERFLOW_RE.match(line)
+        if m:
+            out.overflow.append((int(m[1]), int(m[2], 16)))
+            continue
+        m = TRAP_RE.match(line)
+        if m:
+            out.traps.append(tuple(int(m[i], 16) for i in (1, 2, 3)))
+            continue
+        m = TRAP_PARKED_RE.match(line)
+        if m:
+            out.parked.append(int(m[1]))
+            continue
+        m = TRAP_ON_CPU_RE.match(line)
+        if m:
+            out.trap_cpus.append(int(m[1]))
+            continue
+        if line.startswith('smp: '):
+            out.warnings.append(line)
+    return out
+
+
+def check_smp(log, mpidrs, failures, base, mem=None):
+    """None if the smp: lines match the model, else why.
+
+    mpidrs: the model's [mpidr] (expected_cpus); failures: {cpu: reason} the
+    model expects (the others come online); base: the per-CPU slot
+    (__percpu_start); mem: the MemLog of the same boot, for the roots.
+    """
+    got = parse_smp(log)
+    problems = []
+    roots = {}
+    for cpu, mpidr in enumerate(mpidrs):
+        lines = got.cpus.get(cpu, [])
+        if len(lines) != 1:
+            problems.append(f'cpu{cpu}: {len(lines)} smp: lines, expected one')
+            continue
+        line = lines[0]
+        if line['mpidr'] != mpidr:
+            problems.append(f'cpu{cpu}: mpidr={line["mpidr"]:#x}, the DTB says {mpidr:#x}')
+        want = failures.get(cpu)
+        if want is not None:
+            if line['state'] != 'failed' or line.get('reason') != want:
+                problems.append(f'cpu{cpu}: {line["state"]} {line.get("reason", "")}, '
+                                f'expected failed reason={want}')
+            continue
+        if line['state'] != 'online':
+            problems.append(f'cpu{cpu}: failed reason={line["reason"]}, expected online')
+            continue
+        if line['stack'] != stack_range(base, cpu):
+            problems.append(f'cpu{cpu}: stack {_show_range(*line["stack"])}, model '
+                            f'{_show_range(*stack_range(base, cpu))}')
+        roots[cpu] = line['root']
+    extra = sorted(set(got.cpus) - set(range(len(mpidrs))))
+    if extra:
+        problems.append(f'smp: lines for cpus the DTB does not list: {extra}')
+    problems += _check_roots(roots, mem)
+    stacks = [got.cpus[c][0]['stack'] for c in roots]
+    if len(set(stacks)) != len(stacks):
+        problems.append('two CPUs report the same stack')
+    online = len(mpidrs) - len(failures)
+    if got.count != (online, len(mpidrs)):
+        problems.append(f'count line {got.count}, expected "smp: {online} of {len(mpidrs)} '
+                        'cpus online"')
+    if got.bench is None or got.bench[1] != len(mpidrs):
+        problems.append(f'bench: smp line {got.bench}, expected cpus={len(mpidrs)}')
+    return '\n'.join(problems) or None
+
+
+def _check_roots(roots, mem):
+    problems = []
+    if len(set(roots.values())) != len(roots):
+        problems.append(f'roots are not distinct: { {c: hex(r) for c, r in roots.items()} }')
+    for cpu, root in roots.items():
+        if root % PAGE_SIZE:
+            problems.append(f'cpu{cpu}: root {root:#x} is not page aligned')
+        if cpu == 0 or mem is None:
+            continue
+        if not any(s <= root and root + PAGE_SIZE <= e for s, e in mem.ram):
+            problems.append(f'cpu{cpu}: root {root:#x} is not in RAM {mem.ram}')
+        hits = [r for r in mem.reserved if root < r[1] and r[0] < root + PAGE_SIZE]
+        if hits:
+            problems.append(f'cpu{cpu}: root {root:#x} lies in the reserved range '
+                            f'{_show_range(hits[0][0], hits[0][1])} {hits[0][2]}')
+    return problems
+
+
+def check_selftest_smp(log, online_secondaries, base):
+    got = parse_smp(log)
+    problems = [f'self-test problem: {line}' for line in got.selftest_problems]
+    want = {'cpus': online_secondaries, 'window': window_va(base),
+            'distinct': online_secondaries}
+    if got.selftest != want:
+        problems.append(f'selftest smp line {got.selftest}, expected {want} '
+                        '("selftest smp: ok cpus=<k> window=<slot 0> distinct-pages=<k>")')
+    return '\n'.join(problems) or None
+
+
+def check_stack_overflow(log, cpu, base):
+    """The guard page of `cpu` turned its overflow into a dump naming it."""
+    got = parse_smp(log)
+    guard = guard_page(base, cpu)
+    problems = []
+    if got.overflow != [(cpu, guard)]:
+        problems.append(f'stack overflow lines {got.overflow}, expected '
+                        f'[(cpu{cpu}, guard page {guard:#x})]')
+    if got.trap_cpus != [cpu]:
+        problems.append(f'the trap dump names cpus {got.trap_cpus}, expected [{cpu}]')
+    if got.parked != [cpu]:
+        problems.append(f'"trap: cpuN parked" for {got.parked}, expected [{cpu}]')
+    if len(got.traps) != 1:
+        problems.append(f'{len(got.traps)} "trap: ESR=..." lines, expected 1')
+    else:
+        esr, _, far = got.traps[0]
+        if not guard <= far < guard + PAGE_SIZE:
+            problems.append(f'FAR {far:#x} is not in cpu{cpu}\'s guard page {guard:#x}')
+        if esr >> 26 != EC_DATA_ABORT_SAME_EL or esr & 0x3f != DFSC_TRANSLATION_L3:
+            problems.append(f'ESR {esr:#x}: expected a level-3 translation fault (data '
+                            'abort at EL2)')
+    return '\n'.join(problems) or None
+
+
+# ---------------------------------------------------------------- host allocator bench
+
+ALLOC_BENCH_RE = re.compile(r'^bench: alloc (.*)$')
+
+
+def parse_alloc_bench(output):
+    """[{order, pages, buddy_ns, firstfit_ns, ratio}] from tests/bench/bench-alloc:
+      bench: alloc order=<k> pages=<n> buddy_ns=<x> firstfit_ns=<y> ratio=<y/x>"""
+    out = []
+    for line in output.splitlines():
+        m = ALLOC_BENCH_RE.match(line.strip())
+        if m:
+            out.append({k: float(v) if '.' in v else int(v) for k, v in _fields(m[1]).items()})
     return out

@@ -12,7 +12,10 @@ the inputs (model.py), never against an earlier run's output:
   bad       entered at EL1, no DTB, corrupt DTBs: one line each and no end marker
   dt        the DT facts against the DTB read with the dtc tools
   fault     selftest=fault: the data-abort dump
-  bench     boot cost under -icount is deterministic
+  bench     boot cost (and SMP bring-up) under -icount is deterministic
+  mem       the memory map, heap and selftest=heap (memsuite.py, issue 3)
+  smp       secondary CPU bring-up and its self-tests (smpsuite.py, issue 4)
+  fuzz      the libFuzzer target for a bounded number of inputs (fuzz.py)
 """
 import concurrent.futures
 import dataclasses
@@ -24,7 +27,8 @@ import subprocess
 import threading
 import unittest
 
-from .common import BUILD, TOP, GiB, MiB, PAGE, RAM_BASE, END_MARKER, Failure, align_down
+from .common import (BUILD, TOP, GiB, MiB, PAGE, RAM_BASE, END_MARKER, Failure, align_down,
+                     say)
 from . import build, image as images, model, qemu
 
 WORK = os.path.join(BUILD, 'qemu-work')
@@ -64,8 +68,13 @@ def workdir(name):
 def run_qemu(name, spec, timeout=BOOT_TIMEOUT):
     """Plan and boot one QEMU run for a case; returns (plan, result, image)."""
     img = images.load(spec.arch, spec.layout)
-    plan = qemu.plan(spec, img, workdir(name))
-    return plan, qemu.boot(plan, timeout), img
+    directory = workdir(name)
+    plan = qemu.plan(spec, img, directory)
+    result = qemu.boot(plan, timeout)
+    # Kept beside the run's files, for a look after a failure or a bench.
+    with open(os.path.join(directory, 'serial.log'), 'w', encoding='utf-8') as f:
+        f.write(' '.join(plan.argv) + '\n' + result.log)
+    return plan, result, img
 
 
 def with_log(reason, result, plan):
@@ -473,7 +482,28 @@ def _short_decision(line):
     return ' '.join(f'{k}={fields.get(k, "?")}' for k in ('load', 'share', 'clash', 'temp'))
 
 
-def bench(arch, layouts=None, load=None):
+BENCH_SUITES = ('boot', 'alloc', 'heap', 'smp')
+
+
+def bench(arch, layouts=None, load=None, parts=None):
+    """./hypcore bench: the tables of each part asked for (default: all); True if
+    every figure came out (and was the same in both -icount runs)."""
+    from . import memsuite, smpsuite
+    ok = True
+    for part in parts or BENCH_SUITES:
+        if part == 'boot':
+            ok &= bench_boot(arch, layouts, load)
+        elif part == 'alloc':
+            ok &= memsuite.bench_alloc()
+        elif part == 'heap':
+            ok &= memsuite.bench_heap(arch)
+        elif part == 'smp':
+            ok &= smpsuite.bench_smp(arch)
+        print(flush=True)
+    return ok
+
+
+def bench_boot(arch, layouts=None, load=None):
     """Boot cost per layout (twice each, must be equal); prints a table."""
     rows, ok = [], True
     for layout in layouts or images.layouts(arch):
@@ -490,16 +520,22 @@ def bench(arch, layouts=None, load=None):
     for layout, ticks, img, decision in rows:
         print(f'{layout:<10} ' + ' '.join(f'{ticks.get(s, "-"):>16}' for s in stages)
               + f' {img.file_size:>11} {img.image_size:>11}  {_short_decision(decision)}')
-    print('(counter ticks from reset under -icount shift=0,sleep=off -seed 1; '
-          '1 tick = 16 instructions; both runs equal)')
+    print('(counter ticks under -icount shift=0,sleep=off -seed 1, 1 tick = 16 instructions: '
+          'c_entry and end from reset, heap_init and smp the length of that stage; both runs '
+          'equal)')
     return ok
 
 
 # ---------------------------------------------------------------- running
 
 def all_cases(arch):
-    return (model_cases() + decision_cases(arch) + loader_cases(arch) + bad_entry_cases(arch)
-            + dt_cases(arch) + fault_cases(arch) + [bench_case(arch)])
+    # Imported here: those modules build on this one's helpers (Case, run_qemu, ...).
+    # The fuzz case goes first: it keeps one worker busy for about half a minute
+    # while the QEMU cases run on the other.
+    from . import fuzz, memsuite, smpsuite
+    return (model_cases() + [fuzz.test_case()] + decision_cases(arch) + loader_cases(arch)
+            + bad_entry_cases(arch) + dt_cases(arch) + fault_cases(arch) + [bench_case(arch)]
+            + memsuite.cases(arch) + smpsuite.cases(arch))
 
 
 def run_case(case):
@@ -572,9 +608,41 @@ def sweep_loads(img, mem, every=16):
     return sorted(load for load in loads if fits(load, img, mem))
 
 
-def sweep(arch, layouts=None, mem=None, loader=None, jobs=JOBS):
-    """The full load-address matrix, each run checked against the model."""
+SWEEP_SUITES = ('load', 'smp', 'heap')
+SWEEP_SEED = 1
+SWEEP_HEAP_COUNT = 200
+
+
+def sweep(arch, layouts=None, mem=None, loader=None, jobs=JOBS, parts=None,
+          seed=SWEEP_SEED, count=SWEEP_HEAP_COUNT):
+    """./hypcore sweep: the long matrices, each run checked against the models.
+
+      load  every 2 MiB (and odd 4 KiB offsets) per layout: the decision line
+      smp   every clash layout x 1..64 CPUs x GIC 2/3, the self-tests, a bad MPIDR
+      heap  `count` random module layouts from `seed`, and RAM sizes up to 16 GiB
+    """
+    from . import memsuite, smpsuite
+    parts = parts or SWEEP_SUITES
     cases, tally = [], {}
+    if 'load' in parts:
+        cases += _sweep_load_cases(arch, layouts, mem, loader, tally)
+    if 'smp' in parts:
+        cases += smpsuite.sweep_cases(arch, layouts)
+    if 'heap' in parts:
+        cases += memsuite.sweep_cases(arch, seed, count)
+    shutil.rmtree(WORK, ignore_errors=True)
+    say(f'sweep: {len(cases)} runs ({", ".join(parts)}), {jobs} at a time')
+    outcomes = run_cases(cases, jobs)
+    for (layout, combo), count_ in sorted(tally.items()):
+        print(f'  {layout:<10} {_combo_label(combo):<16} {count_} loads')
+    passed = sum(o.ok for o in outcomes)
+    print(f'{passed} passed, {len(outcomes) - passed} failed', flush=True)
+    return passed == len(outcomes)
+
+
+def _sweep_load_cases(arch, layouts, mem, loader, tally):
+    """The load-address matrix: every 2 MiB (and odd 4 KiB offsets) per layout."""
+    cases = []
     for layout in layouts or images.layouts(arch):
         img = images.load(arch, layout)
         size = mem or sweep_mem(img)
@@ -586,10 +654,4 @@ def sweep(arch, layouts=None, mem=None, loader=None, jobs=JOBS):
             cases.append(boot_case(f'sweep:{layout}:{_combo_label(combo)}@{load:#x}'
                                    f'/{size // GiB}G/{spec.loader}',
                                    spec, [check_model_decision]))
-    shutil.rmtree(WORK, ignore_errors=True)
-    outcomes = run_cases(cases, jobs)
-    for (layout, combo), count in sorted(tally.items()):
-        print(f'  {layout:<10} {_combo_label(combo):<16} {count} loads')
-    passed = sum(o.ok for o in outcomes)
-    print(f'{passed} passed, {len(outcomes) - passed} failed', flush=True)
-    return passed == len(outcomes)
+    return cases

@@ -136,5 +136,152 @@ class OutputParsing(unittest.TestCase):
                          ('ramdisk', 0))
 
 
+class MemoryModel(unittest.TestCase):
+    """The heap: figures by hand from the README "Memory" rules."""
+    RAM_1G = [(0x40000000, 0x80000000)]
+    IMAGE = (0x40200000, 0x4022a000)        # 42 pages
+    DTB = (0x48000000, 0x48100000)          # 256 pages
+
+    def model(self, modules=(), firmware=(), ram=None, image=None):
+        return model.memory_model(model.MemInputs(
+            ram=ram or self.RAM_1G, image=image or self.IMAGE, dtb=self.DTB,
+            firmware=list(firmware), modules=list(modules)))
+
+    def test_readme_boot_log(self):
+        # README "A boot log": two modules sharing a page, 1 GiB.
+        m = self.model([(0x50000006, 0x50004e26, 'ramdisk'), (0x50000000, 0x50000006, 'kernel')])
+        self.assertEqual(m.stats, {'total': 262144, 'free': 260817, 'reserved': 1327,
+                                   'module': 5, 'image': 42, 'dtb': 256, 'firmware': 0,
+                                   'boot': 1024})
+        # 262144 pages x 12 bytes = 3 MiB -> 4 MiB at the top of RAM.
+        self.assertEqual(m.frametable, (0x7fc00000, 0x80000000))
+        self.assertEqual(m.release, 5)
+        self.assertEqual(m.refused, [])
+
+    def test_shared_page_counts_under_the_first_type(self):
+        # The firmware range and the module share page 0x50000000: it counts as
+        # firmware, so the module has one page of its own and gives back one.
+        m = self.model([(0x50000800, 0x50002000, 'kernel')],
+                       [(0x50000000, 0x50000800, 'fw')])
+        self.assertEqual((m.stats['firmware'], m.stats['module'], m.release), (1, 1, 1))
+        self.assertEqual(m.stats['free'], 262144 - 1 - 1 - 42 - 256 - 1024)
+
+    def test_banks_merge_and_shrink_to_pages(self):
+        # 0x40000800-0x40003000 and 0x40003000-0x40004400 touch: one bank,
+        # whole pages 0x40001000-0x40004000 = 3.
+        m = self.model(ram=[(0x40003000, 0x40004400), (0x40000800, 0x40003000)],
+                       image=(0x40003000, 0x40003001))
+        self.assertEqual(m.ram, [(0x40000800, 0x40004400)])
+        self.assertEqual(m.stats['total'], 3)
+
+    def test_frametable_skips_a_range_it_does_not_fit_aligned(self):
+        # As mem:modules-ram-end: the top free range 0x7fa01000-0x7fffd000 is
+        # 6 MiB long but holds no 2 MiB-aligned 4 MiB; the one below does.
+        m = self.model([(0x7fffdcbb, 0x80000000, 'kernel'), (0x7fa00800, 0x7fa00900, 'ramdisk')])
+        self.assertEqual(m.frametable, (0x7f600000, 0x7fa00000))
+        self.assertEqual((m.stats['module'], m.release), (4, 4))
+
+    def test_refusals(self):
+        m = self.model([(0x50000000, 0x50003000, 'kernel'),
+                        (0x50002000, 0x50004000, 'ramdisk'),   # over the kernel
+                        (0x480ff000, 0x48101000, 'ramdisk'),   # over the DTB
+                        (0x7ffff000, 0x80001000, 'ramdisk'),   # partly above RAM
+                        (0x48100000, 0x48100001, 'ramdisk')])  # touches the DTB: fine
+        why = [(r.start, r.reason, [(o[2], o[0], o[1]) for o in r.others]) for r in m.refused]
+        self.assertEqual(why, [(0x50002000, 'overlaps', [('module', 0x50000000, 0x50003000)]),
+                               (0x480ff000, 'overlaps', [('dtb', 0x48000000, 0x48100000)]),
+                               (0x7ffff000, 'not wholly inside RAM', [])])
+        self.assertEqual(m.stats['module'], 3 + 1)
+
+    def test_firmware_ranges_that_touch_merge(self):
+        m = self.model(firmware=[(0x5c000000, 0x5c010000, 'memreserve'),
+                                 (0x5c010000, 0x5c013000, 'memreserve')])
+        fw = [r for r in m.reserved if r[2] == 'firmware']
+        self.assertEqual([(r[0], r[1]) for r in fw], [(0x5c000000, 0x5c013000)])
+        self.assertEqual(m.stats['firmware'], 0x13)
+
+    def test_parse_and_check(self):
+        log = '\n'.join('(HYP) ' + line for line in [
+            'mem: refusing module ramdisk 0x7ffff000-0x80001000: not wholly inside RAM',
+            'mem: ram 0x40000000-0x80000000',
+            'mem: reserved 0x40200000-0x4022a000 image hypcore',
+            'mem: reserved 0x48000000-0x48100000 dtb fdt',
+            'mem: reserved 0x50000000-0x50000006 module kernel',
+            'mem: reserved 0x7fc00000-0x80000000 boot frametable',
+            'heap: total=262144 free=260821 reserved=1323 module=1 image=42 dtb=256 '
+            'firmware=0 boot=1024',
+            'heap: total=262144 free=260810 reserved=1322 module=0 image=42 dtb=256 '
+            'firmware=0 boot=1024',
+            'selftest heap: ok pages=260809 released=1'])
+        inputs = model.MemInputs(ram=self.RAM_1G, image=self.IMAGE, dtb=self.DTB, modules=[
+            (0x50000000, 0x50000006, 'kernel'), (0x7ffff000, 0x80001000, 'ramdisk')])
+        self.assertIsNone(model.check_memory(log, inputs, selftest=True))
+        # A heap that lost a page, and a module refused that the model accepts.
+        self.assertIn('heap: line', model.check_memory(
+            log.replace('free=260821', 'free=260820'), inputs))
+        bad = model.MemInputs(ram=self.RAM_1G, image=self.IMAGE, dtb=self.DTB,
+                              modules=[(0x50000000, 0x50000006, 'kernel')])
+        self.assertIn('the model accepts it', model.check_memory(log, bad))
+        # free after the self-test must be pages + released.
+        self.assertIn('after the self-test', model.check_memory(
+            log.replace('pages=260809', 'pages=260808'),
+            inputs, selftest=True))
+
+
+class SmpModel(unittest.TestCase):
+    BASE = 0xb0000000000        # default layout: 0xa0000200000's level-0 slot 0x14 ^ 2
+
+    def test_percpu_base(self):
+        self.assertEqual(model.percpu_base(0x00000a0000200000), self.BASE)
+        self.assertEqual(model.percpu_base(0x40200000), 0x10000000000)
+        self.assertEqual(model.percpu_base(0x80400000), 0x10000000000)
+
+    def test_stacks_and_guards(self):
+        # cpu n: guard page 64 + 6n, stack the 4 pages above it.
+        self.assertEqual(model.stack_range(self.BASE, 0), (0xb0000041000, 0xb0000045000))
+        self.assertEqual(model.stack_range(self.BASE, 1), (0xb0000047000, 0xb000004b000))
+        self.assertEqual(model.guard_page(self.BASE, 1), 0xb0000046000)
+        self.assertEqual(model.stack_range(self.BASE, 63)[1], self.BASE + 0x1bf000)
+        self.assertEqual(model.window_va(self.BASE), 0xb0000010000)
+
+    def test_numbering(self):
+        cpus = [('/cpus/cpu@1', 0x1, 'psci'), ('/cpus/cpu@0', 0x0, 'psci'),
+                ('/cpus/cpu@2', 0x2, 'spin-table'), ('/cpus/cpu@ff', 0xff, 'psci')]
+        self.assertEqual(model.expected_cpus(cpus, 0x80000000), [0x0, 0x1, 0xff])
+
+    LOG = '\n'.join('(HYP) ' + line for line in [
+        'mem: ram 0x40000000-0x80000000',
+        'mem: reserved 0x40200000-0x40231000 image hypcore',
+        'smp: cpu0 online mpidr=0x0 root=0x40211000 stack=0xb0000041000-0xb0000045000',
+        'smp: cpu1 online mpidr=0x1 root=0x5000a000 stack=0xb0000047000-0xb000004b000',
+        'smp: cpu2 failed mpidr=0xff reason=INVALID_PARAMETERS',
+        'smp: 2 of 3 cpus online',
+        'bench: smp ticks=656268 cpus=3'])
+
+    def check(self, log, mpidrs=(0, 1, 0xff)):
+        return model.check_smp(log, list(mpidrs), {2: 'INVALID_PARAMETERS'}, self.BASE,
+                               model.parse_memory(log))
+
+    def test_check_smp(self):
+        self.assertIsNone(self.check(self.LOG))
+        self.assertIn('stack', self.check(self.LOG.replace('0xb0000047000-', '0xb0000048000-')))
+        self.assertIn('not distinct', self.check(self.LOG.replace('0x5000a000', '0x40211000')))
+        self.assertIn('reserved range', self.check(self.LOG.replace('0x5000a000', '0x40230000')))
+        self.assertIn('not in RAM', self.check(self.LOG.replace('0x5000a000', '0x80000000')))
+        self.assertIn('count line', self.check(self.LOG.replace('2 of 3', '3 of 3')))
+        self.assertIn('the DTB says', self.check(self.LOG, (0, 0x100, 0xff)))
+
+    def test_stack_overflow(self):
+        log = '\n'.join('(HYP) ' + line for line in [
+            'trap: synchronous exception from current EL, SP_EL2 on cpu1',
+            'trap: stack overflow: cpu1 hit its stack guard page 0xb0000046000',
+            'trap: ESR=0x96000047 ELR=0x00000a000020aec4 FAR=0x00000b0000046fb0 SPSR=0x800003c9',
+            'trap: cpu1 parked'])
+        self.assertIsNone(model.check_stack_overflow(log, 1, self.BASE))
+        self.assertIsNotNone(model.check_stack_overflow(log, 2, self.BASE))
+        self.assertIn('FAR', model.check_stack_overflow(
+            log.replace('FAR=0x00000b0000046fb0', 'FAR=0x00000b0000047fb0'), 1, self.BASE))
+
+
 if __name__ == '__main__':
     unittest.main()

@@ -1,0 +1,312 @@
+"""Issue 4 in QEMU: secondary CPU bring-up, against model.check_smp.
+
+Each case boots with -smp N and checks, per smp: line, the MPIDR against the
+/cpus reg of the DTB hypcore was given (QEMU's, dumped with the same command
+line, or the runner's own), the stack against the per-CPU layout (from the
+image's __percpu_start, itself checked against the layout rule), distinct
+page-aligned roots (a secondary's in RAM and outside every reserved range
+hypcore printed), the count line and bench: smp; and on every boot the
+decision line and the memory lines (memsuite).
+
+  smp:<layout combo>/smpN/gicV   the clash layouts (default; ram clashing at
+                                 0x40401000; ram-odd at 0x40e00000, share 3;
+                                 ram-high clashing at 0x80600000 in 2 GiB; ram
+                                 from the 2nd GiB, share 1) with 1..64 CPUs
+  smp:bad-mpidr                  /cpus lists a CPU whose MPIDR does not exist:
+                                 INVALID_PARAMETERS for it, the rest online
+  smp:duplicate-mpidr            /cpus lists a CPU twice: ALREADY_ON for the second
+  smp:over-limit                 more CPUs than CONFIG_NR_CPUS (sweep only)
+  smp:selftest-*                 selftest=smp, stack-overflow:1, stall:2
+  sweep                          (./hypcore sweep --suite smp) the full matrix
+"""
+import dataclasses
+import os
+import re
+import subprocess
+
+from .common import GiB, Failure
+from . import image as images, model, qemu
+from .memsuite import check_boot_memory, icount_twice, input_dtb
+from .suites import Case, run_qemu, with_log, workdir
+
+# Bring-up of 64 CPUs under TCG takes a few seconds on a loaded 2-core host.
+SMP_TIMEOUT = 90
+
+
+@dataclasses.dataclass(frozen=True)
+class Where:
+    """A layout and load address (and the RAM it needs) for the SMP runs."""
+    label: str
+    layout: str
+    load: int = None
+    mem: int = GiB
+
+
+# The clash layouts of the README: each a different (share, clash).
+WHERES = (
+    Where('default', 'default'),
+    Where('ram-clash', 'ram', 0x40401000),
+    Where('ram-odd-share3', 'ram-odd', 0x40e00000),
+    Where('ram-high-clash', 'ram-high', 0x80600000, 2 * GiB),
+    Where('ram-share1', 'ram', 0x80200000, 2 * GiB),
+    Where('ram-at-runtime', 'ram', 0x40200000),
+)
+WHERE = {w.label: w for w in WHERES}
+
+
+def spec_for(arch, where, smp, gic, hyp_args='', dtb=None, loader=None):
+    spec = qemu.RunSpec(arch=arch, layout=where.layout, load=where.load, mem=where.mem,
+                        smp=smp, gic=gic, hyp_args=hyp_args, dtb=dtb)
+    img = images.load(arch, where.layout)
+    load = qemu.default_load(img) if where.load is None else where.load
+    spec.loader = loader or ('kernel' if qemu.check_load('kernel', load, img, spec) is None
+                             else 'generic')
+    return spec
+
+
+def place(arch, where):
+    """A place in case names: layout, the (share, clash) the decision model gives
+    it, the load address and the RAM size when not the defaults."""
+    img = images.load(arch, where.layout)
+    load = qemu.default_load(img) if where.load is None else where.load
+    d = model.decide(arch, img.runtime_base, load, img.idmap_offset)
+    return (f'{where.layout}:share{d.share}' + ('-clash' if d.clash else '')
+            + (f'@{where.load:#x}' if where.load is not None else '')
+            + (f'/{where.mem // GiB}G' if where.mem != GiB else ''))
+
+
+def percpu_base_of(img):
+    """__percpu_start from the ELF, checked against the layout rule (model.percpu_base)."""
+    base = images.read_symbols(img.arch, img.elf, ('__percpu_start',))['__percpu_start']
+    want = model.percpu_base(img.runtime_base)
+    if base != want:
+        raise Failure(f'{img.elf}: __percpu_start {base:#x}, the layout rule gives {want:#x}')
+    return base
+
+
+def expected_mpidrs(dtb):
+    """hypcore's CPU numbering for this DTB.  The boot CPU is QEMU's CPU 0, which
+    QEMU's virt board describes as /cpus/cpu@0 (hw/arm/virt.c names the nodes
+    by CPU index)."""
+    cpus = model.dtb_cpus(dtb)
+    boot = [mpidr for node, mpidr, _ in cpus if node == '/cpus/cpu@0']
+    if not boot:
+        raise Failure(f'{dtb}: no /cpus/cpu@0 node for the boot CPU')
+    return model.expected_cpus(cpus, boot[0])
+
+
+def smp_case(name, make_spec, failures=None, extra=None, timeout=SMP_TIMEOUT):
+    """Boot; check the decision, memory and smp: lines against the models.
+
+    failures(mpidrs, spec) -> {cpu: reason} the model expects; extra(result,
+    base, mpidrs, failed) -> problem, for the self-tests."""
+    def run():
+        directory = workdir(name + '-input')
+        spec = make_spec(directory)
+        plan, result, img = run_qemu(name, spec, timeout)
+        if not result.ok:
+            return with_log('did not boot to the end marker', result, plan)
+        problem = check_boot_memory(result, plan, img, spec, directory)
+        if problem:
+            return with_log(problem, result, plan)
+        base = percpu_base_of(img)
+        mpidrs = expected_mpidrs(input_dtb(plan, directory))
+        failed = failures(mpidrs, spec) if failures else {}
+        problem = model.check_smp(result.log, mpidrs, failed, base,
+                                  model.parse_memory(result.log))
+        if not problem and extra:
+            problem = extra(result, base, mpidrs, failed)
+        return with_log(problem, result, plan) if problem else None
+    return Case(name, run)
+
+
+def matrix_case(arch, where, smp, gic, prefix='smp'):
+    return smp_case(f'{prefix}:{place(arch, where)}/smp{smp}/gic{gic}',
+                    lambda d: spec_for(arch, where, smp, gic))
+
+
+# ---------------------------------------------------------------- bad MPIDR
+
+BOGUS_MPIDR = 0xff
+
+
+def extra_cpu_dtb(spec, dest, mpidr, node_name):
+    """QEMU's DTB for this machine with one more CPU node, reg = mpidr, last in /cpus."""
+    base = qemu.dump_dtb(qemu._machine_argv(spec), dest + '.qemu')
+    dts = subprocess.run(['dtc', '-q', '-I', 'dtb', '-O', 'dts', base], check=True,
+                         stdout=subprocess.PIPE, text=True).stdout
+    node = (f'\t\t{node_name} {{\n\t\t\treg = <{mpidr:#x}>;\n'
+            '\t\t\tenable-method = "psci";\n\t\t\tcompatible = "arm,cortex-a57";\n'
+            '\t\t\tdevice_type = "cpu";\n\t\t};\n')
+    # After the last cpu@ node: inside /cpus, before its closing brace.
+    dts, n = re.subn(r'(\n\tcpus \{\n.*?\n)(\t\};)', lambda m: m.group(1) + node + m.group(2),
+                     dts, count=1, flags=re.S)
+    if not n:
+        raise Failure('no /cpus node in QEMU\'s DTB')
+    with open(dest + '.dts', 'w', encoding='utf-8') as f:
+        f.write(dts)
+    subprocess.run(['dtc', '-q', '-I', 'dts', '-O', 'dtb', '-o', dest, dest + '.dts'],
+                   check=True)
+    return dest
+
+
+def extra_cpu_case(arch, where, smp, gic, mpidr, reason, label, prefix='smp'):
+    """/cpus lists one CPU more, last, with this MPIDR: PSCI must refuse it with
+    `reason` and the others come up (passed unchanged by the generic loader)."""
+    def make(directory):
+        spec = spec_for(arch, where, smp, gic, loader='generic')
+        spec.dtb = extra_cpu_dtb(spec, os.path.join(directory, f'{label}.dtb'), mpidr,
+                                 f'cpu@{mpidr:x}' if mpidr == BOGUS_MPIDR else 'cpu@extra')
+        return spec
+
+    def failures(mpidrs, spec):
+        return {len(mpidrs) - 1: reason}
+    return smp_case(f'{prefix}:{label}:{place(arch, where)}/smp{smp}/gic{gic}'
+                    f'+cpu{mpidr:#x}', make, failures)
+
+
+def bad_mpidr_case(arch, where, smp, gic=3, prefix='smp'):
+    """An MPIDR no CPU has: INVALID_PARAMETERS."""
+    return extra_cpu_case(arch, where, smp, gic, BOGUS_MPIDR, 'INVALID_PARAMETERS',
+                          'bad-mpidr', prefix)
+
+
+def duplicate_mpidr_case(arch, where, smp, mpidr, gic=3, prefix='smp'):
+    """A second node for a CPU that is already on (cpu1's, or the boot CPU's):
+    ALREADY_ON."""
+    return extra_cpu_case(arch, where, smp, gic, mpidr, 'ALREADY_ON',
+                          'duplicate-mpidr', prefix)
+
+
+def over_limit_case(arch, where, smp, prefix='smp'):
+    """More CPUs than CONFIG_NR_CPUS: the first NR_CPUS come up, one warning per other."""
+    def extra(result, base, mpidrs, failed):
+        warned = [w for w in model.parse_smp(result.log).warnings if 'CONFIG_NR_CPUS' in w]
+        want = smp - model.NR_CPUS
+        return None if len(warned) == want else \
+            f'{len(warned)} "more CPUs than CONFIG_NR_CPUS" warnings, expected {want}'
+    return smp_case(f'{prefix}:over-limit:{place(arch, where)}/smp{smp}/gic3',
+                    lambda d: spec_for(arch, where, smp, 3), extra=extra)
+
+
+# ---------------------------------------------------------------- self-tests
+
+def selftest_smp_case(arch, where, smp, gic=3, prefix='smp'):
+    def extra(result, base, mpidrs, failed):
+        return model.check_selftest_smp(result.log, len(mpidrs) - 1 - len(failed), base)
+    return smp_case(f'{prefix}:selftest-smp:{place(arch, where)}/smp{smp}/gic{gic}',
+                    lambda d: spec_for(arch, where, smp, gic, 'selftest=smp'), extra=extra)
+
+
+def stack_overflow_case(arch, where, smp, cpu=1, gic=3, prefix='smp', icount=False):
+    """The overflowing CPU checks in first, so every CPU counts as online.
+
+    hypcore does not wait for the faulting CPU's dump before powering off
+    (tests/qemu/README.md, "Known hypervisor problems"): under MTTCG the dump
+    can be cut short, the more often the later the CPU is brought up.  With
+    icount=True the vCPUs run in turn, deterministically, and the dump is
+    always complete."""
+    def extra(result, base, mpidrs, failed):
+        return model.check_stack_overflow(result.log, cpu, base)
+
+    def make(directory):
+        spec = spec_for(arch, where, smp, gic, f'selftest=stack-overflow:{cpu}')
+        spec.icount = icount
+        return spec
+    return smp_case(f'{prefix}:selftest-stack-overflow:{cpu}:{place(arch, where)}'
+                    f'/smp{smp}/gic{gic}' + ('/icount' if icount else ''), make, extra=extra)
+
+
+def stall_case(arch, where, smp, cpu=2, gic=3, prefix='smp'):
+    return smp_case(f'{prefix}:selftest-stall:{cpu}:{place(arch, where)}/smp{smp}/gic{gic}',
+                    lambda d: spec_for(arch, where, smp, gic, f'selftest=stall:{cpu}'),
+                    failures=lambda mpidrs, spec: {cpu: 'timeout'} if cpu < len(mpidrs) else {})
+
+
+# ---------------------------------------------------------------- sets
+
+def cases(arch):
+    """The bounded set ./hypcore test runs: every clash layout once, 1..64 CPUs,
+    both GICs, a bad and a duplicate MPIDR, the three self-tests."""
+    w = WHERE
+    return [
+        matrix_case(arch, w['default'], 1, 3),
+        matrix_case(arch, w['default'], 2, 2),
+        matrix_case(arch, w['ram-clash'], 4, 3),
+        matrix_case(arch, w['ram-odd-share3'], 8, 2),
+        matrix_case(arch, w['ram-high-clash'], 8, 3),
+        matrix_case(arch, w['ram-share1'], 4, 2),
+        matrix_case(arch, w['ram-clash'], 64, 3),
+        bad_mpidr_case(arch, w['default'], 4),
+        duplicate_mpidr_case(arch, w['ram-odd-share3'], 4, 1, gic=2),
+        selftest_smp_case(arch, w['ram-clash'], 8),
+        stack_overflow_case(arch, w['default'], 4, icount=True),
+        stall_case(arch, w['default'], 4),
+        bench_case(arch),
+    ]
+
+
+SWEEP_SMPS = ((1, (2, 3)), (2, (2, 3)), (3, (2, 3)), (4, (2, 3)), (8, (2, 3)),
+              (16, (3,)), (32, (3,)), (64, (3,)))
+
+
+def sweep_cases(arch, layouts=None):
+    """./hypcore sweep --suite smp: every place x every CPU count and GIC, and the
+    self-tests and the bad MPIDR at every place."""
+    out = []
+    for where in WHERES:
+        if layouts and where.layout not in layouts:
+            continue
+        for smp, gics in SWEEP_SMPS:
+            out += [matrix_case(arch, where, smp, gic, 'sweep:smp') for gic in gics]
+        out += [selftest_smp_case(arch, where, 8, 2, 'sweep:smp'),
+                selftest_smp_case(arch, where, 64, 3, 'sweep:smp'),
+                stack_overflow_case(arch, where, 8, 1, prefix='sweep:smp'),
+                stack_overflow_case(arch, where, 8, 7, prefix='sweep:smp'),
+                stack_overflow_case(arch, where, 8, 7, prefix='sweep:smp', icount=True),
+                stall_case(arch, where, 8, 2, prefix='sweep:smp'),
+                stall_case(arch, where, 4, 3, 2, prefix='sweep:smp'),
+                bad_mpidr_case(arch, where, 4, 2, 'sweep:smp'),
+                bad_mpidr_case(arch, where, 32, 3, 'sweep:smp'),
+                duplicate_mpidr_case(arch, where, 4, 1, 2, 'sweep:smp'),
+                duplicate_mpidr_case(arch, where, 8, 0, 3, 'sweep:smp'),
+                over_limit_case(arch, where, model.NR_CPUS + 2, 'sweep:smp')]
+    return out
+
+
+# ---------------------------------------------------------------- bench
+
+BENCH_SMPS = (8, 64)
+
+
+def bench_smp(arch):
+    """bench: smp ticks under -icount for BENCH_SMPS CPUs (GICv3), twice each."""
+    ok = True
+    print('secondary bring-up (bench: smp, counter ticks under -icount, GICv3, default layout)')
+    print(f'  {"cpus":>5} {"online":>7} {"total ticks":>12} {"per secondary":>14}  '
+          'both runs equal')
+    for cpus in BENCH_SMPS:
+        result, same = icount_twice(f'bench:smp/smp{cpus}',
+                                    qemu.RunSpec(arch=arch, smp=cpus, gic=3), SMP_TIMEOUT)
+        got = model.parse_smp(result.log)
+        ticks = got.bench[0] if got.bench else None
+        online = got.count[0] if got.count else None
+        ok &= same and ticks is not None and got.count == (cpus, cpus)
+        per_cpu = f'{ticks / (cpus - 1):.0f}' if ticks else '-'
+        print(f'  {cpus:>5} {online or "-":>7} {ticks or "-":>12} {per_cpu:>14}  '
+              f'{"yes" if same else "NO"}')
+    return ok
+
+
+def bench_case(arch, cpus=8):
+    """./hypcore test: bring-up under -icount prints the same lines twice."""
+
+    def run():
+        result, same = icount_twice(f'bench:smp-deterministic/smp{cpus}',
+                                    qemu.RunSpec(arch=arch, smp=cpus, gic=3), SMP_TIMEOUT)
+        if not same:
+            return 'two -icount runs printed different lines'
+        got = model.parse_smp(result.log)
+        return None if got.count == (cpus, cpus) and got.bench else \
+            f'expected "{cpus} of {cpus} cpus online" and a bench: smp line, got {got.count}'
+    return Case(f'bench:smp-deterministic/smp{cpus}', run)
