@@ -1,9 +1,11 @@
 """The built hypcore images: what the harness reads from them and the copies it patches.
 
   build/<arch>/hypcore-<layout>      ELF, linked at the layout's runtime address
-  build/<arch>/hypcore-<layout>.bin  flat Image with a Linux arm64 Image header:
-      byte 8 text_offset (u64), 16 image_size (u64, whole footprint incl. BSS),
-      24 flags (u64), 56 magic "ARM\\x64"
+  build/<arch>/hypcore-<layout>.bin  flat image with a Linux boot header:
+      arm64: Image header, byte 8 text_offset (u64), 16 image_size (u64, whole
+      footprint incl. BSS), 24 flags (u64), 56 magic "ARM\\x64"
+      arm32: zImage header, byte 0x24 magic 0x016f2818 (u32), 0x28 start (u32,
+      0), 0x2c end (u32, the footprint incl. BSS); no text_offset, no flags
 
 Layouts are read with scripts/layout.py, the same reader meson.build uses.
 """
@@ -24,6 +26,10 @@ ARM64_MAGIC = b'ARM\x64'
 ARM64_HEADER = struct.Struct('<II QQQ QQQ 4s I')
 # flags bit 3: the image may be placed anywhere (not only 2 MiB + text_offset).
 FLAG_ANYWHERE = 1 << 3
+# arm32 zImage header: magic, start, end (u32 each) from byte 0x24.
+ARM32_ZIMAGE_MAGIC = 0x016f2818
+ARM32_HEADER_OFFSET = 0x24
+ARM32_HEADER = struct.Struct('<III')
 
 NM = {'arm64': 'aarch64-linux-gnu-nm', 'arm32': 'arm-linux-gnueabihf-nm'}
 OBJDUMP = {'arm64': 'aarch64-linux-gnu-objdump', 'arm32': 'arm-linux-gnueabihf-objdump'}
@@ -60,8 +66,20 @@ def runtime_base(arch, name):
     return layout_config.load(arch, name)['runtime_base']
 
 
-def read_header(path):
-    """(text_offset, image_size, flags) of a flat arm64 Image; checks the magic."""
+def read_header(path, arch='arm64'):
+    """(text_offset, image_size, flags) of a flat image; checks the magic.
+
+    An arm32 zImage has no text_offset (0) and runs where it is put (bootz runs
+    it in place): its flags are reported as FLAG_ANYWHERE."""
+    if arch == 'arm32':
+        with open(path, 'rb') as f:
+            head = f.read(ARM32_HEADER_OFFSET + ARM32_HEADER.size)
+        if len(head) < ARM32_HEADER_OFFSET + ARM32_HEADER.size:
+            raise Failure(f'{path}: too short for an arm32 zImage header')
+        magic, start, end = ARM32_HEADER.unpack_from(head, ARM32_HEADER_OFFSET)
+        if magic != ARM32_ZIMAGE_MAGIC:
+            raise Failure(f'{path}: no zImage magic {ARM32_ZIMAGE_MAGIC:#x} at byte 0x24')
+        return 0, end - start, FLAG_ANYWHERE
     with open(path, 'rb') as f:
         head = f.read(ARM64_HEADER.size)
     if len(head) < ARM64_HEADER.size:
@@ -104,7 +122,7 @@ def load(arch, name):
         if not os.path.exists(path):
             raise Failure(f'{path} is missing: is "{name}" in the meson option "layouts"?')
     syms = read_symbols(arch, elf, ('_start', '_idmap_start', '_end'))
-    text_offset, image_size, flags = read_header(binary)
+    text_offset, image_size, flags = read_header(binary, arch)
     return Image(arch=arch, layout=name, elf=elf, bin=binary,
                  runtime_base=runtime_base(arch, name), start=syms['_start'],
                  idmap_offset=syms['_idmap_start'] - syms['_start'],
@@ -123,26 +141,31 @@ def patch_text_offset(src, dst, text_offset):
     return dst
 
 
-# ELF64 little-endian: only what is needed to move the load addresses.
-ELF_HEADER = struct.Struct('<16sHHIQQQIHHHHHH')
-ELF_PHDR = struct.Struct('<IIQQQQQQ')
+# ELF little-endian, 32 or 64-bit: only what is needed to move the load addresses.
+ELF_HEADER = {2: struct.Struct('<16sHHIQQQIHHHHHH'), 1: struct.Struct('<16sHHIIIIIHHHHHH')}
+ELF_PHDR = {2: struct.Struct('<IIQQQQQQ'), 1: struct.Struct('<IIIIIIII')}
+# Index of p_type and p_paddr in each class's program header.
+PHDR_PADDR = {2: 4, 1: 3}
 PT_LOAD = 1
 
 
 def _program_headers(data):
-    ident, _type, _machine, _version, _entry, phoff, _shoff, _flags, _ehsize, \
-        phentsize, phnum, _shentsize, _shnum, _shstrndx = ELF_HEADER.unpack_from(data, 0)
-    if ident[:4] != b'\x7fELF' or ident[4] != 2 or ident[5] != 1:
-        raise Failure('not a little-endian ELF64 file')
-    return [(phoff + i * phentsize, ELF_PHDR.unpack_from(data, phoff + i * phentsize))
-            for i in range(phnum)]
+    """(class, [(offset, fields)]) of a little-endian ELF32/ELF64 file."""
+    if data[:4] != b'\x7fELF' or data[4] not in (1, 2) or data[5] != 1:
+        raise Failure('not a little-endian ELF32/ELF64 file')
+    cls = data[4]
+    fields = ELF_HEADER[cls].unpack_from(data, 0)
+    phoff, phentsize, phnum = fields[5], fields[9], fields[10]
+    return cls, [(phoff + i * phentsize, ELF_PHDR[cls].unpack_from(data, phoff + i * phentsize))
+                 for i in range(phnum)]
 
 
 def elf_load_start(path):
     """Lowest p_paddr of the ELF's PT_LOAD segments."""
     with open(path, 'rb') as f:
         data = f.read()
-    return min(ph[4] for _, ph in _program_headers(data) if ph[0] == PT_LOAD)
+    cls, headers = _program_headers(data)
+    return min(ph[PHDR_PADDR[cls]] for _, ph in headers if ph[0] == PT_LOAD)
 
 
 def shift_elf(src, dst, new_start):
@@ -154,13 +177,14 @@ def shift_elf(src, dst, new_start):
     """
     with open(src, 'rb') as f:
         data = bytearray(f.read())
-    headers = _program_headers(data)
-    delta = new_start - min(ph[4] for _, ph in headers if ph[0] == PT_LOAD)
+    cls, headers = _program_headers(data)
+    paddr = PHDR_PADDR[cls]
+    delta = new_start - min(ph[paddr] for _, ph in headers if ph[0] == PT_LOAD)
     for offset, ph in headers:
         if ph[0] == PT_LOAD:
             fields = list(ph)
-            fields[4] += delta
-            ELF_PHDR.pack_into(data, offset, *fields)
+            fields[paddr] += delta
+            ELF_PHDR[cls].pack_into(data, offset, *fields)
     with open(dst, 'wb') as f:
         f.write(data)
     return dst

@@ -111,7 +111,7 @@ def touching_spec(arch, directory):
     """Modules around the image, the DTB and each other (1 GiB, -kernel)."""
     img = images.load(arch, 'default')
     spec = qemu.RunSpec(arch=arch, smp=2, hyp_args=HEAP_SELFTEST)
-    load = qemu.default_load(img)
+    load = qemu.default_load(img, spec.loader)
     image_end = load + img.image_size
     dtb = qemu.kernel_dtb_addr(load, img, spec)
     ram_end = qemu.ram_end(spec)
@@ -292,8 +292,8 @@ def check_total_is_ram(mem):
     return check
 
 
-def size_case(arch, mem, selftest=True, loader='kernel'):
-    return mem_case(f'mem:size:{mem // GiB}G' + ('+selftest' if selftest else '')
+def size_case(arch, mem, selftest=True, loader='kernel', prefix='mem'):
+    return mem_case(f'{prefix}:size:{mem // GiB}G' + ('+selftest' if selftest else '')
                     + ('' if loader == 'kernel' else f'/{loader}'),
                     lambda d: qemu.RunSpec(arch=arch, mem=mem, loader=loader,
                                            hyp_args=HEAP_SELFTEST if selftest else ''),
@@ -321,7 +321,7 @@ def random_layout(rng, img, spec):
     """Up to 8 module (addr, size) that QEMU's guest-loader accepts (their files do
     not overlap each other or the image file), placed where the edges are:
     at and around the image, the DTB, RAM's end, each other, and anywhere."""
-    load = qemu.default_load(img) if spec.load is None else spec.load
+    load = qemu.default_load(img, spec.loader) if spec.load is None else spec.load
     dtb = qemu.kernel_dtb_addr(load, img, spec)
     end = qemu.ram_end(spec)
     files = [(load, load + img.file_size), (RAM_BASE, RAM_BASE + PAGE)]   # image, QEMU stub
@@ -354,17 +354,25 @@ def sweep_cases(arch, seed, count):
         mem = rng.choice(SWEEP_MEMS)
         smp = rng.choice((1, 2))
         name = f'sweep:heap:seed{seed}#{index}/{mem // GiB}G'
+        if arch != 'arm64':
+            name = f'{arch}:{name}'
 
         def make(directory, mem=mem, smp=smp, rng=rng):
             spec = qemu.RunSpec(arch=arch, mem=mem, smp=smp, hyp_args=HEAP_SELFTEST)
             spec.modules = modules_at(directory, random_layout(rng, img, spec))
             return spec
         out.append(mem_case(name, make))
-    for mem in (1 * GiB, 2 * GiB, 3 * GiB, 4 * GiB, 8 * GiB, 16 * GiB):
-        out.append(size_case(arch, mem))
-    out.append(size_case(arch, 2 * GiB, loader='generic'))
+    prefix = 'mem' if arch == 'arm64' else f'{arch}:mem'
+    for mem in SWEEP_SIZE_MEMS.get(arch, SWEEP_SIZE_MEMS['arm64']):
+        out.append(size_case(arch, mem, prefix=prefix))
+    out.append(size_case(arch, 2 * GiB, loader='generic', prefix=prefix))
     out += [uboot_selftest_case(arch, mem) for mem in (1 * GiB, 2 * GiB)]
     return out
+
+
+# RAM sizes of the size cases in the heap sweep; arm32 RAM stops at -m 4G.
+SWEEP_SIZE_MEMS = {'arm64': (1 * GiB, 2 * GiB, 3 * GiB, 4 * GiB, 8 * GiB, 16 * GiB),
+                   'arm32': (1 * GiB, 2 * GiB, 3 * GiB, 4 * GiB)}
 
 
 def uboot_selftest_case(arch, mem):
@@ -372,6 +380,8 @@ def uboot_selftest_case(arch, mem):
     where the frametable goes.  U-Boot moves the DTB where the runner cannot
     model it, so only the self-test and the RAM total are checked here."""
     name = f'sweep:heap:uboot+selftest/{mem // GiB}G'
+    if arch != 'arm64':
+        name = f'{arch}:{name}'
 
     def run():
         spec = qemu.RunSpec(arch=arch, loader='uboot', mem=mem, hyp_args=HEAP_SELFTEST)
@@ -391,6 +401,8 @@ def uboot_selftest_case(arch, mem):
 # ---------------------------------------------------------------- bench
 
 BENCH_MEMS = (1 * GiB, 4 * GiB, 16 * GiB)
+# arm32: RAM above 4 GiB only up to -m 4G (shared/qemu-facts.md).
+BENCH_MEMS_BY_ARCH = {'arm32': (1 * GiB, 4 * GiB)}
 ALLOC_BENCH = os.path.join('tests', 'bench', 'bench-alloc')
 
 
@@ -447,7 +459,7 @@ def bench_heap(arch):
     print('heap initialisation (bench: heap_init, counter ticks under -icount; '
           '1 tick = 16 instructions)')
     print(f'  {"RAM":>5} {"pages":>9} {"heap_init ticks":>16} {"ticks/page":>11}  both runs equal')
-    for mem in BENCH_MEMS:
+    for mem in BENCH_MEMS_BY_ARCH.get(arch, BENCH_MEMS):
         result, same = icount_twice(f'bench:heap/{mem // GiB}G',
                                     qemu.RunSpec(arch=arch, mem=mem))
         ticks = model.parse_bench(result.log).get('heap_init')

@@ -3,8 +3,9 @@
 * The decision line, from the layout's runtime address, the load address and
   the offset of the identity page in the image (an ELF symbol), with the
   rules of the issue: the page tables have 4 levels of 512 GiB, 1 GiB, 2 MiB
-  and 4 KiB blocks; `share` counts the levels, from the root, at which the
-  block holding the identity page meets the boot-time runtime region.
+  and 4 KiB blocks on arm64 (3 levels of 1 GiB, 2 MiB, 4 KiB with LPAE on
+  arm32); `share` counts the levels, from the root, at which the block
+  holding the identity page meets the boot-time runtime region.
 * The device-tree facts, read from the DTB with the dtc tools (fdtget, dtc),
   not with anything hypcore contains.
 
@@ -23,6 +24,15 @@ RUNTIME_REGION_SIZE = 8 * MiB
 LEVEL_BLOCK_SHIFTS = (39, 30, 21, 12)
 # The temporary alias lives in the other half of the first level-0 span.
 TEMP_ALIAS_BIT = 1 << 39
+# Per architecture: arm32 (LPAE, 32-bit VA) has three levels from 1 GiB blocks,
+# and its alias is the neighbouring 1 GiB slot.
+ARCH_LEVEL_BLOCK_SHIFTS = {'arm64': LEVEL_BLOCK_SHIFTS, 'arm32': (30, 21, 12)}
+ARCH_TEMP_ALIAS_BIT = {'arm64': TEMP_ALIAS_BIT, 'arm32': 1 << 30}
+
+
+def levels(arch):
+    """How many translation levels `share` counts on `arch` (its maximum)."""
+    return len(ARCH_LEVEL_BLOCK_SHIFTS[arch])
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,13 +55,13 @@ class Decision:
                 f'clash={"yes" if self.clash else "no"} temp={temp}')
 
 
-def share_levels(page, start, end):
+def share_levels(page, start, end, shifts=LEVEL_BLOCK_SHIFTS):
     """Levels, from the root, whose block holding `page` overlaps [start, end).
 
     The blocks are nested, so the count stops at the first level that misses.
     """
     share = 0
-    for shift in LEVEL_BLOCK_SHIFTS:
+    for shift in shifts:
         block = page >> shift << shift
         if not (block < end and start < block + (1 << shift)):
             break
@@ -63,11 +73,12 @@ def decide(arch, runtime_base, load, idmap_offset):
     """The model of the boot decision (see the module docstring)."""
     idmap = load + idmap_offset
     start, end = runtime_base, runtime_base + RUNTIME_REGION_SIZE
-    share = share_levels(idmap, start, end)
-    clash = share == len(LEVEL_BLOCK_SHIFTS) and load != runtime_base
+    shifts = ARCH_LEVEL_BLOCK_SHIFTS[arch]
+    share = share_levels(idmap, start, end, shifts)
+    clash = share == len(shifts) and load != runtime_base
     return Decision(arch=arch, load=load, idmap=idmap, runtime_start=start, runtime_end=end,
                     share=share, clash=clash,
-                    temp=runtime_base ^ TEMP_ALIAS_BIT if clash else None)
+                    temp=runtime_base ^ ARCH_TEMP_ALIAS_BIT[arch] if clash else None)
 
 
 def hyp_lines(log):
@@ -329,6 +340,24 @@ DFSC_TRANSLATION_L3 = 0x07
 ESR_WNR = 1 << 6
 TRAP_RE = re.compile(r'^trap: ESR=0x([0-9a-f]+) ELR=0x([0-9a-f]+) FAR=0x([0-9a-f]+) '
                      r'SPSR=0x([0-9a-f]+)$')
+# arm32 (HYP mode): HSR has the ESR layout (EC in bits 31:26, the long-descriptor
+# fault status in 5:0); a data abort's address is HDFAR.
+TRAP32_RE = re.compile(r'^trap: HSR=0x([0-9a-f]+) ELR_hyp=0x([0-9a-f]+) HDFAR=0x([0-9a-f]+) '
+                       r'HIFAR=0x([0-9a-f]+) SPSR=0x([0-9a-f]+)$')
+
+
+def parse_trap(line):
+    """(esr, elr, far) from an arm64 "trap: ESR=..." or arm32 "trap: HSR=..." line, else None."""
+    m = TRAP_RE.match(line) or TRAP32_RE.match(line)
+    return tuple(int(m.group(i), 16) for i in (1, 2, 3)) if m else None
+
+
+TRAP_LINE_TEXT = {'arm64': 'trap: ESR=... ELR=... FAR=... SPSR=...',
+                  'arm32': 'trap: HSR=... ELR_hyp=... HDFAR=... HIFAR=... SPSR=...'}
+DUMP_REGISTERS = {'arm64': [f'x{i}' for i in range(31)] + ['sp'],
+                  'arm32': [f'r{i}' for i in range(13)] + ['sp', 'lr']}
+# objdump's names for arm32 registers the dump prints as r<n>.
+ARM32_REG_ALIASES = {'sb': 'r9', 'sl': 'r10', 'fp': 'r11', 'ip': 'r12'}
 
 
 def selftest_fault_address(runtime_base):
@@ -337,18 +366,21 @@ def selftest_fault_address(runtime_base):
 
 
 LOAD_INSN_RE = re.compile(r'\bldr\w*\s+[wx]\d+, \[(x\d+)(?:, #(-?(?:0x)?[0-9a-f]+))?\]')
+LOAD_INSN32_RE = re.compile(r'\bldr\w*\s+(?:r\d+|sb|sl|fp|ip|lr), '
+                            r'\[(r\d+|sb|sl|fp|ip|sp|lr)(?:, #(-?(?:0x)?[0-9a-f]+))?\]')
 
 
 def _dump_registers(lines):
     regs = {}
     for line in lines:
         if line.startswith('trap:'):
-            for m in re.finditer(r'\b(x\d+|sp)\s*=0x([0-9a-f]{16})\b', line):
+            for m in re.finditer(r'\b(x\d+|r\d+|sp|lr)\s*=0x([0-9a-f]{8}|[0-9a-f]{16})\b',
+                                 line):
                 regs[m.group(1)] = int(m.group(2), 16)
     return regs
 
 
-def check_fault_dump(log, runtime_base, instruction_at):
+def check_fault_dump(log, runtime_base, instruction_at, arch='arm64'):
     """None if the log holds the data-abort dump the model predicts, else why.
 
     `instruction_at(vaddr)` disassembles the image's instruction at vaddr: the
@@ -356,10 +388,10 @@ def check_fault_dump(log, runtime_base, instruction_at):
     registers, is FAR.
     """
     lines = hyp_lines(log)
-    dumps = [TRAP_RE.match(line) for line in lines if TRAP_RE.match(line)]
+    dumps = [parse_trap(line) for line in lines if parse_trap(line)]
     if len(dumps) != 1:
-        return f'expected one "trap: ESR=... ELR=... FAR=... SPSR=..." line, found {len(dumps)}'
-    esr, elr, far = (int(dumps[0].group(i), 16) for i in (1, 2, 3))
+        return f'expected one "{TRAP_LINE_TEXT[arch]}" line, found {len(dumps)}'
+    esr, elr, far = dumps[0]
     problems = []
     if esr >> 26 != EC_DATA_ABORT_SAME_EL:
         problems.append(f'ESR {esr:#x}: EC {esr >> 26:#x}, expected {EC_DATA_ABORT_SAME_EL:#x}')
@@ -370,15 +402,17 @@ def check_fault_dump(log, runtime_base, instruction_at):
     if not any(f'EC=0x{EC_DATA_ABORT_SAME_EL:02x}' in line for line in lines):
         problems.append('no "EC=0x25" line')
     regs = _dump_registers(lines)
-    missing = [r for r in [f'x{i}' for i in range(31)] + ['sp'] if r not in regs]
+    missing = [r for r in DUMP_REGISTERS[arch] if r not in regs]
     if missing:
         problems.append(f'registers missing from the dump: {", ".join(missing)}')
     insn = instruction_at(elr)
-    m = LOAD_INSN_RE.search(insn)
+    m = (LOAD_INSN32_RE if arch == 'arm32' else LOAD_INSN_RE).search(insn)
+    base_reg = m and ARM32_REG_ALIASES.get(m.group(1), m.group(1))
     if not m:
         problems.append(f'the instruction at ELR {elr:#x} is not a load: {insn!r}')
-    elif m.group(1) in regs:
-        address = regs[m.group(1)] + (int(m.group(2), 0) if m.group(2) else 0)
+    elif base_reg in regs:
+        address = regs[base_reg] + (int(m.group(2), 0) if m.group(2) else 0)
+        address &= (1 << 32) - 1 if arch == 'arm32' else (1 << 64) - 1
         if address != far:
             problems.append(f'the load at ELR ({insn.strip()}) reads {address:#x}, '
                             f'FAR is {far:#x}')
@@ -795,7 +829,14 @@ MPIDR_HWID_MASK = 0xff00ffffff
 NR_CPUS = 64
 
 
-def percpu_base(runtime_base):
+# arm32: the per-CPU slot is the last 2 MiB of the runtime region's GiB.
+ARM32_PERCPU_SLOT = 2 * MiB
+
+
+def percpu_base(runtime_base, arch='arm64'):
+    if arch == 'arm32':
+        gib = 1 << 30
+        return (runtime_base & ~(gib - 1)) + gib - ARM32_PERCPU_SLOT
     return ((runtime_base >> PERCPU_SLOT_BIT) ^ 2) << PERCPU_SLOT_BIT
 
 
@@ -916,9 +957,9 @@ def parse_smp(log):
         if m:
             out.overflow.append((int(m[1]), int(m[2], 16)))
             continue
-        m = TRAP_RE.match(line)
-        if m:
-            out.traps.append(tuple(int(m[i], 16) for i in (1, 2, 3)))
+        trap = parse_trap(line)
+        if trap:
+            out.traps.append(trap)
             continue
         m = TRAP_PARKED_RE.match(line)
         if m:
@@ -1022,7 +1063,7 @@ def check_stack_overflow(log, cpu, base):
     if got.parked != [cpu]:
         problems.append(f'"trap: cpuN parked" for {got.parked}, expected [{cpu}]')
     if len(got.traps) != 1:
-        problems.append(f'{len(got.traps)} "trap: ESR=..." lines, expected 1')
+        problems.append(f'{len(got.traps)} "trap: ESR=..."/"trap: HSR=..." lines, expected 1')
     else:
         esr, _, far = got.traps[0]
         if not guard <= far < guard + PAGE_SIZE:

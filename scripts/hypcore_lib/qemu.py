@@ -32,6 +32,17 @@ that print their PC, x0 and the word at x0; see also shared/qemu-facts.md):
   text_offset is load % 2 MiB runs in place.  In the first MiB (QEMU's DTB
   blob) the image is staged higher and copied down with cp.b.  booti writes
   the bootargs environment variable into the DTB's /chosen.
+
+arm32 (qemu-system-arm, cortex-a15, HYP mode) differs in three places:
+
+* -kernel with a raw image always loads it at RAM_BASE + 0x10000 whatever
+  its header says, r2 = DTB, which QEMU puts at ALIGN_UP(max(RAM_BASE +
+  min(mem/2, 128 MiB), load + file size), 4 KiB) (4 KiB, not 2 MiB, on arm32).
+  So the kernel loader can only load there; other addresses need elf/generic.
+* U-Boot runs "bootz LOAD - ${fdtcontroladdr}" (zImage header), in place.
+* QEMU's arm32 virt board takes at most 8 CPUs with GICv2 (hypcore's arm32
+  slice stays at 8 with either GIC).
+ELF, generic loader and the boot stub (r2 = DTB) work as on arm64.
 """
 import codecs
 import dataclasses
@@ -55,6 +66,10 @@ UBOOT_BIOS = {'arm64': '/usr/lib/u-boot/qemu_arm64/u-boot.bin',
 STUB_MAGIC = {'arm64': b'hcstub64', 'arm32': b'hcstub32'}
 
 LOADERS = ('kernel', 'elf', 'generic', 'uboot')
+# arm32: QEMU's -kernel loads a raw image here and nowhere else.
+ARM32_KERNEL_LOAD = RAM_BASE + 0x10000
+ARM32_MAX_CPUS = 8
+UBOOT_BOOT_COMMAND = {'arm64': 'booti', 'arm32': 'bootz'}
 # U-Boot keeps the top of RAM for itself (see the module docstring); leave a margin.
 UBOOT_TOP_RESERVE = 64 * MiB
 # QEMU's -kernel puts the initrd/DTB no lower than this far into RAM.
@@ -164,6 +179,9 @@ def ram_end(spec):
 def kernel_dtb_addr(load, img, spec):
     """Where QEMU's -kernel puts the DTB for an Image at `load` (module docstring)."""
     floor = RAM_BASE + min(spec.mem // 2, KERNEL_DTB_FLOOR)
+    if spec.arch == 'arm32':
+        # QEMU only knows the file's size and aligns the DTB to 4 KiB on arm32.
+        return align_up(max(floor, load + img.file_size), PAGE)
     return align_up(max(floor, load + img.image_size), BLOCK_2M)
 
 
@@ -180,7 +198,14 @@ def check_load(loader, load, img, spec):
     if not RAM_BASE <= load or load + img.footprint > end:
         return (f'the image ({img.footprint:#x} bytes with BSS) does not fit at {load:#x} '
                 f'in RAM {RAM_BASE:#x}-{end:#x}')
-    if loader == 'kernel':
+    if loader == 'kernel' and spec.arch == 'arm32':
+        if load != ARM32_KERNEL_LOAD:
+            return (f'--loader kernel on arm32 can only load at {ARM32_KERNEL_LOAD:#x} (QEMU '
+                    f'loads a raw arm32 image there whatever its header says); for '
+                    f'{load:#x} use --loader generic or --loader elf')
+        if kernel_dtb_addr(load, img, spec) + QEMU_DTB_SIZE > end:
+            return '--loader kernel: no room for QEMU\'s DTB in RAM (use --loader generic)'
+    elif loader == 'kernel':
         if load - RAM_BASE < PAGE:
             return ('--loader kernel cannot load at the RAM base: QEMU adds 2 MiB to a '
                     'text_offset below 4 KiB (use --loader generic)')
@@ -194,9 +219,22 @@ def check_load(loader, load, img, spec):
     return None
 
 
-def default_load(img):
-    """The ELF's own load address (p_paddr of the first segment)."""
+def default_load(img, loader=None):
+    """The ELF's own load address (p_paddr of the first segment); for the kernel
+    loader on arm32, the one address QEMU loads a raw arm32 image at."""
+    if loader == 'kernel' and img.arch == 'arm32':
+        return ARM32_KERNEL_LOAD
     return images.elf_load_start(img.elf)
+
+
+def check_machine(spec):
+    """None if QEMU can build this machine for spec.arch, else why not."""
+    if spec.arch == 'arm32' and spec.smp > ARM32_MAX_CPUS:
+        return (f'--smp {spec.smp}: hypcore on arm32 runs at most {ARM32_MAX_CPUS} CPUs '
+                '(QEMU\'s arm32 virt board with GICv2)')
+    if spec.smp < 1:
+        return f'--smp {spec.smp}: at least one CPU'
+    return None
 
 
 def _machine_argv(spec):
@@ -276,8 +314,12 @@ def _stub(arch, workdir, dtb_addr, entry):
 
 
 def _plan_kernel(spec, img, load, workdir, plan, placer):
-    copy = images.patch_text_offset(img.bin, os.path.join(workdir, 'hypcore-kernel.bin'),
-                                    load - RAM_BASE)
+    if spec.arch == 'arm32':
+        # QEMU loads it at ARM32_KERNEL_LOAD as it is (check_load made sure load is that).
+        copy = img.bin
+    else:
+        copy = images.patch_text_offset(img.bin, os.path.join(workdir, 'hypcore-kernel.bin'),
+                                        load - RAM_BASE)
     plan.argv += ['-kernel', copy]
     plan.dtb_addr = kernel_dtb_addr(load, img, spec)
     placer.take(RAM_BASE, PAGE, "QEMU's boot stub")
@@ -343,7 +385,7 @@ def _plan_generic(spec, img, load, workdir, plan, placer):
 
 
 def _plan_uboot(spec, img, load, workdir, plan, placer):
-    if not img.flags & images.FLAG_ANYWHERE:
+    if img.arch == 'arm64' and not img.flags & images.FLAG_ANYWHERE:
         raise Failure('--loader uboot: the Image header lacks the "anywhere" flag, so booti '
                       'would move it to a 2 MiB boundary + text_offset')
     plan.argv += ['-bios', UBOOT_BIOS[spec.arch]]
@@ -368,7 +410,7 @@ def _plan_uboot(spec, img, load, workdir, plan, placer):
         fdt = f'{fdt_addr:#x}'
     if spec.hyp_args:
         commands.append(f'setenv bootargs {_uboot_quote(spec.hyp_args)}')
-    commands.append(f'booti {load:#x} - {fdt}')
+    commands.append(f'{UBOOT_BOOT_COMMAND[spec.arch]} {load:#x} - {fdt}')
     plan.console = [('Hit any key to stop autoboot', ' ')] + [('=> ', c + '\r') for c in commands]
 
 
@@ -387,8 +429,8 @@ PLANNERS = {'kernel': _plan_kernel, 'elf': _plan_elf, 'generic': _plan_generic,
 
 def plan(spec, img, workdir):
     """The QEMU command line for `spec`, after checking the load address."""
-    load = default_load(img) if spec.load is None else spec.load
-    problem = check_load(spec.loader, load, img, spec)
+    load = default_load(img, spec.loader) if spec.load is None else spec.load
+    problem = check_machine(spec) or check_load(spec.loader, load, img, spec)
     if problem:
         raise Failure(problem)
     os.makedirs(workdir, exist_ok=True)

@@ -52,6 +52,18 @@ WHERES = (
     Where('ram-at-runtime', 'ram', 0x40200000),
 )
 WHERE = {w.label: w for w in WHERES}
+# arm32 (configs/layouts/arm32): no ram-high; ram-odd from 0x40e00000 is share 2
+# there (three levels), and ram from the 2nd GiB is share 0.
+ARCH_WHERES = {
+    'arm64': WHERES,
+    'arm32': (Where('default', 'default'),
+              Where('ram-clash', 'ram', 0x40401000),
+              Where('ram-odd-share2', 'ram-odd', 0x40e00000),
+              Where('ram-share0', 'ram', 0x80200000, 2 * GiB),
+              Where('ram-at-runtime', 'ram', 0x40200000)),
+}
+# The most CPUs a target's sweep runs (QEMU's arm32 virt: 8 with GICv2).
+ARCH_MAX_CPUS = {'arm64': None, 'arm32': qemu.ARM32_MAX_CPUS}
 
 
 def spec_for(arch, where, smp, gic, hyp_args='', dtb=None, loader=None):
@@ -78,7 +90,7 @@ def place(arch, where):
 def percpu_base_of(img):
     """__percpu_start from the ELF, checked against the layout rule (model.percpu_base)."""
     base = images.read_symbols(img.arch, img.elf, ('__percpu_start',))['__percpu_start']
-    want = model.percpu_base(img.runtime_base)
+    want = model.percpu_base(img.runtime_base, img.arch)
     if base != want:
         raise Failure(f'{img.elf}: __percpu_start {base:#x}, the layout rule gives {want:#x}')
     return base
@@ -254,6 +266,8 @@ def sweep_cases(arch, layouts=None):
     """./hypcore sweep --suite smp: every place x every CPU count and GIC, and the
     self-tests and the bad MPIDR at every place."""
     out = []
+    if arch != 'arm64':
+        return _sweep_cases_small(arch, layouts)
     for where in WHERES:
         if layouts and where.layout not in layouts:
             continue
@@ -274,9 +288,32 @@ def sweep_cases(arch, layouts=None):
     return out
 
 
+def _sweep_cases_small(arch, layouts=None):
+    """The smp sweep on a target whose board stops at ARCH_MAX_CPUS (arm32: 8):
+    the same cases as arm64's, without those that need more CPUs."""
+    top = ARCH_MAX_CPUS[arch]
+    prefix = f'{arch}:sweep:smp'
+    out = []
+    for where in ARCH_WHERES[arch]:
+        if layouts and where.layout not in layouts:
+            continue
+        for smp, gics in SWEEP_SMPS:
+            if smp <= top:
+                out += [matrix_case(arch, where, smp, gic, prefix) for gic in gics]
+        out += [selftest_smp_case(arch, where, 8, 2, prefix),
+                stack_overflow_case(arch, where, 8, 1, 2, prefix),
+                stack_overflow_case(arch, where, 8, 7, 2, prefix, icount=True),
+                stall_case(arch, where, 8, 2, 2, prefix),
+                bad_mpidr_case(arch, where, 4, 2, prefix),
+                duplicate_mpidr_case(arch, where, 4, 1, 2, prefix)]
+    return out
+
+
 # ---------------------------------------------------------------- bench
 
 BENCH_SMPS = (8, 64)
+# arm32: QEMU's arm32 virt board with hypcore stops at 8 CPUs.
+BENCH_SMPS_BY_ARCH = {'arm32': (8,)}
 
 
 def bench_smp(arch):
@@ -285,7 +322,7 @@ def bench_smp(arch):
     print('secondary bring-up (bench: smp, counter ticks under -icount, GICv3, default layout)')
     print(f'  {"cpus":>5} {"online":>7} {"total ticks":>12} {"per secondary":>14}  '
           'both runs equal')
-    for cpus in BENCH_SMPS:
+    for cpus in BENCH_SMPS_BY_ARCH.get(arch, BENCH_SMPS):
         result, same = icount_twice(f'bench:smp/smp{cpus}',
                                     qemu.RunSpec(arch=arch, smp=cpus, gic=3), SMP_TIMEOUT)
         got = model.parse_smp(result.log)
@@ -298,15 +335,15 @@ def bench_smp(arch):
     return ok
 
 
-def bench_case(arch, cpus=8):
+def bench_case(arch, cpus=8, gic=3, prefix='bench'):
     """./hypcore test: bring-up under -icount prints the same lines twice."""
 
     def run():
-        result, same = icount_twice(f'bench:smp-deterministic/smp{cpus}',
-                                    qemu.RunSpec(arch=arch, smp=cpus, gic=3), SMP_TIMEOUT)
+        result, same = icount_twice(f'{prefix}:smp-deterministic/smp{cpus}',
+                                    qemu.RunSpec(arch=arch, smp=cpus, gic=gic), SMP_TIMEOUT)
         if not same:
             return 'two -icount runs printed different lines'
         got = model.parse_smp(result.log)
         return None if got.count == (cpus, cpus) and got.bench else \
             f'expected "{cpus} of {cpus} cpus online" and a bench: smp line, got {got.count}'
-    return Case(f'bench:smp-deterministic/smp{cpus}', run)
+    return Case(f'{prefix}:smp-deterministic/smp{cpus}', run)

@@ -39,6 +39,8 @@ MEM_CHOICES = (1 * GiB, 2 * GiB)
 # hypcore's one-line refusals ("- ... -", before or instead of C).  The DTB
 # wording is the C code's (common/setup.c); matched loosely.
 EL2_LINE = '- hypcore must be entered at EL2 -'
+# What each target prints when QEMU starts it outside the hypervisor mode.
+ENTRY_MODE_LINE = {'arm64': EL2_LINE, 'arm32': '- hypcore must be entered in HYP mode -'}
 DTB_PROBLEM_RE = r'\b(invalid|bad|corrupt|broken|truncated|no|not|too)\b'
 
 
@@ -57,6 +59,12 @@ class Outcome:
 
 
 # ---------------------------------------------------------------- QEMU cases
+
+def tag(arch, name):
+    """A case name on `arch`: arm64's as they are, the others prefixed ("arm32:...")
+    so that their names and work directories never meet arm64's."""
+    return name if arch == 'arm64' or name.startswith(arch + ':') else f'{arch}:{name}'
+
 
 def workdir(name):
     path = os.path.join(WORK, re.sub(r'[^A-Za-z0-9_.@-]+', '_', name))
@@ -85,6 +93,8 @@ def with_log(reason, result, plan):
 
 def boot_case(name, spec, checks=()):
     """A case that must boot to the end marker, then pass every check(result, plan, img)."""
+    name = tag(spec.arch, name)
+
     def run():
         plan, result, img = run_qemu(name, spec)
         if not result.ok:
@@ -122,12 +132,14 @@ def is_dtb_refusal(line):
                 and re.search(DTB_PROBLEM_RE, line))
 
 
-def is_el2_refusal(line):
-    return line.strip() == EL2_LINE
+def is_el2_refusal(line, arch='arm64'):
+    return line.strip() == ENTRY_MODE_LINE[arch]
 
 
 def refusal_case(name, spec, is_refusal, what):
     """A case where hypcore must print one refusal line, park, and never finish booting."""
+    name = tag(spec.arch, name)
+
     def run():
         plan, result, _ = run_qemu(name, spec)
         lines = [line for line in result.lines() if line.strip()]
@@ -233,7 +245,7 @@ def sweep_mem(img):
     return MEM_CHOICES[-1]
 
 
-def decision_plan(arch):
+def decision_plan(arch, specials=True):
     """[(layout, mem, label, load)] covering every reachable (share, clash) per layout.
 
     Each layout runs in the smallest RAM size where it reaches everything it
@@ -248,7 +260,7 @@ def decision_plan(arch):
                             f'{img.runtime_base:#x}')
         mem = sweep_mem(img)
         chosen = {}
-        for label, load in special_loads(img, mem).items():
+        for label, load in (special_loads(img, mem).items() if specials else ()):
             chosen.setdefault(load, label)
         covered = {_share_clash(img, load) for load in chosen}
         reach = reachable(img, mem)
@@ -260,10 +272,11 @@ def decision_plan(arch):
             problems.append(f'{name}: cases cover {sorted(covered)}, reachable {sorted(reach)}')
         combos_all |= covered
         picks += [(name, mem, label, load) for load, label in sorted(chosen.items())]
-    wanted = {(s, False) for s in range(5)} | {(4, True)}
+    top = model.levels(arch)
+    wanted = {(s, False) for s in range(top + 1)} | {(top, True)}
     if not wanted <= combos_all:
-        problems.append('the layouts do not produce every share 0..4 and both clash values: '
-                        f'missing {sorted(wanted - combos_all)}')
+        problems.append(f'the layouts do not produce every share 0..{top} and both clash '
+                        f'values: missing {sorted(wanted - combos_all)}')
     return picks, problems
 
 
@@ -276,9 +289,9 @@ def _combo_label(combo):
     return f'share{combo[0]}' + ('-clash' if combo[1] else '')
 
 
-def decision_cases(arch):
-    picks, problems = decision_plan(arch)
-    cases = [Case('decision:coverage', lambda: '\n'.join(problems) or None)]
+def decision_cases(arch, specials=True):
+    picks, problems = decision_plan(arch, specials)
+    cases = [Case(tag(arch, 'decision:coverage'), lambda: '\n'.join(problems) or None)]
     for layout, mem, label, load in picks:
         img = images.load(arch, layout)
         spec = qemu.RunSpec(arch=arch, layout=layout, load=load, mem=mem)
@@ -323,9 +336,9 @@ def loader_cases(arch):
 
 # ---------------------------------------------------------------- bad entry
 
-def corrupt_dtb(kind, dest):
+def corrupt_dtb(kind, dest, arch='arm64'):
     """A DTB that hypcore must refuse, made from QEMU's own."""
-    spec = qemu.RunSpec()
+    spec = qemu.RunSpec(arch=arch)
     qemu.dump_dtb(qemu._machine_argv(spec), dest)
     with open(dest, 'rb') as f:
         data = bytearray(f.read())
@@ -344,17 +357,18 @@ def corrupt_dtb(kind, dest):
 
 
 def bad_entry_cases(arch):
-    cases = [refusal_case('bad:el1-entry', qemu.RunSpec(arch=arch, virt=False),
-                          is_el2_refusal, repr(EL2_LINE)),
+    cases = [refusal_case('bad:el1-entry' if arch == 'arm64' else 'bad:svc-entry',
+                          qemu.RunSpec(arch=arch, virt=False),
+                          lambda line: is_el2_refusal(line, arch), repr(ENTRY_MODE_LINE[arch])),
              refusal_case('bad:no-dtb@0x40080000/elf', qemu.RunSpec(
                  arch=arch, loader='elf', load=0x40080000), is_dtb_refusal, 'DTB refusal')]
     for kind in ('bad-magic', 'truncated', 'too-large'):
         def run(kind=kind):
-            name = f'bad:dtb-{kind}'
-            dtb = corrupt_dtb(kind, os.path.join(workdir(name + '-input'), 'bad.dtb'))
+            name = tag(arch, f'bad:dtb-{kind}')
+            dtb = corrupt_dtb(kind, os.path.join(workdir(name + '-input'), 'bad.dtb'), arch)
             spec = qemu.RunSpec(arch=arch, loader='generic', load=0x48200000, dtb=dtb)
             return refusal_case(name, spec, is_dtb_refusal, 'DTB refusal').run()
-        cases.append(Case(f'bad:dtb-{kind}', run))
+        cases.append(Case(tag(arch, f'bad:dtb-{kind}'), run))
     return cases
 
 
@@ -434,16 +448,18 @@ def dt_cases(arch):
 
 def fault_case(arch, layout, load=None):
     """selftest=fault: the data-abort dump against the model (model.check_fault_dump)."""
-    name = f'fault:selftest:{layout}' + (f'@{load:#x}' if load is not None else '')
+    name = tag(arch, f'fault:selftest:{layout}' + (f'@{load:#x}' if load is not None else ''))
 
     def run():
         spec = qemu.RunSpec(arch=arch, layout=layout, load=load, hyp_args='selftest=fault')
+        if load is not None:
+            spec.loader = preferred_loader(load, images.load(arch, layout), spec)
         plan, result, img = run_qemu(name, spec)
         if END_MARKER in result.log:
             return with_log('reached the end marker after the fault', result, plan)
         problem = model.check_fault_dump(
             result.log, img.runtime_base,
-            lambda vaddr: images.instruction_at(arch, img.elf, vaddr))
+            lambda vaddr: images.instruction_at(arch, img.elf, vaddr), arch)
         return with_log(problem, result, plan) if problem else None
     return Case(name, run)
 
@@ -456,10 +472,14 @@ def fault_cases(arch):
 # ---------------------------------------------------------------- bench
 
 def bench_once(arch, layout, load=None):
+    """One -icount boot; without `load`, at the ELF's load address on both targets
+    (arm64: -kernel; arm32: the generic loader, as -kernel cannot go there)."""
+    img = images.load(arch, layout)
+    if load is None:
+        load = qemu.default_load(img)
     spec = qemu.RunSpec(arch=arch, layout=layout, load=load, icount=True)
-    if load is not None:
-        spec.loader = preferred_loader(load, images.load(arch, layout), spec)
-    plan, result, img = run_qemu(f'bench:{layout}', spec, timeout=60)
+    spec.loader = preferred_loader(load, img, spec)
+    plan, result, img = run_qemu(f'bench:{arch}:{layout}', spec, timeout=60)
     if not result.ok:
         raise Failure(with_log(f'bench {layout}: did not boot', result, plan))
     ticks = model.parse_bench(result.log)
@@ -474,7 +494,7 @@ def bench_case(arch):
         first = bench_once(arch, 'default')[0]
         second = bench_once(arch, 'default')[0]
         return None if first == second else f'two -icount runs differ: {first} vs {second}'
-    return Case('bench:deterministic', run)
+    return Case(tag(arch, 'bench:deterministic'), run)
 
 
 def _short_decision(line):
@@ -528,14 +548,63 @@ def bench_boot(arch, layouts=None, load=None):
 
 # ---------------------------------------------------------------- running
 
-def all_cases(arch):
+ARCHES = ('arm64', 'arm32')
+
+
+def all_cases(arch=None):
+    """The cases of ./hypcore test for `arch`; None: arm64's and the arm32 slice."""
     # Imported here: those modules build on this one's helpers (Case, run_qemu, ...).
     # The fuzz case goes first: it keeps one worker busy for about half a minute
     # while the QEMU cases run on the other.
     from . import fuzz, memsuite, smpsuite
-    return (model_cases() + [fuzz.test_case()] + decision_cases(arch) + loader_cases(arch)
-            + bad_entry_cases(arch) + dt_cases(arch) + fault_cases(arch) + [bench_case(arch)]
-            + memsuite.cases(arch) + smpsuite.cases(arch))
+    cases = model_cases() + [fuzz.test_case()]
+    if arch in (None, 'arm64'):
+        cases += (decision_cases('arm64') + loader_cases('arm64') + bad_entry_cases('arm64')
+                  + dt_cases('arm64') + fault_cases('arm64') + [bench_case('arm64')]
+                  + memsuite.cases('arm64') + smpsuite.cases('arm64'))
+    if arch in (None, 'arm32'):
+        cases += arm32_cases()
+    return cases
+
+
+def arm32_cases():
+    """The bounded arm32 slice (about 30 boots): the arm64 suites' cases, run with
+    arch='arm32' where QEMU's arm32 board allows them.
+
+      decision  one load per reachable (layout, share, clash), no special addresses
+      loader    kernel (0x40010000 only), elf, generic, uboot (bootz), uboot at the
+                RAM base with bootargs
+      bad       SVC entry (virtualization=off), no DTB, a corrupt DTB
+      smp       1, 4 and 8 CPUs (GICv2), selftest=smp, stall:2, stack-overflow:1
+      mem       modules around the image and the DTB with selftest=heap; -m 4G
+      fault     selftest=fault after a clash (run through the temporary alias)
+      bench     two -icount boots print the same ticks
+    """
+    from . import memsuite, smpsuite
+    arch = 'arm32'
+    where = smpsuite.Where
+    clash = where('ram-clash', 'ram', 0x40401000)
+    share2 = where('ram-odd-share2', 'ram-odd', 0x40e00000)
+    default = where('default', 'default')
+    smp = 'arm32:smp'
+    loaders = [c for c in loader_cases(arch)
+               if c.name.split(':', 1)[1] in ('loader:kernel', 'loader:elf', 'loader:generic',
+                                              'loader:uboot', 'loader:uboot@ram-base+bootargs')]
+    bad = [c for c in bad_entry_cases(arch)
+           if c.name.split(':', 1)[1] in ('bad:svc-entry', 'bad:no-dtb@0x40080000/elf',
+                                          'bad:dtb-bad-magic')]
+    return (decision_cases(arch, specials=False) + loaders + bad
+            + [smpsuite.matrix_case(arch, default, 1, 2, smp),
+               smpsuite.matrix_case(arch, clash, 4, 2, smp),
+               smpsuite.matrix_case(arch, share2, 8, 2, smp),
+               smpsuite.selftest_smp_case(arch, clash, 8, 2, smp),
+               smpsuite.stall_case(arch, default, 4, 2, 2, smp),
+               smpsuite.stack_overflow_case(arch, clash, 4, 1, 2, smp, icount=True),
+               memsuite.mem_case('arm32:mem:modules-touching+selftest/smp2',
+                                 lambda d: memsuite.touching_spec(arch, d)),
+               memsuite.size_case(arch, 4 * GiB, prefix='arm32:mem'),
+               fault_case(arch, 'ram', 0x40201000),
+               bench_case(arch)])
 
 
 def run_case(case):
@@ -575,7 +644,8 @@ def run_cases(cases, jobs=JOBS):
 
 
 def test(arch, pattern=None, jobs=JOBS):
-    """./hypcore test: host unit tests then every QEMU suite; True if all passed."""
+    """./hypcore test: host unit tests then every QEMU suite; True if all passed.
+    arch None: arm64's suites and the arm32 slice."""
     shutil.rmtree(WORK, ignore_errors=True)
     outcomes = []
     if not pattern or re.search(pattern, 'host:'):
@@ -651,7 +721,7 @@ def _sweep_load_cases(arch, layouts, mem, loader, tally):
             spec.loader = loader or preferred_loader(load, img, spec)
             combo = _share_clash(img, load)
             tally[(layout, combo)] = tally.get((layout, combo), 0) + 1
-            cases.append(boot_case(f'sweep:{layout}:{_combo_label(combo)}@{load:#x}'
+            cases.append(boot_case(f'sweep:{layout}:{_combo_label(combo)}@{load:#x}'  # tagged
                                    f'/{size // GiB}G/{spec.loader}',
                                    spec, [check_model_decision]))
     return cases

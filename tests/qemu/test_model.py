@@ -285,3 +285,67 @@ class SmpModel(unittest.TestCase):
 
 if __name__ == '__main__':
     unittest.main()
+
+
+class Arm32Model(unittest.TestCase):
+    """arm32 (LPAE, HYP mode): three levels of 1 GiB, 2 MiB, 4 KiB blocks, the alias
+    in the neighbouring GiB, the per-CPU slot in the last 2 MiB of the runtime GiB,
+    and QEMU's -kernel loading a raw arm32 image at 0x40010000 only."""
+    class Img:
+        arch = 'arm32'
+        image_size = 0x2b000
+        footprint = 0x2b000
+        file_size = 0x22000
+
+    def decide(self, runtime_base, load):
+        return model.decide('arm32', runtime_base, load, IDMAP_OFFSET)
+
+    def test_decision_share_0_to_3_and_clash(self):
+        self.assertEqual(self.decide(0x00200000, 0x40010000).line(),
+                         'boot: arch=arm32 load=0x40010000 idmap=0x40011000 '
+                         'runtime=0x200000-0xa00000 share=0 clash=no temp=none')
+        d = self.decide(0x40200000, 0x40401000)
+        self.assertEqual(d.line(), 'boot: arch=arm32 load=0x40401000 idmap=0x40402000 '
+                         'runtime=0x40200000-0x40a00000 share=3 clash=yes temp=0x200000')
+        self.assertEqual((self.decide(0x40200000, 0x40200000).share,
+                          self.decide(0x40200000, 0x40200000).clash), (3, False))
+        self.assertEqual(self.decide(0x40200000, 0x40a00000).share, 1)
+        self.assertEqual(self.decide(0x40200000, 0x80000000).share, 0)
+        self.assertEqual(self.decide(0x40f00000, 0x40e00000).share, 2)
+        d = self.decide(0x40f00000, 0x40f01000)
+        self.assertEqual((d.share, d.clash, d.temp), (3, True, 0x00f00000))
+        self.assertEqual(model.levels('arm32'), 3)
+
+    def test_percpu_base_and_stacks(self):
+        self.assertEqual(model.percpu_base(0x40200000, 'arm32'), 0x7fe00000)
+        self.assertEqual(model.percpu_base(0x00200000, 'arm32'), 0x3fe00000)
+        self.assertEqual(model.stack_range(0x3fe00000, 0), (0x3fe41000, 0x3fe45000))
+        self.assertEqual(model.guard_page(0x7fe00000, 1), 0x7fe46000)
+
+    def test_kernel_loader_only_at_0x40010000(self):
+        spec = qemu.RunSpec(arch='arm32')
+        self.assertIsNone(qemu.check_load('kernel', 0x40010000, self.Img, spec))
+        self.assertIn('generic', qemu.check_load('kernel', 0x40200000, self.Img, spec))
+        # 4 KiB-aligned after the file, above RAM base + min(mem/2, 128 MiB).
+        self.assertEqual(qemu.kernel_dtb_addr(0x40010000, self.Img, spec), 0x48000000)
+        self.assertEqual(qemu.kernel_dtb_addr(0x40010000, self.Img,
+                                              qemu.RunSpec(arch='arm32', mem=64 * MiB)),
+                         0x42000000)
+        self.assertIsNotNone(qemu.check_machine(qemu.RunSpec(arch='arm32', smp=9)))
+
+    def test_fault_dump(self):
+        log = '\n'.join('(HYP) ' + line for line in [
+            'trap: data abort exception in HYP mode on cpu0',
+            'trap: EC=0x25 (data abort, in HYP mode) IL=1 ISS=0x1830007',
+            'trap: HSR=0x97830007 ELR_hyp=0x00206c60 HDFAR=0x005ff000 HIFAR=0x00000000 '
+            'SPSR=0x600001da',
+            'trap: r0 =0x0000ef00 r1 =0x0000000a r2 =0x00000000 r3 =0x00000000',
+            'trap: r4 =0x005ff000 r5 =0x00600000 r6 =0x00000000 r7 =0x40010000',
+            'trap: r8 =0x00600000 r9 =0x00229008 r10=0x00223fc4 r11=0x00000000',
+            'trap: r12=0x0020e6e6 sp =0x3fe44fa8 lr =0x00206c5c',
+            'trap: cpu0 parked'])
+        insn = '  206c60:\te5943000 \tldr\tr3, [r4]'
+        self.assertIsNone(model.check_fault_dump(log, 0x00200000, lambda va: insn, 'arm32'))
+        self.assertIsNotNone(model.check_fault_dump(log.replace('HDFAR=0x005ff000',
+                                                                'HDFAR=0x005fe000'),
+                                                    0x00200000, lambda va: insn, 'arm32'))
