@@ -150,3 +150,19 @@ void pt_build_free(struct pt_build *b, bool temp_only)
     b->n = n;
     b->nomem = false;
 }
+
+bool pt_build_alias(struct pt_build *b, u64 *entry)
+{
+    vaddr_t t = (vaddr_t)_start ^ ((vaddr_t)1 << VA_ROOT_SLOT_BIT);
+    paddr_t root;
+
+    if ( *entry )
+        return true;                    /* built already */
+    root = pt_build_new(b);
+    if ( root )
+        pt_build_map_image(b, root, t);
+    if ( b->nomem )
+        return false;
+    *entry = pt_build_get_entry(root, pt_index(PT_ROOT_LEVEL, (u64)t));
+    return true;
+}

@@ -20,6 +20,7 @@
 #include <percpu_mm.h>
 #include <printk.h>
 #include <psci.h>
+#include <pt_build.h>
 #include <sections.h>
 #include <smp.h>
 #include <string.h>
@@ -57,6 +58,7 @@ static int stall_cpu = -1;
 static int overflow_cpu = -1;
 static bool smp_selftest;
 static paddr_t sig_page[NR_CPUS];       /* selftest=smp: one page per CPU */
+static struct pt_build cpu_tables[NR_CPUS];  /* each secondary's table pages */
 static volatile u32 smp_token;          /* selftest=smp: written by the boot CPU */
 
 #define SIG_MAGIC 0x5e1f0000U
@@ -138,6 +140,19 @@ static unsigned int discover_cpus(const void *fdt, u64 self)
         printk("smp: warning: the boot CPU's MPIDR 0x%llx is not in /cpus\n",
                (unsigned long long)self);
     return n;
+}
+
+void percpu_data_init(struct cpu_data *d, unsigned int cpu, u64 mpidr,
+                      paddr_t root, paddr_t data_pa)
+{
+    memset(d, 0, 4096);
+    d->id = cpu;
+    d->mpidr = mpidr;
+    d->root = root;
+    d->data_pa = data_pa;
+    d->guard_va = percpu_base + (vaddr_t)PERCPU_GUARD_PAGE(cpu) * 4096;
+    d->stack_top = percpu_base +
+                   (vaddr_t)(PERCPU_STACK_PAGE(cpu) + PERCPU_STACK_PAGES) * 4096;
 }
 
 static bool alloc_percpu_pages(struct percpu_pages *pg)
@@ -317,9 +332,11 @@ static void bring_up(unsigned int cpu)
         report_failed(cpu, why);
         return;
     }
-    root = arch_cpu_prepare(cpu, cpus[cpu].mpidr, &pg, &why);
+    memset(&cpu_tables[cpu], 0, sizeof(cpu_tables[cpu]));
+    root = arch_cpu_prepare(cpu, cpus[cpu].mpidr, &pg, &cpu_tables[cpu], &why);
     if ( !root )
     {
+        pt_build_free(&cpu_tables[cpu], false);
         free_percpu_pages(&pg);
         report_failed(cpu, why);
         return;
@@ -330,8 +347,7 @@ static void bring_up(unsigned int cpu)
     if ( ret != PSCI_SUCCESS )
     {
         /* Nothing runs on these pages: give them back. */
-        arch_cpu_boot_done(cpu);
-        arch_cpu_release(cpu);
+        pt_build_free(&cpu_tables[cpu], false);
         free_percpu_pages(&pg);
         report_failed(cpu, psci_error_name(ret));
         return;
@@ -344,7 +360,7 @@ static void bring_up(unsigned int cpu)
             report_failed(cpu, "timeout");
             return;
         }
-    arch_cpu_boot_done(cpu);
+    pt_build_free(&cpu_tables[cpu], true);  /* its boot-only tables */
     report_online(cpu, root);
 }
 

@@ -9,6 +9,7 @@
 #include <types.h>
 
 struct cpu_data;
+struct pt_build;
 
 /* Pages a CPU's private slot holds, allocated by the boot CPU. */
 struct percpu_pages {
@@ -28,18 +29,14 @@ vaddr_t arch_percpu_boot_cpu(const struct percpu_pages *pg, u64 mpidr);
  * arch_cpu_prepare: build a fresh root table for a secondary: shared
  * entries, its private slot, and what its boot needs (identity mapping of
  * the MMU-on page, the temporary alias when that shares tables with the
- * runtime region); write its boot record and clean it to the PoC.
- * Returns the root's paddr, or 0 with *why set to the reason ("nomem", or
- * an arch-specific one such as "idmap-in-percpu-slot").
+ * runtime region); write its boot record and clean it to the PoC.  The
+ * table pages go into b (zeroed by the caller), the boot-only ones marked
+ * temp: the caller frees those once the CPU is online, all of them if it
+ * never starts.  Returns the root's paddr, or 0 with *why set to the reason
+ * ("nomem", or an arch-specific one such as "idmap-in-percpu-slot").
  */
 paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages *pg,
-                         const char **why);
-
-/* Free the boot-only tables of cpu once it runs on its own root. */
-void arch_cpu_boot_done(unsigned int cpu);
-
-/* Free the rest of cpu's tables: PSCI refused to start it. */
-void arch_cpu_release(unsigned int cpu);
+                         struct pt_build *b, const char **why);
 
 /* False where secondary bring-up is not implemented (arm32, for now). */
 bool arch_secondaries_supported(void);

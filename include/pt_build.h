@@ -40,6 +40,13 @@ void pt_build_set_entry(paddr_t table, unsigned int idx, u64 e);
 /* Map the whole image at va_base with the boot permissions. */
 void pt_build_map_image(struct pt_build *b, paddr_t root, vaddr_t va_base);
 
+/*
+ * pt_build_alias: the image at its runtime address XOR the root-level bit
+ * (the boot CPU's alias), built once into b and shared by every secondary;
+ * *entry gets the root-level entry to link it.  False when out of memory.
+ */
+bool pt_build_alias(struct pt_build *b, u64 *entry);
+
 /* Free b's pages: only the boot-only ones, or all of them. */
 void pt_build_free(struct pt_build *b, bool temp_only);
 

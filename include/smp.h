@@ -33,6 +33,13 @@ extern const vaddr_t percpu_base;
 /* The running CPU's logical number (0 before per-CPU data exists). */
 unsigned int smp_processor_id(void);
 
+/*
+ * percpu_data_init: fill a CPU's data page (mapped at d, paddr data_pa) for
+ * logical CPU cpu: its MPIDR, root table and stack addresses.
+ */
+void percpu_data_init(struct cpu_data *d, unsigned int cpu, u64 mpidr,
+                      paddr_t root, paddr_t data_pa);
+
 /* This CPU's data, or NULL before the boot CPU set up its own. */
 struct cpu_data *this_cpu(void);
 

@@ -36,9 +36,8 @@ struct secondary_boot secondary_boot[NR_CPUS] __aligned(64);
 void secondary_entry(void);
 void secondary_switch(void);
 
-static struct pt_build cpu_build[NR_CPUS];
 static struct pt_build alias_build;
-static u64 alias_entry;                 /* level-1 entry of the shared alias */
+static u64 alias_entry;                 /* root-level entry of the shared alias */
 
 bool arch_secondaries_supported(void)
 {
@@ -72,38 +71,14 @@ vaddr_t arch_percpu_boot_cpu(const struct percpu_pages *pg, u64 mpidr)
     isb();
 
     d = (struct cpu_data *)PERCPU_VA(PERCPU_DATA_PAGE);
-    memset(d, 0, PAGE_SIZE);
-    d->id = 0;
-    d->mpidr = mpidr;
-    d->root = root_table_paddr();
-    d->data_pa = pg->data;
-    d->guard_va = PERCPU_VA(PERCPU_GUARD_PAGE(0));
-    d->stack_top = PERCPU_VA(PERCPU_STACK_PAGE(0) + PERCPU_STACK_PAGES);
+    percpu_data_init(d, 0, mpidr, root_table_paddr(), pg->data);
     sysreg_write(tpidr, (vaddr_t)d);
     return d->stack_top;
 }
 
-/* The image at runtime XOR 1 GiB, built once and shared, as on arm64. */
-static bool build_alias(void)
-{
-    vaddr_t t = (vaddr_t)_start ^ ((vaddr_t)1 << VA_ROOT_SLOT_BIT);
-    paddr_t root;
-
-    if ( alias_entry )
-        return true;
-    root = pt_build_new(&alias_build);
-    if ( root )
-        pt_build_map_image(&alias_build, root, t);
-    if ( alias_build.nomem )
-        return false;
-    alias_entry = pt_build_get_entry(root, pt_index(1, (u64)t));
-    return true;
-}
-
 paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages *pg,
-                         const char **why)
+                         struct pt_build *b, const char **why)
 {
-    struct pt_build *b = &cpu_build[cpu];
     struct secondary_boot *sb = &secondary_boot[cpu];
     u64 base = percpu_base, rt = (vaddr_t)_start;
     u64 alias = rt ^ (1ULL << VA_ROOT_SLOT_BIT);
@@ -127,7 +102,6 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
         *why = "idmap-in-percpu-slot";
         return 0;
     }
-    memset(b, 0, sizeof(*b));
     root = pt_build_new(b);
     l2 = pt_build_new(b);
     if ( !l2 )
@@ -156,7 +130,7 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
     if ( in_rt )
         fix = pt_build_get_entry(l2, pt_index(2, (u64)idmap));
     pt_build_set(b, root, idmap, idmap | PAGE_HYP_RX);
-    if ( in_rt && !build_alias() )
+    if ( in_rt && !pt_build_alias(&alias_build, &alias_entry) )
         b->nomem = true;
     if ( b->nomem )
         goto nomem;
@@ -164,13 +138,7 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
         pt_build_set_entry(root, pt_index(1, alias), alias_entry);
 
     d = window_map(PT_BUILD_W_SRC, pg->data);
-    memset(d, 0, PAGE_SIZE);
-    d->id = cpu;
-    d->mpidr = mpidr;
-    d->root = root;
-    d->data_pa = pg->data;
-    d->guard_va = PERCPU_VA(PERCPU_GUARD_PAGE(cpu));
-    d->stack_top = PERCPU_VA(PERCPU_STACK_PAGE(cpu) + PERCPU_STACK_PAGES);
+    percpu_data_init(d, cpu, mpidr, root, pg->data);
     window_unmap(PT_BUILD_W_SRC);
 
     sb->root_lo = (u32)root;
@@ -191,16 +159,6 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
 nomem:
     pt_build_free(b, false);
     return 0;
-}
-
-void arch_cpu_boot_done(unsigned int cpu)
-{
-    pt_build_free(&cpu_build[cpu], true);
-}
-
-void arch_cpu_release(unsigned int cpu)
-{
-    pt_build_free(&cpu_build[cpu], false);
 }
 
 static void __unused build_assertions(void)

@@ -79,46 +79,17 @@ vaddr_t arch_percpu_boot_cpu(const struct percpu_pages *pg, u64 mpidr)
     isb();
 
     d = (struct cpu_data *)PERCPU_VA(PERCPU_DATA_PAGE);
-    memset(d, 0, PAGE_SIZE);
-    d->id = 0;
-    d->mpidr = mpidr;
-    d->root = virt_to_image_paddr(root);
-    d->data_pa = pg->data;
-    d->guard_va = PERCPU_VA(PERCPU_GUARD_PAGE(0));
-    d->stack_top = PERCPU_VA(PERCPU_STACK_PAGE(0) + PERCPU_STACK_PAGES);
+    percpu_data_init(d, 0, mpidr, virt_to_image_paddr(root), pg->data);
     sysreg_write(tpidr, (u64)(vaddr_t)d);
     return d->stack_top;
 }
 
-static struct pt_build cpu_build[NR_CPUS];
 static struct pt_build alias_build;
-static u64 alias_l1_entry;              /* level-0 entry for the shared alias */
-
-/*
- * The alias secondaries continue at while they swap their runtime entry:
- * the image at runtime XOR 2^39, as on the boot CPU.  Built once, before the
- * first secondary starts, never changed afterwards: shared by all of them.
- */
-static bool build_alias(void)
-{
-    vaddr_t t = (vaddr_t)_start ^ ((vaddr_t)1 << VA_ROOT_SLOT_BIT);
-    paddr_t root;
-
-    if ( alias_l1_entry )
-        return true;
-    root = pt_build_new(&alias_build);
-    if ( root )
-        pt_build_map_image(&alias_build, root, t);
-    if ( alias_build.nomem )
-        return false;
-    alias_l1_entry = pt_build_get_entry(root, pt_index(0, (u64)t));
-    return true;
-}
+static u64 alias_entry;                 /* root-level entry of the shared alias */
 
 paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages *pg,
-                         const char **why)
+                         struct pt_build *b, const char **why)
 {
-    struct pt_build *b = &cpu_build[cpu];
     struct secondary_boot *sb = &secondary_boot[cpu];
     struct cpu_data *d;
     u64 base = (u64)percpu_base, rt = (u64)(vaddr_t)_start;
@@ -131,7 +102,6 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
 
     ASSERT(cpu > 0 && cpu < NR_CPUS);
     *why = "nomem";
-    memset(b, 0, sizeof(*b));
     root = pt_build_new(b);
     if ( !root )
         return 0;
@@ -151,7 +121,7 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
     b->temp = true;
     share = pt_index(0, (u64)idmap) == pt_index(0, rt);
     pt_build_set(b, root, idmap, idmap | PAGE_HYP_RX);
-    if ( share && !build_alias() )
+    if ( share && !pt_build_alias(&alias_build, &alias_entry) )
         b->nomem = true;
     if ( b->nomem )
     {
@@ -159,16 +129,10 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
         return 0;
     }
     if ( share )
-        pt_build_set_entry(root, pt_index(0, alias), alias_l1_entry);
+        pt_build_set_entry(root, pt_index(0, alias), alias_entry);
 
     d = window_map(PT_BUILD_W_SRC, pg->data);
-    memset(d, 0, PAGE_SIZE);
-    d->id = cpu;
-    d->mpidr = mpidr;
-    d->root = root;
-    d->data_pa = pg->data;
-    d->guard_va = PERCPU_VA(PERCPU_GUARD_PAGE(cpu));
-    d->stack_top = PERCPU_VA(PERCPU_STACK_PAGE(cpu) + PERCPU_STACK_PAGES);
+    percpu_data_init(d, cpu, mpidr, root, pg->data);
     window_unmap(PT_BUILD_W_SRC);
 
     /*
@@ -193,20 +157,6 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
      * with the boot CPU's cache.
      */
     return root;
-}
-
-void arch_cpu_boot_done(unsigned int cpu)
-{
-    struct pt_build *b = &cpu_build[cpu];
-    unsigned int n = 0;
-
-    (void)n;
-    pt_build_free(b, true);
-}
-
-void arch_cpu_release(unsigned int cpu)
-{
-    pt_build_free(&cpu_build[cpu], false);
 }
 
 static void __unused build_assertions(void)
