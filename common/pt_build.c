@@ -102,6 +102,12 @@ void pt_build_set(struct pt_build *b, paddr_t root, u64 va, u64 leaf)
     if ( !table )
         return;
     t = window_map(W_TABLE, table);
+    /*
+     * Entries that outlive the boot (the private slot) are made fresh: the
+     * entry must be free.  A boot-only entry (the identity page) may replace
+     * one in a private copy of a shared table, which nobody else walks.
+     */
+    ASSERT(b->temp || !(t[pt_index(PT_LAST_LEVEL, va)] & PTE_VALID));
     write_pte(&t[pt_index(PT_LAST_LEVEL, va)], leaf);
     window_unmap(W_TABLE);
 }
@@ -116,6 +122,8 @@ u64 pt_build_get_entry(paddr_t table, unsigned int idx)
 
 void pt_build_set_entry(paddr_t table, unsigned int idx, u64 e)
 {
+    /* Only used to link fresh tables: the entry must be free. */
+    ASSERT(!(pt_build_get_entry(table, idx) & PTE_VALID));
     write_pte(&((u64 *)window_map(W_TABLE, table))[idx], e);
     window_unmap(W_TABLE);
 }

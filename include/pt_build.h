@@ -30,10 +30,14 @@ struct pt_build {
 /* A zeroed page from the heap, owned by b; 0 (and b->nomem) on failure. */
 paddr_t pt_build_new(struct pt_build *b);
 
-/* Set the last-level entry for va under root to leaf, making tables private. */
+/*
+ * Set the last-level entry for va under root to leaf, making tables private.
+ * Unless b->temp, the entry must be free (asserted).
+ */
 void pt_build_set(struct pt_build *b, paddr_t root, u64 va, u64 leaf);
 
-/* Read / write entry idx of a table by paddr (through the window). */
+/* Read / write entry idx of a table by paddr (through the window); the
+ * written entry must be free (asserted): this links fresh tables. */
 u64 pt_build_get_entry(paddr_t table, unsigned int idx);
 void pt_build_set_entry(paddr_t table, unsigned int idx, u64 e);
 

@@ -13,7 +13,10 @@
  * Plus range_subtract against the model directly, and fixed edge cases.
  */
 #include <assert.h>
+#include <signal.h>
 #include <stdint.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -284,11 +287,88 @@ static void test_edges(void)
     CHECK(mm.nr_rsv == 3, "reserved entries %u", mm.nr_rsv);
 }
 
+/*
+ * Programming errors must be assertion failures (the harness turns ASSERT
+ * into abort()): each misuse runs in a child process, which must die of
+ * SIGABRT, and the same steps without the misuse must not.
+ */
+enum misuse { NONE, DOUBLE_FREE, FREE_UNALLOCATED, FREE_WRONG_ORDER, RELEASE_FREE_PAGE,
+              RELEASE_TWICE };
+
+static void misuse_child(enum misuse m)
+{
+    static struct memmap mm;
+    static struct page_info meta[64];
+    struct range mod = { BASE + 8 * PG, BASE + 10 * PG };
+    paddr_t pa;
+
+    memmap_init(&mm);
+    memmap_add_ram(&mm, BASE, 64 * PG, "ram");
+    memmap_add_reserved(&mm, MEM_MODULE, mod.start, mod.end - mod.start, "m");
+    if ( !heap_init(&mm, meta) )
+        _exit(3);
+    pa = alloc_pages(1);
+    if ( pa == PAGE_ALLOC_FAILED )
+        _exit(4);
+    free_pages(pa, 1);
+    memmap_remove_reserved(&mm, MEM_MODULE, &mod);
+    heap_release_range(&mm, &mod);
+    switch ( m )
+    {
+    case NONE: break;
+    case DOUBLE_FREE: free_pages(pa, 1); break;
+    case FREE_UNALLOCATED: free_pages(BASE + 20 * PG, 0); break;
+    case FREE_WRONG_ORDER: pa = alloc_pages(2); free_pages(pa, 1); break;
+    case RELEASE_FREE_PAGE:
+    {
+        struct range r = { BASE + 30 * PG, BASE + 31 * PG };
+
+        heap_release_range(&mm, &r);
+        break;
+    }
+    case RELEASE_TWICE: heap_release_range(&mm, &mod); break;
+    }
+    _exit(0);
+}
+
+static void test_misuse(void)
+{
+    static const char *const names[] = {
+        "none", "double free", "free of a page never allocated", "free with the wrong order",
+        "release of a free page", "module released twice",
+    };
+    unsigned int m;
+
+    for ( m = NONE; m <= RELEASE_TWICE; m++ )
+    {
+        int status = 0;
+        pid_t pid;
+
+        fflush(stdout);
+        pid = fork();
+        if ( pid == 0 )
+        {
+            /* The child's ASSERT message is expected: keep the log readable. */
+            if ( m != NONE && !freopen("/dev/null", "w", stdout) )
+                _exit(5);
+            misuse_child((enum misuse)m);
+        }
+        waitpid(pid, &status, 0);
+        if ( m == NONE )
+            CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+                  "the well-behaved sequence failed (status 0x%x)", status);
+        else
+            CHECK(WIFSIGNALED(status) && WTERMSIG(status) == SIGABRT,
+                  "%s was not an assertion failure (status 0x%x)", names[m], status);
+    }
+}
+
 int main(void)
 {
     unsigned round;
 
     test_edges();
+    test_misuse();
     test_subtract();
     for ( round = 0; round < 300; round++ )
         one_round(round);
