@@ -22,7 +22,7 @@ void asm_offsets(void)
     OFFSET(SB_ROOT_LO, secondary_boot, root_lo);
     OFFSET(SB_ROOT_HI, secondary_boot, root_hi);
     OFFSET(SB_ENTRY, secondary_boot, entry);
-    OFFSET(SB_FIX_OFF, secondary_boot, fix_off);
+    OFFSET(SB_FIX_VA, secondary_boot, fix_va);
     OFFSET(SB_FIX_LO, secondary_boot, fix_lo);
     OFFSET(SB_FIX_HI, secondary_boot, fix_hi);
     OFFSET(SB_CLEAR_IDX, secondary_boot, clear_idx);

@@ -501,7 +501,7 @@ END(zero_bss)
  *   r4:r5  the shared value of the entry to re-point (fix)
  *   r6     UART paddr (early failure messages)
  *   r7     the CPU's logical number
- *   r8     byte offset of that entry in its runtime level-2 table, or SB_NONE
+ *   r8     vaddr of that entry (through its private slot), or SB_NONE
  *   r9     level-1 index of the identity's own slot to clear, or SB_NONE
  *   r11    level-1 index of the alias to clear, or SB_NONE
  */
@@ -516,7 +516,7 @@ FUNC(secondary_entry)
         adr_l   r1, secondary_boot
         mov     r2, #SB_SIZE
         mla     r1, r7, r2, r1              /* r1 := paddr(secondary_boot[r7]) */
-        ldr     r8, [r1, #SB_FIX_OFF]
+        ldr     r8, [r1, #SB_FIX_VA]
         ldr     r4, [r1, #SB_FIX_LO]
         ldr     r5, [r1, #SB_FIX_HI]
         ldr     r9, [r1, #SB_CLEAR_IDX]
@@ -531,9 +531,9 @@ END(secondary_entry)
 
 /*
  * secondary_switch: a secondary with its MMU on, at the alias (when its
- * identity entry lives in its runtime level-2 table) or at the runtime
- * address.  Re-points that entry at the shared table (break-before-make,
- * from the alias), moves to the runtime address, drops the identity and
+ * identity entry lives in its runtime level-2 table, or in its slot's
+ * level-3 table) or at the runtime address.  Gives that entry its shared
+ * value back (break-before-make, from the alias), moves to the runtime address, drops the identity and
  * alias entries, and calls C on its own stack.  Every table written here is
  * this CPU's own, mapped in its private slot and walked by no other CPU:
  * local TLB maintenance is enough.
@@ -543,8 +543,7 @@ FUNC(secondary_switch)
         ldr     r10, =__percpu_start + PERCPU_ROOT_PAGE * PAGE_SIZE /* r10 := vaddr(own root) */
         cmn     r8, #1                      /* SB_NONE? */
         beq     1f
-        ldr     r12, =__percpu_start + PERCPU_RT_TABLE_PAGE * PAGE_SIZE
-        add     r12, r12, r8                /* r12 := vaddr of the entry */
+        mov     r12, r8                     /* r12 := vaddr of the entry */
         mov     r2, #0
         mov     r3, #0
         strd    r2, r3, [r12]               /* break: the boot-only table */

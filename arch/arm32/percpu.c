@@ -87,18 +87,25 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
     u64 *boot_l2 = image_table_va(boot_l1[pt_index(1, rt)]);
     unsigned int i, slot2 = pt_index(2, base);
     bool in_rt = pt_index(1, (u64)idmap) == pt_index(1, rt);
+    /* The identity page in the slot's own 2 MiB: it goes in the slot's table. */
+    bool in_slot = in_rt && pt_index(2, (u64)idmap) == slot2;
+    unsigned int p3 = pt_index(3, (u64)idmap);
     struct cpu_data *d;
     paddr_t root, l2, l3;
     u64 *t, fix = 0;
 
     ASSERT(cpu > 0 && cpu < NR_CPUS);
     *why = "nomem";
-    if ( in_rt && pt_index(2, (u64)idmap) == slot2 )
+    if ( in_slot && (p3 == PERCPU_EXC_STACK_PAGE ||
+                     (p3 >= PERCPU_DATA_PAGE && p3 <= PERCPU_RT_TABLE_PAGE) ||
+                     (p3 >= PERCPU_WINDOW_PAGE && p3 < PERCPU_WINDOW_PAGE + PERCPU_WINDOW_SLOTS) ||
+                     (p3 >= PERCPU_GUARD_PAGE(cpu) &&
+                      p3 < PERCPU_GUARD_PAGE(cpu) + PERCPU_STACK_STRIDE)) )
     {
-        /* The identity would land in the private slot's own table. */
-        printk("smp: cpu%u: the identity page 0x%llx is in the per-CPU slot's 2 MiB "
-               "(0x%llx); load hypcore elsewhere to start secondaries\n", cpu,
-               (unsigned long long)idmap, (unsigned long long)base);
+        /* ...unless that page of the slot is one this CPU uses. */
+        printk("smp: cpu%u: the identity page 0x%llx is page %u of the per-CPU slot "
+               "(0x%llx), which this CPU uses; load hypcore elsewhere to start it\n",
+               cpu, (unsigned long long)idmap, p3, (unsigned long long)base);
         *why = "idmap-in-percpu-slot";
         return 0;
     }
@@ -127,7 +134,7 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
 
     /* Boot-only from here: the identity page. */
     b->temp = true;
-    if ( in_rt )
+    if ( in_rt && !in_slot )
         fix = pt_build_get_entry(l2, pt_index(2, (u64)idmap));
     pt_build_set(b, root, idmap, idmap | PAGE_HYP_RX);
     if ( in_rt && !pt_build_alias(&alias_build, &alias_entry) )
@@ -144,7 +151,10 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
     sb->root_lo = (u32)root;
     sb->root_hi = (u32)(root >> 32);
     sb->entry = (in_rt ? alias : rt) + ((vaddr_t)secondary_switch - (vaddr_t)_start);
-    sb->fix_off = in_rt ? pt_index(2, (u64)idmap) * 8 : SB_NONE;
+    /* The entry to give back its shared value (none in the slot: clear it). */
+    sb->fix_va = !in_rt ? SB_NONE :
+                 in_slot ? PERCPU_VA(PERCPU_L3_PAGE) + p3 * 8 :
+                 PERCPU_VA(PERCPU_RT_TABLE_PAGE) + pt_index(2, (u64)idmap) * 8;
     sb->fix_lo = (u32)fix;
     sb->fix_hi = (u32)(fix >> 32);
     sb->clear_idx = in_rt ? SB_NONE : pt_index(1, (u64)idmap);

@@ -132,6 +132,43 @@ def smp_case(name, make_spec, failures=None, extra=None, timeout=SMP_TIMEOUT):
     return Case(name, run)
 
 
+# The per-CPU slot's pages (include/layout.h), for the arm32 rule below.
+SLOT_EXC_STACK, SLOT_DATA, SLOT_RT_TABLE = 6, 8, 11
+SLOT_WINDOW, SLOT_WINDOWS = 16, 16
+SLOT_STACKS, SLOT_STRIDE = 64, 6
+
+
+def slot_pages_in_use(cpu):
+    """Pages of the per-CPU slot a CPU maps for itself (include/layout.h)."""
+    pages = {SLOT_EXC_STACK} | set(range(SLOT_DATA, SLOT_RT_TABLE + 1))
+    pages |= set(range(SLOT_WINDOW, SLOT_WINDOW + SLOT_WINDOWS))
+    guard = SLOT_STACKS + cpu * SLOT_STRIDE
+    return pages | set(range(guard, guard + SLOT_STRIDE))
+
+
+def idmap_in_slot_failures(arch, where):
+    """failures() for an arm32 load whose identity page lies in the per-CPU slot's
+    2 MiB: a secondary is refused ('idmap-in-percpu-slot') when that page of the
+    slot is one it uses, else it comes up (the identity is a boot-only entry of
+    its slot table)."""
+    def failures(mpidrs, spec):
+        img = images.load(arch, where.layout)
+        idmap = where.load + img.idmap_offset
+        base = percpu_base_of(img)
+        if not base <= idmap < base + (2 << 20):
+            return {}
+        page = (idmap - base) >> 12
+        return {cpu: 'idmap-in-percpu-slot' for cpu in range(1, len(mpidrs))
+                if page in slot_pages_in_use(cpu)}
+    return failures
+
+
+def slot_case(arch, where, smp, gic, prefix='smp'):
+    return smp_case(f'{prefix}:{place(arch, where)}/smp{smp}/gic{gic}+idmap-in-slot',
+                    lambda d: spec_for(arch, where, smp, gic, loader='generic'),
+                    failures=idmap_in_slot_failures(arch, where))
+
+
 def matrix_case(arch, where, smp, gic, prefix='smp'):
     return smp_case(f'{prefix}:{place(arch, where)}/smp{smp}/gic{gic}',
                     lambda d: spec_for(arch, where, smp, gic))

@@ -575,7 +575,8 @@ def arm32_cases():
       loader    kernel (0x40010000 only), elf, generic, uboot (bootz), uboot at the
                 RAM base with bootargs
       bad       SVC entry (virtualization=off), no DTB, a corrupt DTB
-      smp       1, 4 and 8 CPUs (GICv2), selftest=smp, stall:2, stack-overflow:1
+      smp       1, 4 and 8 CPUs (GICv2), selftest=smp, stall:2, stack-overflow:1,
+                the identity page inside the per-CPU slot's 2 MiB (up, and refused)
       mem       modules around the image and the DTB with selftest=heap; -m 4G
       fault     selftest=fault after a clash (run through the temporary alias)
       bench     two -icount boots print the same ticks
@@ -600,6 +601,10 @@ def arm32_cases():
                smpsuite.selftest_smp_case(arch, clash, 8, 2, smp),
                smpsuite.stall_case(arch, default, 4, 2, 2, smp),
                smpsuite.stack_overflow_case(arch, clash, 4, 1, 2, smp, icount=True),
+               # the identity page inside the per-CPU slot's 2 MiB: on a free
+               # page of it (all up), and on the exception-stack page (refused)
+               smpsuite.slot_case(arch, where('ram-in-slot', 'ram', 0x7fe01000), 4, 2, smp),
+               smpsuite.slot_case(arch, where('ram-in-slot-used', 'ram', 0x7fe05000), 4, 2, smp),
                memsuite.mem_case('arm32:mem:modules-touching+selftest/smp2',
                                  lambda d: memsuite.touching_spec(arch, d)),
                memsuite.size_case(arch, 4 * GiB, prefix='arm32:mem'),
