@@ -418,14 +418,14 @@ FUNC_LOCAL(switch_to_runtime_mapping)
         mcr     p15, 4, r5, c8, c7, 1       /* TLBIMVAH: the identity VA, local */
         mcr     p15, 0, r5, c7, c5, 6       /* BPIALL: branch predictor, mapping changed */
         dsb     nsh                         /* TLBI complete */
-        isb
+        isb                                 /* later fetches use the new translations */
         adr_l   r1, boot_idmap_desc
         ldrd    r2, r3, [r1]
         orrs    r1, r2, r3
         beq     2f
         store_desc r0                       /* make: the runtime entry */
-        dsb     nshst
-        isb
+        dsb     nshst                       /* the cleared entry is visible before the TLBI */
+        isb                                 /* the next instructions see the new entry */
 2:      ldr     r0, =3f                     /* to the runtime address */
         bx      r0
 3:      cmp     r9, #0
@@ -442,12 +442,12 @@ FUNC_LOCAL(switch_to_runtime_mapping)
         dsb     nshst                       /* cleared before the TLBI */
         mcr     p15, 4, r0, c8, c7, 0       /* TLBIALLH: the alias spans many pages */
         mcr     p15, 0, r0, c7, c5, 6       /* BPIALL */
-        dsb     nsh
-        isb
+        dsb     nsh                         /* TLB and predictor invalidation complete (local) */
+        isb                                 /* later fetches use the new translations */
 4:      ldr     r6, =__fixmap_start + FIXMAP_UART * PAGE_SIZE /* r6 := UART vaddr */
         adr_l   r0, hyp_vectors
         mcr     p15, 4, r0, c12, c0, 0      /* HVBAR: runtime vectors */
-        isb
+        isb                                 /* the register write takes effect before what follows */
         /* fall through */
 END(switch_to_runtime_mapping)
 
@@ -550,11 +550,11 @@ FUNC(secondary_switch)
         dsb     nshst                       /* cleared before the TLBI */
         mcr     p15, 4, r0, c8, c7, 0       /* TLBIALLH: all under that entry */
         mcr     p15, 0, r0, c7, c5, 6       /* BPIALL */
-        dsb     nsh
-        isb
+        dsb     nsh                         /* TLB and predictor invalidation complete (local) */
+        isb                                 /* later fetches use the new translations */
         strd    r4, r5, [r12]               /* make: the shared entry */
         dsb     nshst                       /* visible before we use it */
-        isb
+        isb                                 /* the next instructions see the new entry */
 1:      ldr     r0, =2f                     /* to the runtime address */
         bx      r0
 2:      cmn     r9, #1
@@ -563,28 +563,28 @@ FUNC(secondary_switch)
         mov     r2, #0
         mov     r3, #0
         strd    r2, r3, [r12]               /* drop the identity's own slot */
-        dsb     nshst
+        dsb     nshst                       /* the cleared entry is visible before the TLBI */
         mcr     p15, 4, r0, c8, c7, 0       /* TLBIALLH */
         mcr     p15, 0, r0, c7, c5, 6       /* BPIALL */
-        dsb     nsh
-        isb
+        dsb     nsh                         /* TLB and predictor invalidation complete (local) */
+        isb                                 /* later fetches use the new translations */
 3:      cmn     r11, #1
         beq     4f
         add     r12, r10, r11, lsl #PT_ENTRY_SHIFT
         mov     r2, #0
         mov     r3, #0
         strd    r2, r3, [r12]               /* drop the alias */
-        dsb     nshst
+        dsb     nshst                       /* the cleared entry is visible before the TLBI */
         mcr     p15, 4, r0, c8, c7, 0       /* TLBIALLH */
         mcr     p15, 0, r0, c7, c5, 6       /* BPIALL */
-        dsb     nsh
-        isb
+        dsb     nsh                         /* TLB and predictor invalidation complete (local) */
+        isb                                 /* later fetches use the new translations */
 4:      ldr     r0, =__percpu_start + PERCPU_DATA_PAGE * PAGE_SIZE
         mcr     p15, 4, r0, c13, c0, 2      /* HTPIDR: this_cpu() */
         ldr     sp, [r0, #CPU_STACK_TOP]    /* own stack, guard page below */
         adr_l   r0, hyp_vectors
         mcr     p15, 4, r0, c12, c0, 0      /* HVBAR */
-        isb
+        isb                                 /* the register write takes effect before what follows */
         mov     r0, r7
         bl      secondary_start
         b       park
@@ -609,8 +609,8 @@ FUNC(enable_mmu)
         mcr     p15, 4, r0, c8, c7, 0       /* TLBIALLH */
         mcr     p15, 0, r0, c7, c5, 0       /* ICIALLU */
         mcr     p15, 0, r0, c7, c5, 6       /* BPIALL */
-        dsb     nsh
-        isb
+        dsb     nsh                         /* TLB and predictor invalidation complete (local) */
+        isb                                 /* later fetches use the new translations */
         mrc     p15, 4, r1, c1, c0, 0       /* HSCTLR */
         ldr     r2, =HSCTLR_MMU_ON
         orr     r1, r1, r2

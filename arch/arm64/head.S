@@ -420,7 +420,7 @@ FUNC_LOCAL(switch_to_runtime_mapping)
         cbz     x18, 2f
         str     x18, [x0]                   /* make: the runtime entry */
         dsb     nshst                       /* visible before we use it */
-        isb
+        isb                                 /* the next instructions see the new entry */
 2:      ldr     x0, =3f                     /* the runtime address of 3: */
         br      x0
 3:      cbz     x26, 4f
@@ -431,12 +431,12 @@ FUNC_LOCAL(switch_to_runtime_mapping)
         str     xzr, [x0, x1, lsl #PT_ENTRY_SHIFT]
         dsb     nshst                       /* entry cleared before the TLBI */
         tlbi    alle2                       /* the alias spans many pages: drop all */
-        dsb     nsh
-        isb
+        dsb     nsh                         /* TLB invalidation complete (local) */
+        isb                                 /* later fetches use the new translations */
 4:      ldr     x23, =__fixmap_start + FIXMAP_UART * PAGE_SIZE /* x23 := UART vaddr */
         adr_l   x0, hyp_vectors
         msr     vbar_el2, x0                /* runtime vectors */
-        isb
+        isb                                 /* the register write takes effect before what follows */
         /* fall through */
 END(switch_to_runtime_mapping)
 
@@ -526,34 +526,34 @@ FUNC(secondary_switch)
         str     xzr, [x21, x24, lsl #PT_ENTRY_SHIFT] /* break: the private copy */
         dsb     nshst                       /* cleared before the TLBI */
         tlbi    alle2                       /* everything under that entry */
-        dsb     nsh
-        isb
+        dsb     nsh                         /* TLB invalidation complete (local) */
+        isb                                 /* later fetches use the new translations */
         str     x25, [x21, x24, lsl #PT_ENTRY_SHIFT] /* make: the shared table */
         dsb     nshst                       /* visible before we use it */
-        isb
+        isb                                 /* the next instructions see the new entry */
 1:      ldr     x0, =2f                     /* to the runtime address */
         br      x0
 2:      cmn     x26, #1
         b.eq    3f
         str     xzr, [x21, x26, lsl #PT_ENTRY_SHIFT] /* drop the identity's own slot */
-        dsb     nshst
-        tlbi    alle2
-        dsb     nsh
-        isb
+        dsb     nshst                       /* the cleared entry is visible before the TLBI */
+        tlbi    alle2                       /* every cached EL2 translation: this CPU only */
+        dsb     nsh                         /* TLB invalidation complete (local) */
+        isb                                 /* later fetches use the new translations */
 3:      cmn     x27, #1
         b.eq    4f
         str     xzr, [x21, x27, lsl #PT_ENTRY_SHIFT] /* drop the alias */
-        dsb     nshst
-        tlbi    alle2
-        dsb     nsh
-        isb
+        dsb     nshst                       /* the cleared entry is visible before the TLBI */
+        tlbi    alle2                       /* every cached EL2 translation: this CPU only */
+        dsb     nsh                         /* TLB invalidation complete (local) */
+        isb                                 /* later fetches use the new translations */
 4:      ldr     x0, =__percpu_start + PERCPU_DATA_PAGE * PAGE_SIZE
         msr     tpidr_el2, x0               /* this_cpu() */
         ldr     x1, [x0, #CPU_STACK_TOP]
         mov     sp, x1                      /* own stack, guard page below */
         adr_l   x0, hyp_vectors
         msr     vbar_el2, x0
-        isb
+        isb                                 /* the register write takes effect before what follows */
         mov     x0, x19
         bl      secondary_start
         b       park
@@ -587,9 +587,9 @@ FUNC(enable_mmu)
          * instructions of the image.  Local: only this CPU is running.
          */
         tlbi    alle2
-        ic      iallu
+        ic      iallu                       /* stale instructions of the image */
         dsb     nsh                         /* invalidations complete */
-        isb
+        isb                                 /* later fetches use the new translations */
         mrs     x1, sctlr_el2
         ldr     x2, =SCTLR_EL2_MMU_ON
         orr     x1, x1, x2
