@@ -10,12 +10,14 @@
  * CPU waits for it to check in, with a counter-based timeout, and carries on
  * with the CPUs that came up.
  */
+#include <arch/sysregs.h>
 #include <cmdline.h>
 #include <cpu.h>
 #include <dt.h>
 #include <layout.h>
 #include <lib.h>
 #include <libfdt.h>
+#include <mm.h>
 #include <page_alloc.h>
 #include <percpu_mm.h>
 #include <printk.h>
@@ -35,6 +37,8 @@
  * its wait loop) or PARKED (after a trap dump).  The boot CPU powers off only
  * once every online CPU is IDLE or PARKED, so no report is cut short.
  */
+void secondary_entry(void);     /* head.S: where CPU_ON starts a CPU */
+
 enum cpu_state { CPU_ABSENT, CPU_STARTING, CPU_ONLINE, CPU_IDLE, CPU_PARKED, CPU_FAILED };
 
 /* Shared: written by the boot CPU before CPU_ON and by each CPU once online. */
@@ -153,6 +157,20 @@ void percpu_data_init(struct cpu_data *d, unsigned int cpu, u64 mpidr,
     d->guard_va = percpu_base + (vaddr_t)PERCPU_GUARD_PAGE(cpu) * 4096;
     d->stack_top = percpu_base +
                    (vaddr_t)(PERCPU_STACK_PAGE(cpu) + PERCPU_STACK_PAGES) * 4096;
+}
+
+unsigned int smp_processor_id(void)
+{
+    struct cpu_data *d = this_cpu();
+
+    return d ? d->id : 0;
+}
+
+u64 arch_counter_freq(void)
+{
+    u64 f = sysreg_read(cntfrq);
+
+    return f ? f : 62500000;    /* QEMU virt's, if firmware left CNTFRQ unset */
 }
 
 static bool alloc_percpu_pages(struct percpu_pages *pg)
@@ -343,7 +361,7 @@ static void bring_up(unsigned int cpu)
     }
     cpus[cpu].state = CPU_STARTING;
     dsb(ish);
-    ret = psci_cpu_on(cpus[cpu].mpidr, arch_secondary_entry(), cpu);
+    ret = psci_cpu_on(cpus[cpu].mpidr, virt_to_image_paddr((const void *)secondary_entry), cpu);
     if ( ret != PSCI_SUCCESS )
     {
         /* Nothing runs on these pages: give them back. */
@@ -437,11 +455,6 @@ void smp_init(const void *fdt)
     dsb(ish);       /* the self-test set-up is visible before any CPU_ON */
     for ( cpu = 1; cpu < n; cpu++ )
     {
-        if ( !arch_secondaries_supported() )
-        {
-            report_failed(cpu, "unsupported");
-            continue;
-        }
         bring_up(cpu);
         online += came_online(cpu);
     }

@@ -12,7 +12,7 @@ void __noreturn park(void);
 /* smp_processor_id(): include/smp.h */
 #include <smp.h>
 
-/* The free-running system counter (ticks) and its frequency (Hz). */
+/* The free-running system counter (ticks), and its frequency in Hz (common/smp.c). */
 u64 arch_counter(void);
 u64 arch_counter_freq(void);
 

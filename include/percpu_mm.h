@@ -38,12 +38,6 @@ vaddr_t arch_percpu_boot_cpu(const struct percpu_pages *pg, u64 mpidr);
 paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages *pg,
                          struct pt_build *b, const char **why);
 
-/* False where secondary bring-up is not implemented (arm32, for now). */
-bool arch_secondaries_supported(void);
-
-/* The paddr a secondary starts at (PSCI CPU_ON entry point). */
-paddr_t arch_secondary_entry(void);
-
 /*
  * Mapping window: map one page of RAM at this CPU's window slot (private:
  * the same vaddr maps a different page on each CPU), and unmap it.

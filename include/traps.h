@@ -19,4 +19,11 @@ void do_trap(struct cpu_user_regs *regs, unsigned int vector);
  */
 const char *fault_status_name(unsigned int fsc);
 
+/*
+ * trap_print_abort: for an abort (EC 0x20/0x21/0x24/0x25), the fault status,
+ * level and direction; and, when far lies in this CPU's stack guard page,
+ * the stack-overflow line.  Common to both architectures' do_trap().
+ */
+void trap_print_abort(unsigned int ec, unsigned int iss, u64 far);
+
 #endif

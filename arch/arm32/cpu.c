@@ -10,24 +10,10 @@ struct cpu_data *this_cpu(void)
     return (struct cpu_data *)(vaddr_t)sysreg_read(tpidr);
 }
 
-unsigned int smp_processor_id(void)
-{
-    struct cpu_data *d = this_cpu();
-
-    return d ? d->id : 0;
-}
-
 u64 arch_counter(void)
 {
     isb();      /* do not let the counter read be hoisted above earlier code */
     return sysreg_read_cntpct();
-}
-
-u64 arch_counter_freq(void)
-{
-    u64 f = sysreg_read(cntfrq);
-
-    return f ? f : 62500000;
 }
 
 u64 arch_cpu_mpidr(void)

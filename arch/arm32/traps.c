@@ -48,14 +48,7 @@ void do_trap(struct cpu_user_regs *regs, unsigned int vector)
            smp_processor_id());
     printk("trap: EC=0x%02x (%s) IL=%u ISS=0x%07x\n", ec, ec_name(ec),
            (regs->esr & ESR_IL) ? 1 : 0, iss);
-    if ( ec == 0x20 || ec == 0x21 || ec == 0x24 || ec == 0x25 )
-        printk("trap: %s at level %u%s\n", fault_status_name(iss & 0x3f), iss & 3,
-               (ec >= 0x24 && (iss & (1U << 6))) ? ", write" :
-               (ec >= 0x24 ? ", read" : ""));
-    if ( this_cpu() && regs->far >= this_cpu()->guard_va &&
-         regs->far - this_cpu()->guard_va < PAGE_SIZE )
-        printk("trap: stack overflow: cpu%u hit its stack guard page 0x%llx\n",
-               smp_processor_id(), (unsigned long long)this_cpu()->guard_va);
+    trap_print_abort(ec, iss, regs->far);
     printk("trap: HSR=0x%08x ELR_hyp=0x%08x HDFAR=0x%08x HIFAR=0x%08x SPSR=0x%08x\n",
            regs->esr, regs->elr, regs->far, regs->ifar, regs->spsr);
     for ( i = 0; i < 13; i += 4 )

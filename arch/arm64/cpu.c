@@ -6,20 +6,6 @@
 
 #include <smp.h>
 
-unsigned int smp_processor_id(void)
-{
-    struct cpu_data *d = this_cpu();
-
-    return d ? d->id : 0;
-}
-
-u64 arch_counter_freq(void)
-{
-    u64 f = sysreg_read(cntfrq);
-
-    return f ? f : 62500000;    /* QEMU virt's when firmware left CNTFRQ unset */
-}
-
 u64 arch_cpu_mpidr(void)
 {
     return sysreg_read(mpidr);

@@ -36,22 +36,11 @@ static u64 cpu0_l3[PT_ENTRIES] __aligned(PAGE_SIZE);
 
 struct secondary_boot secondary_boot[NR_CPUS] __aligned(64);
 
-void secondary_entry(void);
 void secondary_switch(void);
 
 struct cpu_data *this_cpu(void)
 {
     return (struct cpu_data *)(vaddr_t)sysreg_read(tpidr);
-}
-
-bool arch_secondaries_supported(void)
-{
-    return true;
-}
-
-paddr_t arch_secondary_entry(void)
-{
-    return virt_to_image_paddr((const void *)secondary_entry);
 }
 
 vaddr_t arch_percpu_boot_cpu(const struct percpu_pages *pg, u64 mpidr)

@@ -324,6 +324,12 @@ def _plan_kernel(spec, img, load, workdir, plan, placer):
     plan.dtb_addr = kernel_dtb_addr(load, img, spec)
     placer.take(RAM_BASE, PAGE, "QEMU's boot stub")
     placer.take(plan.dtb_addr, QEMU_DTB_SIZE, "QEMU's DTB")
+    _kernel_args_tail(spec, plan, placer)
+
+
+def _kernel_args_tail(spec, plan, placer):
+    """What both -kernel loaders add: hypervisor arguments (QEMU writes them to
+    /chosen/bootargs), a -dtb, and the guest-loader modules."""
     if spec.hyp_args:
         plan.argv += ['-append', spec.hyp_args]
     if spec.dtb:
@@ -340,11 +346,7 @@ def _plan_elf(spec, img, load, workdir, plan, placer):
     else:
         plan.notes.append('an ELF below RAM base + 1 MiB gets no DTB from QEMU: '
                           'hypcore will find none')
-    if spec.hyp_args:
-        plan.argv += ['-append', spec.hyp_args]
-    if spec.dtb:
-        plan.argv += ['-dtb', spec.dtb]
-    plan.argv += _module_argv(spec, placer, plan.notes)
+    _kernel_args_tail(spec, plan, placer)
 
 
 def _plan_generic(spec, img, load, workdir, plan, placer):

@@ -19,6 +19,7 @@
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 /* hypcore's printk.h, with the names it shares with libc renamed. */
@@ -31,6 +32,26 @@
 /* Failed checks so far; harness_exit() turns it into the exit code. */
 extern unsigned int test_failures;
 extern unsigned int test_checks;
+
+/*
+ * The tests' pseudo-random inputs: xorshift64*, reproducible from the seed a
+ * test sets in harness_rng_state (each test its own, so a failure names its
+ * inputs).  rnd_below(0) is 0.
+ */
+extern uint64_t harness_rng_state;
+
+static inline uint64_t rnd(void)
+{
+    harness_rng_state ^= harness_rng_state >> 12;
+    harness_rng_state ^= harness_rng_state << 25;
+    harness_rng_state ^= harness_rng_state >> 27;
+    return harness_rng_state * 0x2545f4914f6cdd1dULL;
+}
+
+static inline uint64_t rnd_below(uint64_t n)
+{
+    return n ? rnd() % n : 0;
+}
 
 /* Record a check; print where and why when it fails. */
 #define CHECK(cond, ...)                                                \

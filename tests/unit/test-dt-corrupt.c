@@ -24,16 +24,6 @@
 
 #include "harness.h"
 
-static uint64_t rng_state = 0x13198a2e03707344ULL;
-
-static uint64_t rnd(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
 /* Change the blob a little: one of several kinds of damage, 1-4 times. */
 static size_t mutate(uint8_t *blob, size_t len)
 {
@@ -82,6 +72,7 @@ int main(int argc, char **argv)
     static struct bootmodules mods;
     int i;
 
+    harness_rng_state = 0x13198a2e03707344ULL;
     if ( argc < 3 )
     {
         fprintf(stderr, "usage: %s ROUNDS DTB...\n", argv[0]);

@@ -30,16 +30,6 @@
 #define SPAN_PAGES 4096             /* model address space: 16 MiB from BASE */
 #define BASE 0x40000000ULL
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
-static uint64_t rnd(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return rng_state;
-}
-static uint64_t rnd_below(uint64_t n) { return n ? rnd() % n : 0; }
-
 enum { M_NONE, M_FREE, M_RESERVED };
 static unsigned char model_state[SPAN_PAGES];
 static unsigned char model_type[SPAN_PAGES];
@@ -367,6 +357,7 @@ int main(void)
 {
     unsigned round;
 
+    harness_rng_state = 0x9e3779b97f4a7c15ULL;
     test_edges();
     test_misuse();
     test_subtract();

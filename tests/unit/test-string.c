@@ -19,22 +19,6 @@
 #define ROUNDS 200000
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-static uint64_t rng_state = 0x9e3779b97f4a7c15ULL;
-
-/* xorshift64*: reproducible, good enough to pick test inputs. */
-static uint64_t rnd(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
-static unsigned int rnd_below(unsigned int n)
-{
-    return (unsigned int)(rnd() % n);
-}
-
 /*
  * Bytes from a small alphabet (so searches hit and strings share prefixes),
  * including a high-bit character to catch signed-char comparisons.
@@ -236,6 +220,7 @@ static void test_strtoul(void)
 
 int main(void)
 {
+    harness_rng_state = 0x9e3779b97f4a7c15ULL;
     test_mem_search_compare();
     test_mem_copy_fill();
     test_strings();

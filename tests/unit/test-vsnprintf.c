@@ -18,21 +18,6 @@
 #define BUF 512
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
-static uint64_t rng_state = 0x243f6a8885a308d3ULL;
-
-static uint64_t rnd(void)
-{
-    rng_state ^= rng_state >> 12;
-    rng_state ^= rng_state << 25;
-    rng_state ^= rng_state >> 27;
-    return rng_state * 0x2545f4914f6cdd1dULL;
-}
-
-static unsigned int rnd_below(unsigned int n)
-{
-    return (unsigned int)(rnd() % n);
-}
-
 static unsigned int formats_checked;
 
 /*
@@ -404,6 +389,7 @@ static void test_fixed(void)
 
 int main(void)
 {
+    harness_rng_state = 0x243f6a8885a308d3ULL;
     test_integers();
     test_char_string();
     test_pointers();
