@@ -242,7 +242,7 @@ def _machine_argv(spec):
     machine = (f'virt,virtualization={"on" if spec.virt else "off"},'
                f'gic-version={spec.gic}')
     argv = [QEMU[spec.arch], '-M', machine, '-cpu', CPU[spec.arch], '-smp', str(spec.smp),
-            '-m', qemu_size(spec.mem), '-nographic', '-no-reboot']
+            '-m', qemu_size(spec.mem), '-nographic', '-nic', 'none', '-no-reboot']
     if spec.icount:
         argv += ['-icount', 'shift=0,sleep=off', '-seed', '1']
     return argv

@@ -34,7 +34,7 @@ def main():
     workdir = args.out + '.d'
     os.makedirs(workdir, exist_ok=True)
     cmd = [args.qemu, '-M', args.machine, '-cpu', args.cpu, '-m', args.mem,
-           '-nographic']
+           '-nographic', '-nic', 'none']
     if args.numa:
         cmd += ['-smp', str(len(args.numa))]
     for i, size in enumerate(args.numa):
