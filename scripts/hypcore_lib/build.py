@@ -5,7 +5,6 @@ unpacked and a build directory that is configured are left alone, and ninja
 rebuilds only what changed.
 """
 import glob
-import json
 import os
 import subprocess
 
@@ -22,6 +21,9 @@ PACKAGES = {
     'u-boot-qemu': 'U-Boot for the uboot loader',
     'libfdt-dev': 'libfdt for the host unit tests',
     'clang': 'fuzzing',
+    'python3': 'Debian\'s /usr/bin/python3, which runs ./hypcore and the suites',
+    'python3-pytest': 'the test runner of the QEMU suites',
+    'python3-pytest-xdist': 'pytest on both cores (-n)',
 }
 
 # Per target: Debian architecture and GNU triplet (where libfdt.a lives).
@@ -136,33 +138,6 @@ def build_host():
         _run(['meson', 'setup', bdir], 'meson setup for the host unit tests', cwd=TOP)
     _run(['ninja', '-C', bdir], 'building the host unit tests')
     return bdir
-
-
-def host_tests():
-    """Run the host unit tests with meson; one (name, ok, log) per meson test.
-
-    The per-test results come from meson's JSON test log, so each meson test
-    counts as one case whatever its output looks like.
-    """
-    try:
-        bdir = build_host()
-    except Failure as e:
-        return [('host:build', False, str(e))]
-    proc = _run(['meson', 'test', '-C', bdir, '--print-errorlogs'], 'meson test', check=False)
-    log_path = os.path.join(bdir, 'meson-logs', 'testlog.json')
-    results = []
-    if os.path.exists(log_path):
-        with open(log_path, encoding='utf-8') as f:
-            for line in f:
-                if line.strip():
-                    entry = json.loads(line)
-                    ok = entry.get('result') in ('OK', 'EXPECTEDFAIL', 'SKIP')
-                    log = (entry.get('stdout') or '') + (entry.get('stderr') or '')
-                    results.append(('host:' + entry['name'], ok, log))
-    if not results or (proc.returncode != 0 and all(ok for _, ok, _ in results)):
-        results.append(('host:meson-test', False, proc.stdout
-                        if proc.returncode != 0 else 'meson test ran no test'))
-    return results
 
 
 def prepare(arch):

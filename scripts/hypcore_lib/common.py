@@ -2,7 +2,10 @@
 
 The QEMU facts here are those of shared/qemu-facts.md (QEMU 7.2, machine virt).
 """
+import argparse
+import decimal
 import os
+import re
 import sys
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -39,20 +42,65 @@ def parse_int(text):
 
 
 def parse_size(text):
-    """A QEMU-style memory size: 1G, 512M, 2048K or a plain byte count."""
+    """A QEMU-style memory size: 1G, 512M, 1.5G, 2048K or a plain number (MiB, as QEMU
+    reads a bare -m number).  The result must be a whole number of bytes."""
     units = {'K': KiB, 'M': MiB, 'G': GiB, 'T': 1 << 40}
-    text = str(text).strip().upper()
-    if text.endswith('B'):
-        text = text[:-1]
-    if text and text[-1] in units:
-        number, unit = text[:-1], units[text[-1]]
-    else:
-        # QEMU reads a bare -m number as MiB.
-        number, unit = text, MiB
+    m = re.fullmatch(r'(\d+(?:\.\d+)?)([KMGT]?)B?', str(text).strip().upper())
+    if not m:
+        raise Failure(f'not a size: {text!r} (use e.g. 1G or 512M)')
+    value = decimal.Decimal(m.group(1)) * units.get(m.group(2), MiB)
+    if value != value.to_integral_value():
+        raise Failure(f'not a whole number of bytes: {text!r}')
+    return int(value)
+
+
+def parse_mem(text):
+    """A RAM size for QEMU's -m: a positive whole number of MiB."""
+    size = parse_size(text)
+    if size <= 0 or size % MiB:
+        raise Failure(f'RAM size {text!r} is not a positive whole number of MiB '
+                      f'(QEMU would round it; use e.g. 1G or 1536M)')
+    return size
+
+
+def parse_timeout(text):
+    """Seconds, more than zero."""
     try:
-        return int(float(number) * unit)
+        value = float(text)
     except ValueError:
-        raise Failure(f'not a size: {text!r} (use e.g. 1G or 512M)') from None
+        raise Failure(f'not a number of seconds: {text!r}') from None
+    if not value > 0:
+        raise Failure(f'a timeout must be more than 0 seconds, not {text!r}')
+    return value
+
+
+def parse_count(text, least=1):
+    """A whole number, at least `least`."""
+    value = parse_int(text)
+    if value < least:
+        raise Failure(f'{text!r} is less than {least}')
+    return value
+
+
+def parse_regex(text):
+    """A Python regular expression (re.search), checked now rather than at the first case."""
+    try:
+        re.compile(text)
+    except re.error as e:
+        raise Failure(f'not a regular expression: {text!r} ({e})') from None
+    return text
+
+
+def cli_type(parse):
+    """An argparse type from one of the parse_* functions: a bad value becomes
+    argparse's one-line error and exit status 2, never a traceback."""
+    def convert(text):
+        try:
+            return parse(text)
+        except Failure as e:
+            raise argparse.ArgumentTypeError(str(e)) from None
+    convert.__name__ = parse.__name__.replace('parse_', '')
+    return convert
 
 
 def qemu_size(nbytes):

@@ -55,8 +55,8 @@ import subprocess
 import threading
 import time
 
-from .common import (END_MARKER, MiB, GiB, PAGE, QEMU_DTB_SIZE, RAM_BASE, TOP, Failure,
-                     align_down, align_up, overlaps, parse_int, qemu_size)
+from .common import (END_MARKER, HYP_PREFIX, MiB, GiB, PAGE, QEMU_DTB_SIZE, RAM_BASE, TOP,
+                     Failure, align_down, align_up, overlaps, parse_int, qemu_size)
 from . import build, image as images
 
 QEMU = {'arm64': 'qemu-system-aarch64', 'arm32': 'qemu-system-arm'}
@@ -83,8 +83,15 @@ DTB_SLOT = 2 * MiB
 # Lines that end a run early: hypcore has failed and parks.
 PANIC_RE = re.compile(r'PANIC')
 EARLY_FAIL_RE = re.compile(r'^- .+ -$')
-TRAP_PARKED_RE = re.compile(r'trap: cpu\d+ parked')
+# A trap dump (arch/*/traps.c): its first line names the CPU, its last says it parked.
+TRAP_HEAD_RE = re.compile(r'trap: .* exception .* on cpu(\d+)\s*$')
 TRAP_CLASS_RE = re.compile(r'trap: EC=')
+TRAP_OVERFLOW_RE = re.compile(r'trap: stack overflow: cpu(\d+) ')
+TRAP_PARKED_RE = re.compile(r'trap: cpu(\d+) parked')
+# U-Boot: back at its prompt after the boot command, or one of its errors.
+UBOOT_PROMPT = '=> '
+UBOOT_ERROR_RE = re.compile(r'(Bad Linux ARM(64)? Image magic|Wrong Image Format|Unknown command|'
+                            r'ERROR|Error|FDT_ERR|Could not find|not found|Bad (data|header))')
 # How long to keep reading after a failure line (for the rest of a dump) and
 # how long QEMU may take to exit after the end marker (PSCI SYSTEM_OFF).
 FAIL_GRACE = 1.5
@@ -144,6 +151,7 @@ class Plan:
     console: list = dataclasses.field(default_factory=list)   # (expect, send) for U-Boot
     notes: list = dataclasses.field(default_factory=list)
     machine_argv: list = dataclasses.field(default_factory=list)  # for -machine dumpdtb=
+    expect_trap: object = None  # the ExpectedTrap the hypervisor arguments ask for
 
 
 class Placer:
@@ -437,7 +445,8 @@ def plan(spec, img, workdir):
         raise Failure(problem)
     os.makedirs(workdir, exist_ok=True)
     machine = _machine_argv(spec)
-    result = Plan(argv=list(machine), load=load, machine_argv=machine)
+    result = Plan(argv=list(machine), load=load, machine_argv=machine,
+                  expect_trap=expected_trap(spec.hyp_args))
     placer = Placer(RAM_BASE, ram_end(spec))
     placer.take(load, img.footprint, 'the hypcore image')
     PLANNERS[spec.loader](spec, img, load, workdir, result, placer)
@@ -466,11 +475,42 @@ def kill_all():
                 proc.kill()
 
 
+@dataclasses.dataclass(frozen=True)
+class ExpectedTrap:
+    """The one trap dump a self-test provokes on purpose."""
+    cpu: int
+    overflow: bool          # the dump says the CPU hit its stack guard page
+    boot_goes_on: bool      # the other CPUs finish the boot (end marker, power-off)
+    option: str
+
+    def describe(self):
+        return f'the trap dump on cpu{self.cpu} that {self.option} asks for'
+
+
+def expected_trap(hyp_args):
+    """The trap dump that the hypervisor command line's selftest= asks for, or None.
+
+    The last selftest= wins, as in hypcore's own parser (common/cmdline.c).
+    selftest=fault: the boot CPU faults and parks, so the boot never ends;
+    selftest=stack-overflow:N: CPU N overflows and parks, the boot goes on."""
+    value = None
+    for token in (hyp_args or '').split():
+        if token.startswith('selftest='):
+            value = token[len('selftest='):]
+    if value == 'fault':
+        return ExpectedTrap(0, False, False, 'selftest=fault')
+    m = re.fullmatch(r'stack-overflow:(\d+)', value or '')
+    if m:
+        return ExpectedTrap(int(m.group(1)), True, True, f'selftest={value}')
+    return None
+
+
 @dataclasses.dataclass
 class Result:
     """How a QEMU run ended."""
     ok: bool
-    outcome: str        # complete, panic, early-failure, trap, timeout, exited, no-poweroff
+    outcome: str        # complete, expected-trap, panic, early-failure, trap, uboot,
+                        # timeout, exited, no-poweroff
     reason: str
     log: str
     seconds: float
@@ -480,14 +520,31 @@ class Result:
         return [line.rstrip('\r') for line in self.log.split('\n')]
 
 
-class _Watcher:
-    """Follows the serial log line by line and decides when the run is over."""
+@dataclasses.dataclass
+class _Trap:
+    """What the serial log showed of one CPU's trap dump."""
+    cpu: int
+    class_line: str = None
+    overflow: bool = False
+    parked: bool = False
+    dumps: int = 1
 
-    def __init__(self):
+
+class _Watcher:
+    """Follows the serial log line by line and decides when the run is over.
+
+    Every trap dump counts: one that the command line's self-test did not ask
+    for is a failure even when the other CPUs finish the boot, and the one it
+    asked for must appear, complete, on the right CPU."""
+
+    def __init__(self, expect=None):
         self.partial = ''
         self.end_seen = False
         self.failure = None     # (outcome, line)
-        self.trap_class = None  # the exception-class line of a trap dump
+        self.expect = expect
+        self.traps = {}         # cpu -> _Trap
+        self.current = None     # the CPU whose dump is being printed
+        self.expected_done = False
 
     def feed(self, text):
         self.partial += text
@@ -495,28 +552,97 @@ class _Watcher:
         for line in lines:
             self._line(line.rstrip('\r'))
 
+    def _fail(self, outcome, line):
+        if self.failure is None:
+            self.failure = (outcome, line)
+
     def _line(self, line):
         if line.strip().startswith(END_MARKER):
             self.end_seen = True
-        elif self.failure is None:
-            if PANIC_RE.search(line):
-                self.failure = ('panic', line)
-            elif EARLY_FAIL_RE.match(line):
-                self.failure = ('early-failure', line)
-            elif TRAP_CLASS_RE.search(line):
-                self.trap_class = line
-            elif TRAP_PARKED_RE.search(line):
-                self.failure = ('trap', self.trap_class or line)
+        elif PANIC_RE.search(line):
+            self._fail('panic', line)
+        elif EARLY_FAIL_RE.match(line):
+            self._fail('early-failure', line)
+        elif (m := TRAP_HEAD_RE.search(line)):
+            cpu = int(m.group(1))
+            if cpu in self.traps:
+                self.traps[cpu].dumps += 1
+            else:
+                self.traps[cpu] = _Trap(cpu)
+            self.current = cpu
+        elif TRAP_CLASS_RE.search(line) and self.current in self.traps:
+            self.traps[self.current].class_line = line
+        elif (m := TRAP_OVERFLOW_RE.search(line)) and int(m.group(1)) in self.traps:
+            self.traps[int(m.group(1))].overflow = True
+        elif (m := TRAP_PARKED_RE.search(line)):
+            self._parked(int(m.group(1)), line)
+
+    def _parked(self, cpu, line):
+        trap = self.traps.setdefault(cpu, _Trap(cpu))
+        trap.parked = True
+        problem = self.trap_problem(cpu)
+        if problem is None:
+            self.expected_done = not self.expect.boot_goes_on
+        else:
+            detail = (trap.class_line or line).replace(HYP_PREFIX, '').strip()
+            self._fail('trap', f'{problem} ({detail})')
+
+    def trap_problem(self, cpu=None):
+        """None when the dumps seen (of `cpu`, or all) are exactly what was asked for."""
+        want = self.expect
+        for trap in ([self.traps[cpu]] if cpu is not None else self.traps.values()):
+            if want is None or trap.cpu != want.cpu:
+                return f'unexpected trap dump on cpu{trap.cpu}'
+            if trap.dumps != 1:
+                return f'{trap.dumps} trap dumps on cpu{trap.cpu}, expected one'
+            if trap.overflow != want.overflow:
+                return (f'the trap dump on cpu{trap.cpu} '
+                        + ('is not' if want.overflow else 'is') + ' a stack overflow')
+            if not trap.parked:
+                return f'the trap dump on cpu{trap.cpu} was cut short (no "parked" line)'
+        if cpu is None and want is not None and want.cpu not in self.traps:
+            return f'{want.describe()} did not appear'
+        return None
+
+
+class _UBootWatch:
+    """Recognises a U-Boot that failed: an error line after the first command,
+    or its prompt again after the boot command, before "Starting kernel"."""
+
+    def __init__(self):
+        self.first_command = None   # log position after the first command was sent
+        self.boot_command = None    # ... after the boot command was sent
+        self.kernel_started = False
+
+    def check(self, log):
+        if self.first_command is None or self.kernel_started:
+            return None
+        window = log[self.first_command:]
+        started = window.find('Starting kernel')
+        if started >= 0:
+            self.kernel_started = True
+            window = window[:started]
+        # The first line is the echo of the first command, and each later
+        # command echoes after a prompt: what the user typed is not an error.
+        for line in window.split('\n')[1:-1]:
+            if not line.startswith(UBOOT_PROMPT) and UBOOT_ERROR_RE.search(line):
+                return line.strip()
+        if self.boot_command is not None and not self.kernel_started:
+            if ('\n' + UBOOT_PROMPT) in log[self.boot_command:]:
+                return 'U-Boot returned to its prompt after the boot command'
+        return None
 
 
 def boot(plan_, timeout, echo=False):
     """Run QEMU, feed U-Boot its commands, and classify the end of the run.
 
-    ok only when hypcore printed its end marker and QEMU then exited with 0
-    (PSCI SYSTEM_OFF).  A panic, an early-failure line ("- ... -") or a trap
-    dump's "parked" line ends the run after a short grace period (hypcore
-    parks there); QEMU is killed then, and at the timeout (None: wait for
-    ever, for --gdb).
+    ok when hypcore printed its end marker and QEMU then exited with 0
+    (PSCI SYSTEM_OFF) with no trap dump on any CPU, or when exactly the trap
+    dump the command line's self-test asks for appeared (plan_.expect_trap).
+    A panic, an early-failure line ("- ... -"), a trap dump's "parked" line
+    nobody asked for, or a U-Boot error ends the run after a short grace
+    period (hypcore parks there); QEMU is killed then, and at the timeout
+    (None: wait for ever, for --gdb).
     """
     start = time.monotonic()
     with _live_lock:
@@ -526,7 +652,8 @@ def boot(plan_, timeout, echo=False):
                                 else subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, cwd=TOP)
         _live.add(proc)
-    watcher = _Watcher()
+    watcher = _Watcher(plan_.expect_trap)
+    uboot = _UBootWatch()
     decoder = codecs.getincrementaldecoder('utf-8')(errors='replace')
     console = list(plan_.console)
     log, console_pos = '', 0
@@ -544,7 +671,11 @@ def boot(plan_, timeout, echo=False):
                     if echo:
                         print(text, end='', flush=True)
                     watcher.feed(text)
-                    console_pos = _drive_console(proc, console, log, console_pos)
+                    console_pos = _drive_console(proc, console, log, console_pos, uboot,
+                                                 len(plan_.console))
+                    error = uboot.check(log)
+                    if error:
+                        watcher._fail('uboot', error)
                     continue
                 proc.wait(timeout=POWEROFF_GRACE)
             outcome = _outcome(proc, watcher, start, last_output, timeout)
@@ -558,7 +689,7 @@ def boot(plan_, timeout, echo=False):
     return _result(outcome, exited, proc.returncode, log, time.monotonic() - start)
 
 
-def _drive_console(proc, console, log, pos):
+def _drive_console(proc, console, log, pos, uboot, total):
     """Send U-Boot the next command once its expected prompt has appeared."""
     while console:
         expect, send = console[0]
@@ -569,6 +700,10 @@ def _drive_console(proc, console, log, pos):
         proc.stdin.write(send.encode())
         proc.stdin.flush()
         console.pop(0)
+        if len(console) == total - 2 and uboot.first_command is None:
+            uboot.first_command = pos       # the first command after the autoboot key
+        if not console:
+            uboot.boot_command = pos
     return pos
 
 
@@ -576,14 +711,19 @@ def _outcome(proc, watcher, start, last_output, timeout):
     """None while the run goes on, else (outcome, reason)."""
     now = time.monotonic()
     if proc.poll() is not None:
-        if watcher.end_seen:
-            return ('complete', None) if proc.returncode == 0 else \
-                ('exited', f'QEMU exited with status {proc.returncode} after the end marker')
         if watcher.failure:
             return watcher.failure
+        if watcher.end_seen:
+            problem = watcher.trap_problem()
+            if problem:
+                return ('trap', problem)
+            return ('complete', None) if proc.returncode == 0 else \
+                ('exited', f'QEMU exited with status {proc.returncode} after the end marker')
         return ('exited', f'QEMU exited with status {proc.returncode} before the end marker')
     if watcher.failure and now - last_output > FAIL_GRACE:
         return watcher.failure
+    if watcher.expected_done and now - last_output > FAIL_GRACE:
+        return ('expected-trap', watcher.expect.describe())
     if watcher.end_seen and now - last_output > POWEROFF_GRACE:
         return ('no-poweroff', 'QEMU did not exit after the end marker (no SYSTEM_OFF?)')
     if timeout is not None and now - start > timeout:
@@ -595,7 +735,9 @@ def _result(outcome, exited, returncode, log, seconds):
     kind, reason = outcome
     if kind == 'complete':
         return Result(True, kind, 'boot complete', log, seconds, exited)
-    if kind in ('panic', 'early-failure', 'trap'):
+    if kind == 'expected-trap':
+        return Result(True, kind, reason + ' appeared', log, seconds, exited)
+    if kind in ('panic', 'early-failure', 'trap', 'uboot'):
         reason = f'{kind}: {reason.strip()}'
     elif kind == 'exited' and returncode and log.strip():
         reason += ': ' + log.strip().splitlines()[-1]

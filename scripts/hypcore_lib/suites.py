@@ -16,20 +16,20 @@ the inputs (model.py), never against an earlier run's output:
   mem       the memory map, heap and selftest=heap (memsuite.py, issue 3)
   smp       secondary CPU bring-up and its self-tests (smpsuite.py, issue 4)
   fuzz      the libFuzzer target for a bounded number of inputs (fuzz.py)
+
+pytest runs them: tests/qemu/test_*.py parametrise a test over each family
+(scripts/hypcore_lib/pytest_run.py starts it for ./hypcore test and sweep).
 """
-import concurrent.futures
 import dataclasses
 import os
 import re
 import shutil
 import struct
 import subprocess
-import threading
-import unittest
+import traceback
 
-from .common import (BUILD, TOP, GiB, MiB, PAGE, RAM_BASE, END_MARKER, Failure, align_down,
-                     say)
-from . import build, image as images, model, qemu
+from .common import (BUILD, GiB, MiB, PAGE, RAM_BASE, END_MARKER, Failure, align_down)
+from . import image as images, model, qemu
 
 WORK = os.path.join(BUILD, 'qemu-work')
 BOOT_TIMEOUT = 20
@@ -159,32 +159,6 @@ def refusal_case(name, spec, is_refusal, what):
     return Case(name, run)
 
 
-# ---------------------------------------------------------------- model
-
-def model_cases():
-    """One case per known-answer test of the harness's models."""
-    suite = unittest.defaultTestLoader.discover(os.path.join(TOP, 'tests', 'qemu'),
-                                                pattern='test_*.py')
-    cases = []
-
-    def flatten(tests):
-        for test in tests:
-            if isinstance(test, unittest.TestSuite):
-                yield from flatten(test)
-            else:
-                yield test
-
-    for test in flatten(suite):
-        def run(test=test):
-            result = unittest.TestResult()
-            test.run(result)
-            problems = result.failures + result.errors
-            return '\n'.join(text for _, text in problems) or None
-        name = test.id().split('.')
-        cases.append(Case(f'model:{name[-2]}.{name[-1]}', run))
-    return cases
-
-
 # ---------------------------------------------------------------- decision
 
 def preferred_loader(load, img, spec):
@@ -266,7 +240,7 @@ def decision_plan(arch, specials=True):
         reach = reachable(img, mem)
         for combo, loads in sorted(reach.items()):
             if combo not in covered:
-                chosen.setdefault(loads[len(loads) // 2], _combo_label(combo))
+                chosen.setdefault(loads[len(loads) // 2], combo_label(combo))
                 covered.add(combo)
         if covered != set(reach):
             problems.append(f'{name}: cases cover {sorted(covered)}, reachable {sorted(reach)}')
@@ -285,7 +259,7 @@ def _share_clash(img, load):
     return d.share, d.clash
 
 
-def _combo_label(combo):
+def combo_label(combo):
     return f'share{combo[0]}' + ('-clash' if combo[1] else '')
 
 
@@ -297,7 +271,7 @@ def decision_cases(arch, specials=True):
         spec = qemu.RunSpec(arch=arch, layout=layout, load=load, mem=mem)
         spec.loader = preferred_loader(load, img, spec)
         share, clash = _share_clash(img, load)
-        combo = _combo_label((share, clash))
+        combo = combo_label((share, clash))
         if label != combo:
             label += f':{combo}'
         name = (f'decision:{layout}:{label}@{load:#x}'
@@ -551,22 +525,6 @@ def bench_boot(arch, layouts=None, load=None):
 ARCHES = ('arm64', 'arm32')
 
 
-def all_cases(arch=None):
-    """The cases of ./hypcore test for `arch`; None: arm64's and the arm32 slice."""
-    # Imported here: those modules build on this one's helpers (Case, run_qemu, ...).
-    # The fuzz case goes first: it keeps one worker busy for about half a minute
-    # while the QEMU cases run on the other.
-    from . import fuzz, memsuite, smpsuite
-    cases = model_cases() + [fuzz.test_case()]
-    if arch in (None, 'arm64'):
-        cases += (decision_cases('arm64') + loader_cases('arm64') + bad_entry_cases('arm64')
-                  + dt_cases('arm64') + fault_cases('arm64') + [bench_case('arm64')]
-                  + memsuite.cases('arm64') + smpsuite.cases('arm64'))
-    if arch in (None, 'arm32'):
-        cases += arm32_cases()
-    return cases
-
-
 def arm32_cases():
     """The bounded arm32 slice (about 30 boots): the arm64 suites' cases, run with
     arch='arm32' where QEMU's arm32 board allows them.
@@ -618,51 +576,8 @@ def run_case(case):
     except Failure as e:
         problem = str(e)
     except Exception as e:     # a harness bug must show up as a failing case
-        problem = f'harness error: {type(e).__name__}: {e}'
+        problem = f'harness error: {type(e).__name__}: {e}\n{traceback.format_exc()}'
     return Outcome(case.name, problem is None, problem or '')
-
-
-def report(outcome, lock=threading.Lock()):
-    with lock:
-        print(f'{"PASS" if outcome.ok else "FAIL"} {outcome.name}', flush=True)
-        if not outcome.ok:
-            print(outcome.detail.rstrip('\n'), flush=True)
-
-
-def run_cases(cases, jobs=JOBS):
-    """Run cases (QEMU ones at most `jobs` at a time), printing each in order."""
-    outcomes = []
-    pool = concurrent.futures.ThreadPoolExecutor(max_workers=jobs)
-    try:
-        futures = [pool.submit(run_case, case) for case in cases]
-        for future in futures:
-            outcome = future.result()
-            report(outcome)
-            outcomes.append(outcome)
-    except BaseException:
-        # Interrupted: drop the cases not started and stop the QEMUs running.
-        pool.shutdown(wait=False, cancel_futures=True)
-        qemu.kill_all()
-        raise
-    pool.shutdown()
-    return outcomes
-
-
-def test(arch, pattern=None, jobs=JOBS):
-    """./hypcore test: host unit tests then every QEMU suite; True if all passed.
-    arch None: arm64's suites and the arm32 slice."""
-    shutil.rmtree(WORK, ignore_errors=True)
-    outcomes = []
-    if not pattern or re.search(pattern, 'host:'):
-        for name, ok, log in build.host_tests():
-            outcome = Outcome(name, ok, '' if ok else log)
-            report(outcome)
-            outcomes.append(outcome)
-    cases = [c for c in all_cases(arch) if not pattern or re.search(pattern, c.name)]
-    outcomes += run_cases(cases, jobs)
-    passed = sum(o.ok for o in outcomes)
-    print(f'{passed} passed, {len(outcomes) - passed} failed', flush=True)
-    return passed == len(outcomes)
 
 
 # ---------------------------------------------------------------- sweep
@@ -688,34 +603,14 @@ SWEEP_SEED = 1
 SWEEP_HEAP_COUNT = 200
 
 
-def sweep(arch, layouts=None, mem=None, loader=None, jobs=JOBS, parts=None,
-          seed=SWEEP_SEED, count=SWEEP_HEAP_COUNT):
-    """./hypcore sweep: the long matrices, each run checked against the models.
-
-      load  every 2 MiB (and odd 4 KiB offsets) per layout: the decision line
-      smp   every clash layout x 1..64 CPUs x GIC 2/3, the self-tests, a bad MPIDR
-      heap  `count` random module layouts from `seed`, and RAM sizes up to 16 GiB
-    """
-    from . import memsuite, smpsuite
-    parts = parts or SWEEP_SUITES
-    cases, tally = [], {}
-    if 'load' in parts:
-        cases += _sweep_load_cases(arch, layouts, mem, loader, tally)
-    if 'smp' in parts:
-        cases += smpsuite.sweep_cases(arch, layouts)
-    if 'heap' in parts:
-        cases += memsuite.sweep_cases(arch, seed, count)
-    shutil.rmtree(WORK, ignore_errors=True)
-    say(f'sweep: {len(cases)} runs ({", ".join(parts)}), {jobs} at a time')
-    outcomes = run_cases(cases, jobs)
-    for (layout, combo), count_ in sorted(tally.items()):
-        print(f'  {layout:<10} {_combo_label(combo):<16} {count_} loads')
-    passed = sum(o.ok for o in outcomes)
-    print(f'{passed} passed, {len(outcomes) - passed} failed', flush=True)
-    return passed == len(outcomes)
+def load_tally(arch, layouts=None, mem=None, loader=None):
+    """{(layout, (share, clash)): loads} of the load-address matrix, for sweep's table."""
+    tally = {}
+    sweep_load_cases(arch, layouts, mem, loader, tally)
+    return tally
 
 
-def _sweep_load_cases(arch, layouts, mem, loader, tally):
+def sweep_load_cases(arch, layouts, mem, loader, tally):
     """The load-address matrix: every 2 MiB (and odd 4 KiB offsets) per layout."""
     cases = []
     for layout in layouts or images.layouts(arch):
@@ -726,7 +621,7 @@ def _sweep_load_cases(arch, layouts, mem, loader, tally):
             spec.loader = loader or preferred_loader(load, img, spec)
             combo = _share_clash(img, load)
             tally[(layout, combo)] = tally.get((layout, combo), 0) + 1
-            cases.append(boot_case(f'sweep:{layout}:{_combo_label(combo)}@{load:#x}'  # tagged
+            cases.append(boot_case(f'sweep:{layout}:{combo_label(combo)}@{load:#x}'  # tagged
                                    f'/{size // GiB}G/{spec.loader}',
                                    spec, [check_model_decision]))
     return cases

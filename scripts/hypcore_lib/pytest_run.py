@@ -1,0 +1,82 @@
+"""./hypcore test and sweep through pytest (tests/qemu/, conftest.py there).
+
+pytest and pytest-xdist come from Debian (python3-pytest, python3-pytest-xdist),
+so they import only in Debian's own interpreter: pytest runs as
+`/usr/bin/python3 -m pytest`, whatever python3 comes first on PATH.  With more
+than one job, pytest-xdist runs that many workers (one QEMU each).  The
+controller writes a summary (tests/qemu/conftest.py) from which the run ends
+with the failed cases, then "N passed, N failed".
+"""
+import json
+import os
+import subprocess
+
+from .common import BUILD, TOP, Failure, say
+
+DEBIAN_PYTHON = '/usr/bin/python3'
+TESTS = os.path.join(TOP, 'tests', 'qemu')
+# Every suite of ./hypcore test; test_sweep.py runs only for ./hypcore sweep.
+TEST_MODULES = ('test_host.py', 'test_model.py', 'test_fuzz.py', 'test_boot.py',
+                'test_mem.py', 'test_smp.py', 'test_run.py', 'test_arm32.py')
+SWEEP_MODULES = ('test_sweep.py',)
+CACHE = os.path.join(BUILD, 'pytest-cache')
+SUMMARY = os.path.join(BUILD, 'qemu-work', 'summary.json')
+# pytest's exit status when every collected case was deselected (or none existed).
+NO_TESTS_COLLECTED = 5
+
+
+def python():
+    if not os.path.exists(DEBIAN_PYTHON):
+        raise Failure(f'{DEBIAN_PYTHON} is missing: install Debian\'s python3')
+    return DEBIAN_PYTHON
+
+
+def _argv(modules, options, jobs):
+    argv = [python(), '-m', 'pytest', '-c', os.path.join(TESTS, 'pytest.ini'),
+            '--rootdir', TOP, '-o', f'cache_dir={CACHE}']
+    argv += [os.path.join(TESTS, m) for m in modules] + options
+    if jobs > 1:
+        argv += ['-n', str(jobs)]
+    return argv
+
+
+def list_cases(modules, options):
+    """The names of the cases that `options` select, in collection order."""
+    listing = os.path.join(BUILD, 'qemu-work', 'cases.txt')
+    os.makedirs(os.path.dirname(listing), exist_ok=True)
+    proc = subprocess.run(_argv(modules, options + ['--collect-only', '-q', '-p', 'no:xdist',
+                                                    '--hc-list', listing], 1),
+                          cwd=TOP, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if proc.returncode not in (0, NO_TESTS_COLLECTED) or not os.path.exists(listing):
+        raise Failure(f'pytest could not collect the cases:\n{proc.stdout}')
+    with open(listing, encoding='utf-8') as f:
+        return [line.rstrip('\n') for line in f]
+
+
+def run(modules, options, jobs, what):
+    """Run pytest over `modules`; print the failed cases and the count line.
+    True when every selected case passed (and at least one ran)."""
+    os.makedirs(os.path.dirname(SUMMARY), exist_ok=True)
+    if os.path.exists(SUMMARY):
+        os.unlink(SUMMARY)
+    argv = _argv(modules, options + ['--hc-summary', SUMMARY, '-v', '-rfE', '--tb=short'],
+                 jobs)
+    proc = subprocess.run(argv, cwd=TOP)
+    if not os.path.exists(SUMMARY):
+        say(f'pytest ended (exit {proc.returncode}) without a summary')
+        print('0 passed, 1 failed', flush=True)
+        return False
+    with open(SUMMARY, encoding='utf-8') as f:
+        summary = json.load(f)
+    passed, failed = summary['passed'], summary['failed']
+    if proc.returncode == NO_TESTS_COLLECTED or not (passed or failed):
+        say(f'no {what} case was selected')
+        print('0 passed, 0 failed', flush=True)
+        return False
+    if failed:
+        print(f'failed ({len(failed)}; logs in build/qemu-work/<case>/):', flush=True)
+        for name in failed:
+            print(f'  {name}', flush=True)
+    skipped = f', {len(summary["skipped"])} skipped' if summary['skipped'] else ''
+    print(f'{len(passed)} passed, {len(failed)} failed{skipped}', flush=True)
+    return proc.returncode == 0 and not failed
