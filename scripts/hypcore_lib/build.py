@@ -21,6 +21,8 @@ PACKAGES = {
     'u-boot-qemu': 'U-Boot for the uboot loader',
     'libfdt-dev': 'libfdt for the host unit tests',
     'clang': 'fuzzing',
+    # clang only recommends its runtimes; without them -fsanitize=fuzzer cannot link.
+    'libclang-rt-14-dev': 'libFuzzer and the sanitizer runtimes for clang (fuzzing)',
     'python3': 'Debian\'s /usr/bin/python3, which runs ./hypcore and the suites',
     'python3-pytest': 'the test runner of the QEMU suites',
     'python3-pytest-xdist': 'pytest on both cores (-n)',
