@@ -12,6 +12,10 @@ from .common import BUILD, TOP, Failure, say
 
 # Debian 12 packages the project needs, and why.
 PACKAGES = {
+    # The host compiler for build/host: without it "cc" is clang on a fresh machine,
+    # whose hosted -O1.. turns common/string.c's loops into memcpy/memset calls.
+    'gcc': 'host compiler for the unit tests',
+    'libc6-dev': 'the C library headers the unit tests build against',
     'gcc-aarch64-linux-gnu': 'arm64 cross compiler',
     'gcc-arm-linux-gnueabihf': 'arm32 cross compiler',
     'qemu-system-arm': 'qemu-system-aarch64 / qemu-system-arm',

@@ -49,14 +49,19 @@ mirror() {
     fi
 }
 
-cleanup() {
+unmount() {
     local m
     for m in dev/pts dev proc sys; do
         mountpoint -q "$root/$m" 2>/dev/null && umount -l "$root/$m" || true
     done
-    if [ "$keep" = no ] && [ -d "$root" ]; then
-        rm -rf --one-file-system "$root"
-    fi
+}
+remove_root() {
+    unmount
+    [ -d "$root" ] && rm -rf --one-file-system "$root"
+    return 0
+}
+cleanup() {
+    if [ "$keep" = no ]; then remove_root; else unmount; fi
 }
 trap cleanup EXIT
 
@@ -86,7 +91,7 @@ if ! command -v debootstrap >/dev/null; then
         apt-get install -y --no-install-recommends debootstrap >/dev/null; }
 fi
 
-cleanup
+remove_root     # a root left by --keep or an interrupted run
 mkdir -p "$work"
 started=$(date +%s)
 say "debootstrap bookworm minbase + git, python3, ca-certificates into ${root#"$top"/}"
