@@ -41,6 +41,10 @@
 #include <asm-offsets.h>
 #include <layout.h>
 
+/* Call-frame information (switch_stack_and_call) goes where gdb reads it:
+ * the linker script drops .eh_frame. */
+        .cfi_sections .debug_frame
+
 /*
  * The boot CPU's first stack, in BSS; C moves it to its guard-paged per-CPU
  * stack once the heap exists (smp_prepare_boot_cpu()).
@@ -570,17 +574,21 @@ END(secondary_switch)
 
 /*
  * switch_stack_and_call: continue on another stack.  The frame records left
- * on the old stack are abandoned, so the chain ends here (x29 = 0): a call
- * trace from fn shows this routine as its last frame.
+ * on the old stack are abandoned, so the chain ends here: x29 = 0 for the
+ * trap dump's call trace, and call-frame information with no return address
+ * for gdb; both show this routine as fn's caller and stop.
  * C: void switch_stack_and_call(vaddr_t sp, void (*fn)(void *), void *arg);
  * Never returns (parks if fn does).
  */
 FUNC(switch_stack_and_call)
+        .cfi_startproc
+        .cfi_undefined x30                  /* no caller (for gdb) */
         mov     sp, x0
         mov     x0, x2
         mov     x29, xzr
         blr     x1
         b       park
+        .cfi_endproc
 END(switch_stack_and_call)
 
         .section .text.idmap, "ax", %progbits

@@ -22,6 +22,7 @@ PACKAGES = {
     'u-boot-qemu': 'U-Boot for the uboot loader',
     'libfdt-dev': 'libfdt for the host unit tests',
     'clang': 'fuzzing',
+    'gdb-multiarch': 'gdb for arm64/arm32 targets: ./hypcore run --gdb and the debug: tests',
 }
 
 # Per target: Debian architecture and GNU triplet (where libfdt.a lives).

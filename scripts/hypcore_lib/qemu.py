@@ -57,7 +57,7 @@ import time
 
 from .common import (END_MARKER, MiB, GiB, PAGE, QEMU_DTB_SIZE, RAM_BASE, TOP, Failure,
                      align_down, align_up, overlaps, parse_int, qemu_size)
-from . import build, image as images
+from . import build, gdb as gdbs, image as images
 
 QEMU = {'arm64': 'qemu-system-aarch64', 'arm32': 'qemu-system-arm'}
 CPU = {'arm64': 'cortex-a57', 'arm32': 'cortex-a15'}
@@ -128,7 +128,8 @@ class RunSpec:
     modules: list = dataclasses.field(default_factory=list)
     dtb: str = None
     icount: bool = False
-    gdb: bool = False
+    gdb: bool = False           # start halted, gdb stub on gdb_port (gdb.py)
+    gdb_port: int = gdbs.DEFAULT_PORT
     virt: bool = True
     qemu_args: list = dataclasses.field(default_factory=list)
     hyp_args: str = ''
@@ -445,7 +446,7 @@ def plan(spec, img, workdir):
         result.notes.append('--dtb is passed as it is: it does not describe the --module '
                             'files (QEMU adds them only to its own DTB or a -dtb one)')
     if spec.gdb:
-        result.argv += ['-s', '-S']
+        result.argv += gdbs.qemu_argv(spec.gdb_port)
     result.argv += spec.qemu_args
     return result
 
@@ -470,7 +471,8 @@ def kill_all():
 class Result:
     """How a QEMU run ended."""
     ok: bool
-    outcome: str        # complete, panic, early-failure, trap, timeout, exited, no-poweroff
+    outcome: str        # complete, panic, early-failure, trap, timeout, exited, no-poweroff,
+                        # stopped
     reason: str
     log: str
     seconds: float
@@ -509,14 +511,14 @@ class _Watcher:
                 self.failure = ('trap', self.trap_class or line)
 
 
-def boot(plan_, timeout, echo=False):
+def boot(plan_, timeout, echo=False, stop=None):
     """Run QEMU, feed U-Boot its commands, and classify the end of the run.
 
     ok only when hypcore printed its end marker and QEMU then exited with 0
     (PSCI SYSTEM_OFF).  A panic, an early-failure line ("- ... -") or a trap
     dump's "parked" line ends the run after a short grace period (hypcore
-    parks there); QEMU is killed then, and at the timeout (None: wait for
-    ever, for --gdb).
+    parks there); QEMU is killed then, at the timeout (None: wait for ever,
+    for --gdb), and once the threading.Event `stop` is set (outcome stopped).
     """
     start = time.monotonic()
     with _live_lock:
@@ -548,6 +550,8 @@ def boot(plan_, timeout, echo=False):
                     continue
                 proc.wait(timeout=POWEROFF_GRACE)
             outcome = _outcome(proc, watcher, start, last_output, timeout)
+            if outcome is None and stop is not None and stop.is_set():
+                outcome = ('stopped', 'stopped by the caller')
     finally:
         exited = proc.poll() is not None
         if not exited:

@@ -36,4 +36,13 @@ struct cpu_user_regs {
 #define FRAME_RECORD_START      (-12)
 #define FRAME_RECORD_END        4
 
+/*
+ * call_chain_start(): the first statement of a C entry from head.S, which
+ * enters it with fp = lr = 0 (zero_bss): from here on the function's
+ * call-frame information says its return address (lr, DWARF register 14) is
+ * undefined, the DWARF way of saying "no caller", so gdb ends a backtrace at
+ * this function instead of showing a frame at address 0 after it.
+ */
+#define call_chain_start() asm volatile ( ".cfi_undefined 14" ::: "memory" )
+
 #endif
