@@ -1,8 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* Names of abort fault status codes (include/traps.h). */
+/*
+ * common/fault.c: the architecture-neutral parts of a trap dump
+ * (include/traps.h): abort names, and the PC/LR lines and call trace named
+ * from the embedded symbol table.
+ */
+#include <arch/regs.h>
 #include <layout.h>
 #include <printk.h>
+#include <sections.h>
 #include <smp.h>
+#include <symbols.h>
 #include <traps.h>
 
 /* Abort exception classes, the same in ESR_EL2 and HSR. */
@@ -39,4 +46,110 @@ const char *fault_status_name(unsigned int fsc)
     if ( fsc == 0x21 )
         return "alignment fault";
     return "other fault";
+}
+
+/* Hex digits of an address, as the register lines print them. */
+#define ADDR_DIGITS     ((int)(2 * sizeof(vaddr_t)))
+
+/*
+ * Print "0x<addr> <name>+0x<off>" (or "?").  A return address is looked up
+ * one byte earlier: a call that never returns may be its function's last
+ * instruction, so the address after it already belongs to the next one.
+ */
+static void print_addr(const char *prefix, vaddr_t addr, bool is_return)
+{
+    vaddr_t back = is_return ? 1 : 0, off = 0;
+    const char *name = addr >= back ? symbols_lookup(addr - back, &off) : NULL;
+
+    if ( name )
+        printk("%s0x%0*llx %s+0x%llx\n", prefix, ADDR_DIGITS, (unsigned long long)addr,
+               name, (unsigned long long)(off + back));
+    else
+        printk("%s0x%0*llx ?\n", prefix, ADDR_DIGITS, (unsigned long long)addr);
+}
+
+/*
+ * The stack of this CPU that holds the frame record at fp, as [*lo, *hi):
+ * its per-CPU stack, or (boot CPU) the boot stack.  False if neither.
+ */
+static bool trace_stack(vaddr_t fp, vaddr_t *lo, vaddr_t *hi)
+{
+    struct cpu_data *d = this_cpu();
+    vaddr_t ranges[2][2] = {
+        { d ? d->stack_top - PERCPU_STACK_PAGES * 4096 : 0, d ? d->stack_top : 0 },
+        { (vaddr_t)boot_stack, (vaddr_t)boot_stack_top },
+    };
+    unsigned int i;
+
+    for ( i = 0; i < 2; i++ )
+    {
+        if ( i == 1 && smp_processor_id() != 0 )
+            break;                  /* only the boot CPU ever ran on the boot stack */
+        if ( fp >= ranges[i][0] && fp < ranges[i][1] )
+        {
+            *lo = ranges[i][0];
+            *hi = ranges[i][1];
+            return true;
+        }
+    }
+    return false;
+}
+
+void trap_print_trace(vaddr_t pc, vaddr_t lr, vaddr_t fp)
+{
+    vaddr_t lo, hi;
+    unsigned int depth;
+
+    print_addr("trap: PC ", pc, false);
+    print_addr("trap: LR ", lr, true);
+    if ( !fp )
+    {
+        printk("trap: call trace: none (frame pointer 0)\n");
+        return;
+    }
+    if ( !trace_stack(fp, &lo, &hi) )
+    {
+        printk("trap: call trace: none (frame pointer 0x%0*llx is not on this CPU's stack)\n",
+               ADDR_DIGITS, (unsigned long long)fp);
+        return;
+    }
+    printk("trap: call trace (frame records from fp 0x%0*llx, stack 0x%0*llx-0x%0*llx):\n",
+           ADDR_DIGITS, (unsigned long long)fp, ADDR_DIGITS, (unsigned long long)lo,
+           ADDR_DIGITS, (unsigned long long)hi);
+    for ( depth = 0; depth < TRAP_TRACE_DEPTH; depth++ )
+    {
+        vaddr_t next, ret, rec_lo, rec_hi;
+        char prefix[16];
+
+        /* Read only a whole, aligned record inside [lo, hi) (a wrap fails too). */
+        rec_lo = fp + FRAME_RECORD_START;
+        rec_hi = fp + FRAME_RECORD_END;
+        if ( fp % sizeof(vaddr_t) || rec_lo < lo || rec_hi > hi || rec_lo > rec_hi )
+        {
+            printk("trap: call trace ends: frame pointer 0x%0*llx is %s\n", ADDR_DIGITS,
+                   (unsigned long long)fp, fp % sizeof(vaddr_t) ? "misaligned" :
+                   "outside the stack");
+            return;
+        }
+        next = *(const vaddr_t *)(fp + FRAME_NEXT_FP);
+        ret = *(const vaddr_t *)(fp + FRAME_RETURN);
+        if ( !ret )
+            break;                  /* a C entry from head.S: see zero_bss */
+        snprintf(prefix, sizeof(prefix), "trap:   #%u ", depth);
+        print_addr(prefix, ret, true);
+        if ( !next )
+            break;
+        if ( next <= fp )
+        {
+            printk("trap: call trace ends: frame pointer 0x%0*llx is not above 0x%0*llx\n",
+                   ADDR_DIGITS, (unsigned long long)next, ADDR_DIGITS,
+                   (unsigned long long)fp);
+            return;
+        }
+        fp = next;
+    }
+    if ( depth == TRAP_TRACE_DEPTH )
+        printk("trap: call trace ends: depth limit of %u frames\n", TRAP_TRACE_DEPTH);
+    else
+        printk("trap: call trace ends: outermost frame\n");
 }

@@ -2,6 +2,7 @@
 /*
  * common/setup.c: the boot CPU's path in C, from head.S to power-off.
  */
+#include <arch/regs.h>
 #include <bootmodule.h>
 #include <cmdline.h>
 #include <cpu.h>
@@ -105,9 +106,11 @@ void start_hypcore(paddr_t fdt_paddr, paddr_t load, paddr_t idmap,
                    vaddr_t temp, unsigned int share)
 {
     static struct bootmodules modules;
-    u64 t_entry = arch_counter();
+    u64 t_entry;
     const void *fdt;
 
+    call_chain_start();         /* head.S called us with no return address */
+    t_entry = arch_counter();
     mm_boot_init(load);
     printk("hypcore %s on %s\n", HYPCORE_ARCH, BOARD_NAME);
     printk("bench: c_entry ticks=%llu\n", (unsigned long long)t_entry);

@@ -10,6 +10,7 @@
  * CPU waits for it to check in, with a counter-based timeout, and carries on
  * with the CPUs that came up.
  */
+#include <arch/regs.h>
 #include <arch/sysregs.h>
 #include <cmdline.h>
 #include <cpu.h>
@@ -318,8 +319,10 @@ static void selftest_smp_write(unsigned int cpu)
 
 void secondary_start(unsigned int cpu)
 {
-    struct cpu_data *d = this_cpu();
+    struct cpu_data *d;
 
+    call_chain_start();         /* head.S called us with no return address */
+    d = this_cpu();
     if ( d->id != cpu || cpu == 0 || cpu >= NR_CPUS )
         panic("secondary_start: cpu %u has the per-CPU data of cpu %u", cpu, d->id);
     if ( (int)cpu == stall_cpu )

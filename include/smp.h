@@ -62,7 +62,7 @@ void smp_cpu_parked(void);
 /* Before power-off: wait, bounded, for online CPUs to be idle or parked. */
 void smp_quiesce(void);
 
-/* C entry of a secondary CPU, from head.S, on its own stack. */
-void secondary_start(unsigned int cpu);
+/* C entry of a secondary CPU, from head.S, on its own stack.  Never returns. */
+void __attribute__((noreturn)) secondary_start(unsigned int cpu);
 
 #endif

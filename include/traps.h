@@ -26,4 +26,20 @@ const char *fault_status_name(unsigned int fsc);
  */
 void trap_print_abort(unsigned int ec, unsigned int iss, u64 far);
 
+/* The most frames trap_print_trace() follows. */
+#define TRAP_TRACE_DEPTH 32
+
+/*
+ * trap_print_trace: the "trap: PC" and "trap: LR" lines, each address named
+ * function+offset from the embedded symbol table (include/symbols.h), then
+ * the call trace: the return address of each frame record from fp on,
+ * following the chain (arch/regs.h: FRAME_*) while every record lies wholly
+ * inside the one stack of this CPU that holds fp (its per-CPU stack, or the
+ * boot stack for the boot CPU) and each is strictly above the last, for at
+ * most TRAP_TRACE_DEPTH frames; a last line says why it ended.  Reads
+ * nothing but that stack and the image, so it cannot fault.  Common to both
+ * architectures' do_trap().
+ */
+void trap_print_trace(vaddr_t pc, vaddr_t lr, vaddr_t fp);
+
 #endif

@@ -486,8 +486,16 @@ FUNC_LOCAL(zero_bss)
         push    {r7}                        /* share (5th arg, on the stack) */
         push    {r9}                        /* temp */
         push    {r5, r12}                   /* idmap (8-byte aligned u64) */
-        bl      start_hypcore
-        b       park
+        /*
+         * C starts a new call chain: fp = 0 and lr = 0 make start_hypcore's
+         * frame record end in {fp 0, lr 0}, where the trap dump's call trace
+         * and gdb's backtrace stop, instead of following whatever the loader
+         * left in r11 or returning into head.S code that has no frame.  A
+         * branch, not a call, so that lr stays 0: start_hypcore never returns.
+         */
+        mov     fp, #0
+        mov     lr, #0
+        b       start_hypcore
         .ltorg
 END(zero_bss)
 
@@ -586,8 +594,9 @@ FUNC(secondary_switch)
         mcr     p15, 4, r0, c12, c0, 0      /* HVBAR */
         isb                                 /* the register write takes effect before what follows */
         mov     r0, r7
-        bl      secondary_start
-        b       park
+        mov     fp, #0                      /* a new call chain, as in zero_bss */
+        mov     lr, #0
+        b       secondary_start             /* never returns */
         .ltorg
 END(secondary_switch)
 

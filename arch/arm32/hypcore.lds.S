@@ -34,6 +34,12 @@ SECTIONS
         . = ALIGN(8);
         *(.got .got.plt)
         *(.ARM.exidx* .ARM.extab*)
+        /*
+         * Last, so that its size moves no text: the symbol table the second
+         * link embeds (scripts/symtab.py, meson.build).
+         */
+        . = ALIGN(4);
+        *(.symbols)
         . = ALIGN(PAGE_SIZE);
         _erodata = .;
     }

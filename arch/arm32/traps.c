@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * arch/arm32/traps.c: print an exception taken to HYP mode, decoded, with
- * every register; the entry code (entry.S) parks the CPU afterwards.
+ * every register, the PC and LR by name and the call trace (fp's APCS frame
+ * records); the entry code (entry.S) parks the CPU afterwards.
  */
 #include <arch/processor.h>
 #include <arch/pgtable.h>
@@ -62,6 +63,7 @@ void do_trap(struct cpu_user_regs *regs, unsigned int vector)
             printk(" sp =0x%08x lr =0x%08x", regs->sp, regs->lr);
         printk("\n");
     }
+    trap_print_trace(regs->elr, regs->lr, regs->r[11]);    /* r11: fp */
     printk("trap: cpu%u parked\n", smp_processor_id());
     smp_cpu_parked();
 }

@@ -41,6 +41,10 @@
 #include <asm-offsets.h>
 #include <layout.h>
 
+/* Call-frame information (switch_stack_and_call) goes where gdb reads it:
+ * the linker script drops .eh_frame. */
+        .cfi_sections .debug_frame
+
 /*
  * The boot CPU's first stack, in BSS; C moves it to its guard-paged per-CPU
  * stack once the heap exists (smp_prepare_boot_cpu()).
@@ -468,8 +472,16 @@ FUNC_LOCAL(zero_bss)
         mov     x2, x24                     /* idmap paddr */
         mov     x3, x26                     /* temp alias vaddr or 0 */
         mov     x4, x25                     /* share */
-        bl      start_hypcore
-        b       park
+        /*
+         * C starts a new call chain: x29 = 0 and x30 = 0 make start_hypcore's
+         * frame record {0, 0}, where the trap dump's call trace and gdb's
+         * backtrace stop, instead of following whatever the loader left in
+         * x29 or returning into head.S code that has no frame.  A branch, not
+         * a call, so that x30 stays 0: start_hypcore never returns.
+         */
+        mov     x29, xzr
+        mov     x30, xzr
+        b       start_hypcore
 END(zero_bss)
 
 /*
@@ -555,20 +567,28 @@ FUNC(secondary_switch)
         msr     vbar_el2, x0
         isb                                 /* the register write takes effect before what follows */
         mov     x0, x19
-        bl      secondary_start
-        b       park
+        mov     x29, xzr                    /* a new call chain, as in zero_bss */
+        mov     x30, xzr
+        b       secondary_start             /* never returns */
 END(secondary_switch)
 
 /*
- * switch_stack_and_call: continue on another stack.
+ * switch_stack_and_call: continue on another stack.  The frame records left
+ * on the old stack are abandoned, so the chain ends here: x29 = 0 for the
+ * trap dump's call trace, and call-frame information with no return address
+ * for gdb; both show this routine as fn's caller and stop.
  * C: void switch_stack_and_call(vaddr_t sp, void (*fn)(void *), void *arg);
  * Never returns (parks if fn does).
  */
 FUNC(switch_stack_and_call)
+        .cfi_startproc
+        .cfi_undefined x30                  /* no caller (for gdb) */
         mov     sp, x0
         mov     x0, x2
+        mov     x29, xzr
         blr     x1
         b       park
+        .cfi_endproc
 END(switch_stack_and_call)
 
         .section .text.idmap, "ax", %progbits

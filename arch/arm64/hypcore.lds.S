@@ -36,6 +36,12 @@ SECTIONS
         *(.rodata .rodata.*)
         . = ALIGN(8);
         *(.got .got.plt)
+        /*
+         * Last, so that its size moves no text: the symbol table the second
+         * link embeds (scripts/symtab.py, meson.build).
+         */
+        . = ALIGN(4);
+        *(.symbols)
         . = ALIGN(PAGE_SIZE);
         _erodata = .;
     }

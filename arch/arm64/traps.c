@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * arch/arm64/traps.c: print an exception taken to EL2, decoded, with every
- * register; the entry code (entry.S) parks the CPU afterwards.
+ * register, the PC and LR by name and the call trace (x29's frame records);
+ * the entry code (entry.S) parks the CPU afterwards.
  */
 #include <arch/processor.h>
 #include <arch/sysregs.h>
@@ -73,6 +74,7 @@ void do_trap(struct cpu_user_regs *regs, unsigned int vector)
             printk(" sp =0x%016llx", (unsigned long long)regs->sp);
         printk("\n");
     }
+    trap_print_trace(regs->elr, regs->x[30], regs->x[29]);
     printk("trap: cpu%u parked\n", smp_processor_id());
     smp_cpu_parked();
 }

@@ -30,6 +30,7 @@ PACKAGES = {
     'python3': 'Debian\'s /usr/bin/python3, which runs ./hypcore and the suites',
     'python3-pytest': 'the test runner of the QEMU suites',
     'python3-pytest-xdist': 'pytest on both cores (-n)',
+    'gdb-multiarch': 'gdb for arm64/arm32 targets: ./hypcore run --gdb and the debug: tests',
 }
 
 # Per target: Debian architecture and GNU triplet (where libfdt.a lives).

@@ -57,7 +57,7 @@ import time
 
 from .common import (END_MARKER, HYP_PREFIX, MiB, GiB, PAGE, QEMU_DTB_SIZE, RAM_BASE, TOP,
                      Failure, align_down, align_up, overlaps, parse_int, qemu_size)
-from . import build, image as images
+from . import build, gdb as gdbs, image as images
 
 QEMU = {'arm64': 'qemu-system-aarch64', 'arm32': 'qemu-system-arm'}
 CPU = {'arm64': 'cortex-a57', 'arm32': 'cortex-a15'}
@@ -135,7 +135,8 @@ class RunSpec:
     modules: list = dataclasses.field(default_factory=list)
     dtb: str = None
     icount: bool = False
-    gdb: bool = False
+    gdb: bool = False           # start halted, gdb stub on gdb_port (gdb.py)
+    gdb_port: int = gdbs.DEFAULT_PORT
     virt: bool = True
     qemu_args: list = dataclasses.field(default_factory=list)
     hyp_args: str = ''
@@ -454,7 +455,7 @@ def plan(spec, img, workdir):
         result.notes.append('--dtb is passed as it is: it does not describe the --module '
                             'files (QEMU adds them only to its own DTB or a -dtb one)')
     if spec.gdb:
-        result.argv += ['-s', '-S']
+        result.argv += gdbs.qemu_argv(spec.gdb_port)
     result.argv += spec.qemu_args
     return result
 
@@ -510,7 +511,7 @@ class Result:
     """How a QEMU run ended."""
     ok: bool
     outcome: str        # complete, expected-trap, panic, early-failure, trap, uboot,
-                        # timeout, exited, no-poweroff
+                        # timeout, exited, no-poweroff, stopped
     reason: str
     log: str
     seconds: float
@@ -633,7 +634,7 @@ class _UBootWatch:
         return None
 
 
-def boot(plan_, timeout, echo=False):
+def boot(plan_, timeout, echo=False, stop=None):
     """Run QEMU, feed U-Boot its commands, and classify the end of the run.
 
     ok when hypcore printed its end marker and QEMU then exited with 0
@@ -641,8 +642,9 @@ def boot(plan_, timeout, echo=False):
     dump the command line's self-test asks for appeared (plan_.expect_trap).
     A panic, an early-failure line ("- ... -"), a trap dump's "parked" line
     nobody asked for, or a U-Boot error ends the run after a short grace
-    period (hypcore parks there); QEMU is killed then, and at the timeout
-    (None: wait for ever, for --gdb).
+    period (hypcore parks there); QEMU is killed then, at the timeout (None:
+    wait for ever, for --gdb), and once the threading.Event `stop` is set
+    (outcome stopped).
     """
     start = time.monotonic()
     with _live_lock:
@@ -679,6 +681,8 @@ def boot(plan_, timeout, echo=False):
                     continue
                 proc.wait(timeout=POWEROFF_GRACE)
             outcome = _outcome(proc, watcher, start, last_output, timeout)
+            if outcome is None and stop is not None and stop.is_set():
+                outcome = ('stopped', 'stopped by the caller')
     finally:
         exited = proc.poll() is not None
         if not exited:

@@ -15,6 +15,7 @@ the inputs (model.py), never against an earlier run's output:
   bench     boot cost (and SMP bring-up) under -icount is deterministic
   mem       the memory map, heap and selftest=heap (memsuite.py, issue 3)
   smp       secondary CPU bring-up and its self-tests (smpsuite.py, issue 4)
+  debug     trap dumps that name functions, the call trace, gdb (debugsuite.py)
   fuzz      the libFuzzer target for a bounded number of inputs (fuzz.py)
 
 pytest runs them: tests/qemu/test_*.py parametrise a test over each family
@@ -538,8 +539,9 @@ def arm32_cases():
       mem       modules around the image and the DTB with selftest=heap; -m 4G
       fault     selftest=fault after a clash (run through the temporary alias)
       bench     two -icount boots print the same ticks
+      debug     the dump's names and call trace, gdb (debugsuite.py)
     """
-    from . import memsuite, smpsuite
+    from . import debugsuite, memsuite, smpsuite
     arch = 'arm32'
     where = smpsuite.Where
     clash = where('ram-clash', 'ram', 0x40401000)
@@ -567,7 +569,8 @@ def arm32_cases():
                                  lambda d: memsuite.touching_spec(arch, d)),
                memsuite.size_case(arch, 4 * GiB, prefix='arm32:mem'),
                fault_case(arch, 'ram', 0x40201000),
-               bench_case(arch)])
+               bench_case(arch)]
+            + debugsuite.cases(arch))
 
 
 def run_case(case):
