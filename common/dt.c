@@ -462,10 +462,10 @@ void dt_warn_range(const void *fdt, const char *what, const struct dt_range *r)
     char path[DT_PATH_MAX];
 
     if ( r->node >= 0 )
-        printk("dt: warning: %s node=%s: ", what,
+        printk(XENLOG_WARNING "dt: warning: %s node=%s: ", what,
                dt_node_path(fdt, r->node, path, sizeof(path)));
     else
-        printk("dt: warning: %s: ", what);
+        printk(XENLOG_WARNING "dt: warning: %s: ", what);
     print_reg_problem(fdt, r);
     printk("; ignored\n");
 }
@@ -534,7 +534,7 @@ static void warn_bad_string(const void *fdt, int node, const char *name)
     int err;
 
     if ( dt_get_string(fdt, node, name, &err) == NULL && err != 0 )
-        printk("dt: warning: node=%s: %s is %s; ignored\n",
+        printk(XENLOG_WARNING "dt: warning: node=%s: %s is %s; ignored\n",
                dt_node_path(fdt, node, path, sizeof(path)), name,
                dt_strerror(err));
 }
@@ -562,7 +562,7 @@ void dt_print_facts(const void *fdt, struct bootmodules *mods)
 
     dt_for_each_memory(fdt, print_memory, &banks);
     if ( banks == 0 )
-        printk("dt: warning: no usable memory node "
+        printk(XENLOG_WARNING "dt: warning: no usable memory node "
                "(device_type = \"memory\")\n");
     dt_for_each_memreserve(fdt, print_memreserve, NULL);
     dt_for_each_reserved_memory(fdt, print_reserved, NULL);

@@ -16,7 +16,7 @@ void selftest_fault(void)
 
     printk("selftest fault: reading unmapped address %p\n", (void *)p);
     (void)*p;
-    printk("selftest fault: FAILED, the read did not fault\n");
+    printk(XENLOG_ERR "selftest fault: FAILED, the read did not fault\n");
 }
 
 void selftest_run(const char *name)
@@ -29,6 +29,6 @@ void selftest_run(const char *name)
               !strncmp(name, "stack-overflow:", 15) )
         ;   /* run by smp_init() */
     else
-        printk("selftest: unknown self-test \"%s\" ignored (known: fault, heap, "
-               "smp, stall:<cpu>, stack-overflow:<cpu>)\n", name);
+        printk(XENLOG_WARNING "selftest: unknown self-test \"%s\" ignored (known: fault, "
+               "heap, smp, stall:<cpu>, stack-overflow:<cpu>)\n", name);
 }

@@ -142,6 +142,7 @@ static void start_hypcore_late(void *arg)
 
     smp_quiesce();
     printk("bench: end ticks=%llu\n", (unsigned long long)arch_counter());
+    printk_show_everything();   /* the end marker prints whatever the log level */
     printk("hypcore: boot complete, powering off\n");
     console_flush();
     psci_system_off();

@@ -113,7 +113,8 @@ static unsigned int discover_cpus(const void *fdt, u64 self)
         reg = fdt_getprop(fdt, node, "reg", &len);
         if ( !reg || len != (int)(ac * 4) )
         {
-            printk("smp: warning: %s: reg is not %u cell(s); CPU ignored\n", path, ac);
+            printk(XENLOG_WARNING "smp: warning: %s: reg is not %u cell(s); CPU ignored\n",
+                   path, ac);
             continue;
         }
         mpidr = fdt32_to_cpu(reg[0]);
@@ -129,19 +130,20 @@ static unsigned int discover_cpus(const void *fdt, u64 self)
         if ( !method || len <= 0 || strnlen(method, len) == (size_t)len ||
              strcmp(method, "psci") )
         {
-            printk("smp: warning: %s: enable-method is not \"psci\"; CPU ignored\n", path);
+            printk(XENLOG_WARNING "smp: warning: %s: enable-method is not \"psci\"; "
+                   "CPU ignored\n", path);
             continue;
         }
         if ( n == NR_CPUS )
         {
-            printk("smp: warning: %s: more CPUs than CONFIG_NR_CPUS (%u); ignored\n",
+            printk(XENLOG_WARNING "smp: warning: %s: more CPUs than CONFIG_NR_CPUS (%u); ignored\n",
                    path, NR_CPUS);
             continue;
         }
         cpus[n++].mpidr = mpidr;
     }
     if ( !found_self )
-        printk("smp: warning: the boot CPU's MPIDR 0x%llx is not in /cpus\n",
+        printk(XENLOG_WARNING "smp: warning: the boot CPU's MPIDR 0x%llx is not in /cpus\n",
                (unsigned long long)self);
     return n;
 }
@@ -219,7 +221,7 @@ static void report_online(unsigned int cpu, paddr_t root)
 static void report_failed(unsigned int cpu, const char *reason)
 {
     cpus[cpu].state = CPU_FAILED;
-    printk("smp: cpu%u failed mpidr=0x%llx reason=%s\n", cpu,
+    printk(XENLOG_WARNING "smp: cpu%u failed mpidr=0x%llx reason=%s\n", cpu,
            (unsigned long long)cpus[cpu].mpidr, reason);
 }
 
@@ -234,7 +236,8 @@ static int parse_cpu_arg(const char *opt, const char *prefix)
     v = strtoul(opt + n, &end, 0);
     if ( end == opt + n || *end || v >= NR_CPUS )
     {
-        printk("smp: warning: selftest=%s: not a CPU number below %u; ignored\n", opt, NR_CPUS);
+        printk(XENLOG_WARNING "smp: warning: selftest=%s: not a CPU number below %u; "
+               "ignored\n", opt, NR_CPUS);
         return -1;
     }
     return (int)v;
@@ -418,7 +421,7 @@ static void selftest_smp_check(unsigned int n)
         }
     }
     if ( bad )
-        printk("selftest smp: FAILED (%u problems)\n", bad);
+        printk(XENLOG_ERR "selftest smp: FAILED (%u problems)\n", bad);
     else
         printk("selftest smp: ok cpus=%u window=0x%llx distinct-pages=%u\n",
                online, (unsigned long long)va0, online);
@@ -435,7 +438,8 @@ void smp_init(const void *fdt)
     nr_cpus_listed = n;
     if ( stall_cpu == 0 || overflow_cpu == 0 || stall_cpu >= (int)n || overflow_cpu >= (int)n )
     {
-        printk("smp: warning: selftest=%s:%d: not a secondary CPU (cpu1..cpu%u); ignored\n",
+        printk(XENLOG_WARNING "smp: warning: selftest=%s:%d: not a secondary CPU "
+               "(cpu1..cpu%u); ignored\n",
                stall_cpu >= 0 ? "stall" : "stack-overflow",
                stall_cpu >= 0 ? stall_cpu : overflow_cpu, n - 1);
         stall_cpu = overflow_cpu = -1;
