@@ -10,9 +10,10 @@
  *
  * Several CPUs may print: see the console lock below.
  *
- * Levels (include/printk.h): a line that is filtered out is
+ * Levels and loglvl= (include/printk.h): a line that is filtered out is
  * still tracked (prefix state, the lock), it just never reaches the console.
  */
+#include <cmdline.h>
 #include <lib.h>
 #include <printk.h>
 #include <smp.h>
@@ -29,14 +30,55 @@ static bool at_line_start = true;
 static bool line_shown = true;
 
 /*
- * Xen's log thresholds: a message of level L (XENLOG_ERR = 0 ..
- * XENLOG_DEBUG = 3) prints when L < the threshold; LOGLVL_INFO prints errors,
- * warnings and info.
+ * Xen's loglvl thresholds: a message of level L (XENLOG_ERR = 0 ..
+ * XENLOG_DEBUG = 3) is always printed when L < loglvl_always, and printed
+ * subject to rate limiting when L < loglvl_limited.  hypcore has no rate
+ * limiter, so a message prints when L < loglvl_limited.
  */
 enum { LOGLVL_NONE, LOGLVL_ERROR, LOGLVL_WARNING, LOGLVL_INFO, LOGLVL_ALL };
 #define MSG_LEVEL_DEFAULT   2           /* a format without a marker: info */
-static unsigned int loglvl_threshold = LOGLVL_INFO;
+static unsigned int loglvl_always = LOGLVL_INFO;
+static unsigned int loglvl_limited = LOGLVL_INFO;
 static bool show_everything;
+
+static const struct {
+    const char *name;
+    unsigned int threshold;
+} loglvl_names[] = {
+    { "none", LOGLVL_NONE }, { "error", LOGLVL_ERROR },
+    { "warning", LOGLVL_WARNING }, { "info", LOGLVL_INFO },
+    { "debug", LOGLVL_ALL }, { "all", LOGLVL_ALL },
+};
+
+/* The threshold named by [s, s + len), or -1. */
+static int loglvl_by_name(const char *s, size_t len)
+{
+    unsigned int i;
+
+    for ( i = 0; i < ARRAY_SIZE(loglvl_names); i++ )
+        if ( strlen(loglvl_names[i].name) == len &&
+             !memcmp(loglvl_names[i].name, s, len) )
+            return (int)loglvl_names[i].threshold;
+    return -1;
+}
+
+/* loglvl=<level>[/<rate-limited level>] */
+static const char *parse_loglvl(const char *s)
+{
+    const char *slash = strchr(s, '/');
+    int always = loglvl_by_name(s, slash ? (size_t)(slash - s) : strlen(s));
+    int limited = slash ? loglvl_by_name(slash + 1, strlen(slash + 1)) : always;
+
+    if ( always < 0 || limited < 0 )
+        return "not <level>[/<level>], level: none, error, warning, info, debug, all";
+    /* As in Xen: what is always printed is printed when rate-limited too. */
+    if ( limited < always )
+        limited = always;
+    loglvl_always = always;
+    loglvl_limited = limited;
+    return NULL;
+}
+custom_param("loglvl", parse_loglvl);
 
 void printk_show_everything(void)
 {
@@ -55,7 +97,7 @@ static bool level_shown(const char **fmt)
         *fmt += 3;
     }
     return __atomic_load_n(&show_everything, __ATOMIC_RELAXED) ||
-           level < loglvl_threshold;
+           level < loglvl_limited;
 }
 
 /*

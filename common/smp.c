@@ -11,7 +11,6 @@
  * with the CPUs that came up.
  */
 #include <arch/sysregs.h>
-#include <cmdline.h>
 #include <cpu.h>
 #include <dt.h>
 #include <layout.h>
@@ -24,6 +23,7 @@
 #include <psci.h>
 #include <pt_build.h>
 #include <sections.h>
+#include <selftest.h>
 #include <smp.h>
 #include <string.h>
 
@@ -243,12 +243,10 @@ static int parse_cpu_arg(const char *opt, const char *prefix)
     return (int)v;
 }
 
-static void read_selftests(const void *fdt)
+static void read_selftests(void)
 {
-    char opt[48];
+    const char *opt = selftest_option();
 
-    if ( !cmdline_get(dt_bootargs(fdt), "selftest", opt, sizeof(opt)) )
-        return;
     smp_selftest = !strcmp(opt, "smp");
     stall_cpu = parse_cpu_arg(opt, "stall:");
     overflow_cpu = parse_cpu_arg(opt, "stack-overflow:");
@@ -433,7 +431,7 @@ void smp_init(const void *fdt)
     unsigned int n, cpu, online = 1;
     u64 t0 = arch_counter();
 
-    read_selftests(fdt);
+    read_selftests();
     n = discover_cpus(fdt, self);
     nr_cpus_listed = n;
     if ( stall_cpu == 0 || overflow_cpu == 0 || stall_cpu >= (int)n || overflow_cpu >= (int)n )

@@ -18,8 +18,10 @@
  * XENLOG_INFO or XENLOG_DEBUG gives its message that level (the marker is not
  * printed); a format without one is XENLOG_INFO.  The call that starts a line
  * decides for the whole line, so a line built from several printk calls needs
- * the marker on its first call only.  A line prints when its level is info
- * or more important, or once printk_show_everything() has been called.
+ * the marker on its first call only.  A line prints when its level is below
+ * the threshold that loglvl= sets (README "The hypervisor command line";
+ * default info: errors, warnings and info), or once printk_show_everything()
+ * has been called.  Until the command line is read, the default applies.
  */
 #ifndef HYPCORE_PRINTK_H
 #define HYPCORE_PRINTK_H
@@ -35,8 +37,8 @@
 #define XENLOG_DEBUG    "<3>"   /* detail for debugging */
 
 /*
- * printk_show_everything: from now on every line prints, whatever the log
- * level.  For the lines that tell why the machine stops (panic, a trap dump,
+ * printk_show_everything: from now on every line prints, whatever loglvl=
+ * says.  For the lines that tell why the machine stops (panic, a trap dump,
  * the power-off line the test harness waits for); it is never undone.
  */
 void printk_show_everything(void);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include <cmdline.h>
 
 #define P PRINTK_PREFIX
 
@@ -87,7 +88,7 @@ static void test_truncation(void)
     expect("closing it", "\r\n");
 }
 
-/* Level markers (XENLOG_*). */
+/* Level markers (XENLOG_*) and loglvl= (the thresholds: test-cmdline.c). */
 static void test_levels(void)
 {
     printk(XENLOG_WARNING "warned\n");
@@ -103,6 +104,9 @@ static void test_levels(void)
     printk(XENLOG_INFO "two\nlines\n");
     expect("a marker holds for the lines of its call", P "two\r\n" P "lines\r\n");
 
+    cmdline_parse("loglvl=none");
+    printk(XENLOG_ERR "error\n");
+    expect("loglvl=none prints nothing", "");
     printk_show_everything();
     printk(XENLOG_DEBUG "after show-everything\n");
     expect("printk_show_everything prints every level",
