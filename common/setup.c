@@ -5,6 +5,7 @@
 #include <bootmodule.h>
 #include <cmdline.h>
 #include <cpu.h>
+#include <dom0.h>
 #include <dt.h>
 #include <layout.h>
 #include <lib.h>
@@ -122,6 +123,7 @@ void start_hypcore(paddr_t fdt_paddr, paddr_t load, paddr_t idmap,
            fdt_totalsize(fdt));
     /* The options (loglvl= too) hold from here on; the lines above used the defaults. */
     cmdline_parse(dt_bootargs(fdt));
+    dom0_print_options();
     dt_print_facts(fdt, &modules);      /* parses the boot modules too */
     setup_memory(fdt, fdt_paddr ? fdt_paddr : BOARD_DEFAULT_DTB_PADDR, load, &modules);
 

@@ -24,7 +24,7 @@
  *   size     an integer and one suffix: T/t G/g M/m K/k (binary multiples) or
  *            B/b (bytes); no suffix means KiB, as in Xen; it must fit 64 bits
  *   string   the value as it is (possibly empty), at most the buffer size - 1
- *   custom   a function of the value (e.g. loglvl=)
+ *   custom   a function of the value (e.g. loglvl=, dom0_mem=)
  *
  * Bad input is data from outside: an unknown option, a bad value or an
  * option too long to read gets one "cmdline: warning: ..." line naming it,

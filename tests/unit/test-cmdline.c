@@ -3,7 +3,7 @@
  * Host test of common/cmdline.c: the option table of include/cmdline.h.
  *
  * The test declares options of every type with the real macros; they join
- * the ones hypcore's objects declare (loglvl=, ...) in
+ * the ones hypcore's objects declare (loglvl=, dom0_mem=, ...) in
  * .init.param (param-section.ld), and cmdline_parse() walks them all, as in
  * hypcore.  The warnings are read back from the console.
  */
@@ -11,6 +11,7 @@
 
 #include "harness.h"
 #include <cmdline.h>
+#include <dom0.h>
 #include <lib.h>
 
 static bool t_bool;
@@ -285,6 +286,36 @@ static void test_unknown_and_spacing(void)
     CHECK(count_lines(out) == 1 && t_u8 == 2, "the next option is read: %s", out);
 }
 
+static void test_dom0_mem(void)
+{
+    const char *out;
+
+    CHECK(dom0_mem_size() == DOM0_MEM_DEFAULT, "default dom0_mem 0x%llx",
+          (unsigned long long)dom0_mem_size());
+    console_reset();
+    dom0_print_options();
+    out = console_strip(console_take());
+    CHECK(!strcmp(out, "cmdline: dom0_mem=0x8000000 (default)\n"), "default line: %s", out);
+
+    quiet("dom0_mem=64M");
+    CHECK(dom0_mem_size() == 64ULL << 20, "dom0_mem=64M: 0x%llx",
+          (unsigned long long)dom0_mem_size());
+    console_reset();
+    dom0_print_options();
+    out = console_strip(console_take());
+    CHECK(!strcmp(out, "cmdline: dom0_mem=0x4000000\n"), "given line: %s", out);
+
+    warns("dom0_mem=0", "cmdline: warning: dom0_mem: bad value \"0\" "
+          "(dom0 needs some memory); ignored");
+    warns("dom0_mem=512M,max:1G", "cmdline: warning: dom0_mem: bad value \"512M,max:1G\" "
+          "(not a size: a number and T, G, M, K or B); ignored");
+    warns("dom0_mem=16777216T", "cmdline: warning: dom0_mem: bad value \"16777216T\" "
+          "(does not fit in 64 bits); ignored");
+    CHECK(dom0_mem_size() == 64ULL << 20, "bad values keep 64M");
+    quiet("dom0_mem=1G dom0_mem=256M");
+    CHECK(dom0_mem_size() == 256ULL << 20, "last one wins");
+}
+
 /* Which of an error, a warning, an info and a debug line print. */
 static const char *levels_printed(void)
 {
@@ -358,6 +389,7 @@ int main(void)
     test_string();
     test_custom();
     test_unknown_and_spacing();
+    test_dom0_mem();
     test_loglvl();
     return harness_exit("cmdline");
 }
