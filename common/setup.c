@@ -4,6 +4,7 @@
  */
 #include <bootmodule.h>
 #include <cmdline.h>
+#include <console.h>
 #include <cpu.h>
 #include <dom0.h>
 #include <dt.h>
@@ -20,7 +21,6 @@
 
 #define PAGE_SZ 4096UL
 
-void console_flush(void);
 void __noreturn start_hypcore(paddr_t fdt_paddr, paddr_t load, paddr_t idmap,
                               vaddr_t temp, unsigned int share);
 static void __noreturn start_hypcore_late(void *fdt);
@@ -123,6 +123,7 @@ void start_hypcore(paddr_t fdt_paddr, paddr_t load, paddr_t idmap,
            fdt_totalsize(fdt));
     /* The options (loglvl= too) hold from here on; the lines above used the defaults. */
     cmdline_parse(dt_bootargs(fdt));
+    console_init(fdt);
     dom0_print_options();
     dt_print_facts(fdt, &modules);      /* parses the boot modules too */
     setup_memory(fdt, fdt_paddr ? fdt_paddr : BOARD_DEFAULT_DTB_PADDR, load, &modules);

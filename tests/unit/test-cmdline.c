@@ -3,7 +3,7 @@
  * Host test of common/cmdline.c: the option table of include/cmdline.h.
  *
  * The test declares options of every type with the real macros; they join
- * the ones hypcore's objects declare (loglvl=, dom0_mem=, ...) in
+ * the ones hypcore's objects declare (loglvl=, dom0_mem=, console=, ...) in
  * .init.param (param-section.ld), and cmdline_parse() walks them all, as in
  * hypcore.  The warnings are read back from the console.
  */
