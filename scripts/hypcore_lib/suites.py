@@ -15,6 +15,7 @@ the inputs (model.py), never against an earlier run's output:
   bench     boot cost (and SMP bring-up) under -icount is deterministic
   mem       the memory map, heap and selftest=heap (memsuite.py, issue 3)
   smp       secondary CPU bring-up and its self-tests (smpsuite.py, issue 4)
+  cmdline   the command line's options and the console UART (cmdlinesuite.py, issue 8)
   fuzz      the libFuzzer target for a bounded number of inputs (fuzz.py)
 """
 import concurrent.futures
@@ -556,12 +557,13 @@ def all_cases(arch=None):
     # Imported here: those modules build on this one's helpers (Case, run_qemu, ...).
     # The fuzz case goes first: it keeps one worker busy for about half a minute
     # while the QEMU cases run on the other.
-    from . import fuzz, memsuite, smpsuite
+    from . import cmdlinesuite, fuzz, memsuite, smpsuite
     cases = model_cases() + [fuzz.test_case()]
     if arch in (None, 'arm64'):
         cases += (decision_cases('arm64') + loader_cases('arm64') + bad_entry_cases('arm64')
                   + dt_cases('arm64') + fault_cases('arm64') + [bench_case('arm64')]
-                  + memsuite.cases('arm64') + smpsuite.cases('arm64'))
+                  + memsuite.cases('arm64') + smpsuite.cases('arm64')
+                  + cmdlinesuite.cases('arm64'))
     if arch in (None, 'arm32'):
         cases += arm32_cases()
     return cases
@@ -580,8 +582,10 @@ def arm32_cases():
       mem       modules around the image and the DTB with selftest=heap; -m 4G
       fault     selftest=fault after a clash (run through the temporary alias)
       bench     two -icount boots print the same ticks
+      cmdline   dtuart= by alias through a bus's ranges, stdout-path, unknown
+                options and bad values, dom0_mem=, loglvl=warning
     """
-    from . import memsuite, smpsuite
+    from . import cmdlinesuite, memsuite, smpsuite
     arch = 'arm32'
     where = smpsuite.Where
     clash = where('ram-clash', 'ram', 0x40401000)
@@ -609,7 +613,8 @@ def arm32_cases():
                                  lambda d: memsuite.touching_spec(arch, d)),
                memsuite.size_case(arch, 4 * GiB, prefix='arm32:mem'),
                fault_case(arch, 'ram', 0x40201000),
-               bench_case(arch)])
+               bench_case(arch)]
+            + cmdlinesuite.arm32_cases())
 
 
 def run_case(case):
