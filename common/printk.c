@@ -31,13 +31,13 @@ static bool line_shown = true;
 
 /*
  * Xen's loglvl thresholds: a message of level L (XENLOG_ERR = 0 ..
- * XENLOG_DEBUG = 3) is always printed when L < loglvl_always, and printed
- * subject to rate limiting when L < loglvl_limited.  hypcore has no rate
- * limiter, so a message prints when L < loglvl_limited.
+ * XENLOG_DEBUG = 3) is always printed when L is below the first level of
+ * loglvl=, and printed subject to rate limiting when L is below the second.
+ * hypcore has no rate limiter, so only the second counts: a message prints
+ * when L < loglvl_limited.
  */
 enum { LOGLVL_NONE, LOGLVL_ERROR, LOGLVL_WARNING, LOGLVL_INFO, LOGLVL_ALL };
 #define MSG_LEVEL_DEFAULT   2           /* a format without a marker: info */
-static unsigned int loglvl_always = LOGLVL_INFO;
 static unsigned int loglvl_limited = LOGLVL_INFO;
 static bool show_everything;
 
@@ -72,10 +72,7 @@ static const char *parse_loglvl(const char *s)
     if ( always < 0 || limited < 0 )
         return "not <level>[/<level>], level: none, error, warning, info, debug, all";
     /* As in Xen: what is always printed is printed when rate-limited too. */
-    if ( limited < always )
-        limited = always;
-    loglvl_always = always;
-    loglvl_limited = limited;
+    loglvl_limited = limited < always ? always : limited;
     return NULL;
 }
 custom_param("loglvl", parse_loglvl);
