@@ -29,6 +29,9 @@ static const char *const dt_error_names[DT_ERR_COUNT] = {
     [DT_ERR_NUMBER]       = "not a 1- or 2-cell number",
     [DT_ERR_NO_PROP]      = "property missing",
     [DT_ERR_FDT]          = "libfdt cannot walk the tree",
+    [DT_ERR_NO_RANGES]    = "a parent bus has no ranges (not memory-mapped)",
+    [DT_ERR_RANGES]       = "a parent's ranges is not a multiple of one entry",
+    [DT_ERR_UNMAPPED]     = "outside every ranges entry of a parent bus",
 };
 
 const char *dt_strerror(int err)
@@ -65,9 +68,6 @@ int dt_check(const void *fdt, size_t size)
 
     return fdt_check_full(fdt, fdt_totalsize(fdt));
 }
-
-/* Root node offset: the structure block starts with it. */
-#define DT_ROOT_NODE 0
 
 /*
  * Read the u32 property @name of @node into *@value.  Returns 1 if found,
@@ -127,9 +127,9 @@ int dt_reg_cells(const void *fdt, int node, unsigned int *addr_cells,
     return 0;
 }
 
-/* A big-endian number of @cells (1 or 2) cells. */
-static u64 read_number(const fdt32_t *p, unsigned int cells)
+u64 dt_read_cells(const void *cells_p, unsigned int cells)
 {
+    const fdt32_t *p = cells_p;
     u64 value = 0;
 
     for ( ; cells != 0; cells--, p++ )
@@ -183,8 +183,8 @@ int dt_reg_get(const void *fdt, int node, unsigned int index,
         return -DT_ERR_INDEX;
 
     prop += index * (ac + sc);
-    *start = read_number(prop, ac);
-    *size = read_number(prop + ac, sc);
+    *start = dt_read_cells(prop, ac);
+    *size = dt_read_cells(prop + ac, sc);
 
     return 0;
 }
@@ -209,7 +209,7 @@ int dt_get_number(const void *fdt, int node, const char *name, u64 *value)
     if ( len != (int)sizeof(fdt32_t) && len != 2 * (int)sizeof(fdt32_t) )
         return -DT_ERR_NUMBER;
 
-    *value = read_number(prop, len / sizeof(fdt32_t));
+    *value = dt_read_cells(prop, len / sizeof(fdt32_t));
     return 0;
 }
 
@@ -384,7 +384,7 @@ static int reserved_dynamic(const void *fdt, struct dt_range *r,
     prop = fdt_getprop(fdt, r->node, "size", &len);
     if ( prop != NULL && dt_reg_cells(fdt, r->node, &ac, &sc) == 0 &&
          len == (int)(sc * sizeof(fdt32_t)) )
-        r->size = read_number(prop, sc);
+        r->size = dt_read_cells(prop, sc);
 
     return fn(fdt, r, ctx);
 }
@@ -462,10 +462,10 @@ void dt_warn_range(const void *fdt, const char *what, const struct dt_range *r)
     char path[DT_PATH_MAX];
 
     if ( r->node >= 0 )
-        printk("dt: warning: %s node=%s: ", what,
+        printk(XENLOG_WARNING "dt: warning: %s node=%s: ", what,
                dt_node_path(fdt, r->node, path, sizeof(path)));
     else
-        printk("dt: warning: %s: ", what);
+        printk(XENLOG_WARNING "dt: warning: %s: ", what);
     print_reg_problem(fdt, r);
     printk("; ignored\n");
 }
@@ -534,7 +534,7 @@ static void warn_bad_string(const void *fdt, int node, const char *name)
     int err;
 
     if ( dt_get_string(fdt, node, name, &err) == NULL && err != 0 )
-        printk("dt: warning: node=%s: %s is %s; ignored\n",
+        printk(XENLOG_WARNING "dt: warning: node=%s: %s is %s; ignored\n",
                dt_node_path(fdt, node, path, sizeof(path)), name,
                dt_strerror(err));
 }
@@ -562,7 +562,7 @@ void dt_print_facts(const void *fdt, struct bootmodules *mods)
 
     dt_for_each_memory(fdt, print_memory, &banks);
     if ( banks == 0 )
-        printk("dt: warning: no usable memory node "
+        printk(XENLOG_WARNING "dt: warning: no usable memory node "
                "(device_type = \"memory\")\n");
     dt_for_each_memreserve(fdt, print_memreserve, NULL);
     dt_for_each_reserved_memory(fdt, print_reserved, NULL);

@@ -139,28 +139,28 @@ void selftest_heap(void)
         else if ( !heap_selftest_mark(pa, order) )
             why = "handed out twice";
         if ( why && failures++ < 8 )
-            printk("selftest heap: block 0x%llx order %u %s\n",
+            printk(XENLOG_ERR "selftest heap: block 0x%llx order %u %s\n",
                    (unsigned long long)pa, order, why);
         pages += 1ULL << order;
     }
     heap_get_stats(&st);
     if ( st.free != 0 || pages != before.free )
     {
-        printk("selftest heap: allocated %llu pages of %llu free, %llu left\n",
+        printk(XENLOG_ERR "selftest heap: allocated %llu pages of %llu free, %llu left\n",
                (unsigned long long)pages, (unsigned long long)before.free,
                (unsigned long long)st.free);
         failures++;
     }
     if ( alloc_pages(0) != PAGE_ALLOC_FAILED )
     {
-        printk("selftest heap: allocation succeeded on an exhausted heap\n");
+        printk(XENLOG_ERR "selftest heap: allocation succeeded on an exhausted heap\n");
         failures++;
     }
     heap_selftest_free_marked();
     heap_get_stats(&st);
     if ( st.free != before.free )
     {
-        printk("selftest heap: %llu pages free after freeing all, expected %llu\n",
+        printk(XENLOG_ERR "selftest heap: %llu pages free after freeing all, expected %llu\n",
                (unsigned long long)st.free, (unsigned long long)before.free);
         failures++;
     }
@@ -168,7 +168,7 @@ void selftest_heap(void)
     heap_get_stats(&st);
     if ( st.free != before.free + released || st.by_type[MEM_MODULE] != 0 )
     {
-        printk("selftest heap: release gave %llu pages but free went %llu -> %llu, "
+        printk(XENLOG_ERR "selftest heap: release gave %llu pages but free went %llu -> %llu, "
                "%llu module pages left\n", (unsigned long long)released,
                (unsigned long long)before.free, (unsigned long long)st.free,
                (unsigned long long)st.by_type[MEM_MODULE]);
@@ -176,7 +176,7 @@ void selftest_heap(void)
     }
     heap_print_stats();
     if ( failures )
-        printk("selftest heap: FAILED (%u problems)\n", failures);
+        printk(XENLOG_ERR "selftest heap: FAILED (%u problems)\n", failures);
     else
         printk("selftest heap: ok pages=%llu released=%llu\n",
                (unsigned long long)pages, (unsigned long long)released);

@@ -31,7 +31,7 @@ static int add_ram_bank(const void *fdt, const struct dt_range *r, void *ctx)
     }
     err = memmap_add_ram(mm, r->start, r->size, NULL);
     if ( err == MEMMAP_ERR_FULL )
-        printk("mem: warning: more than %u RAM banks (MEMMAP_MAX_RAM): bank "
+        printk(XENLOG_WARNING "mem: warning: more than %u RAM banks (MEMMAP_MAX_RAM): bank "
                "0x%llx-0x%llx ignored\n", MEMMAP_MAX_RAM,
                (unsigned long long)r->start,
                (unsigned long long)(r->start + r->size));
@@ -56,7 +56,7 @@ static int reserve(struct memmap *mm, enum mem_type type, paddr_t start,
         return -MEMDT_ERR_RSV_FULL;
     }
     if ( err )
-        printk("mem: warning: %s 0x%llx+0x%llx is empty or wraps; ignored\n",
+        printk(XENLOG_WARNING "mem: warning: %s 0x%llx+0x%llx is empty or wraps; ignored\n",
                mem_type_name(type), (unsigned long long)start,
                (unsigned long long)size);
     return 0;
@@ -85,14 +85,14 @@ static bool module_acceptable(const struct memmap *mm, const struct bootmodule *
 
     if ( !range_from_size(m->start, m->size, &r) )
     {
-        printk("mem: refusing module %s 0x%llx+0x%llx: empty or wrapping range\n",
+        printk(XENLOG_WARNING "mem: refusing module %s 0x%llx+0x%llx: empty or wrapping range\n",
                bootmodule_kind_name(m->kind), (unsigned long long)m->start,
                (unsigned long long)m->size);
         return false;
     }
     if ( !memmap_in_ram(mm, &r) )
     {
-        printk("mem: refusing module %s 0x%llx-0x%llx: not wholly inside RAM\n",
+        printk(XENLOG_WARNING "mem: refusing module %s 0x%llx-0x%llx: not wholly inside RAM\n",
                bootmodule_kind_name(m->kind), (unsigned long long)r.start,
                (unsigned long long)r.end);
         return false;
@@ -101,7 +101,8 @@ static bool module_acceptable(const struct memmap *mm, const struct bootmodule *
                                         (1U << MEM_FIRMWARE) | (1U << MEM_MODULE));
     if ( other )
     {
-        printk("mem: refusing module %s 0x%llx-0x%llx: overlaps %s 0x%llx-0x%llx%s%s\n",
+        printk(XENLOG_WARNING
+               "mem: refusing module %s 0x%llx-0x%llx: overlaps %s 0x%llx-0x%llx%s%s\n",
                bootmodule_kind_name(m->kind), (unsigned long long)r.start,
                (unsigned long long)r.end, mem_type_name(other->type),
                (unsigned long long)other->r.start, (unsigned long long)other->r.end,

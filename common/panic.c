@@ -8,7 +8,8 @@ void panic(const char *fmt, ...)
 {
     va_list ap;
 
-    printk("PANIC on cpu%u: ", smp_processor_id());
+    printk_show_everything();           /* why we stop is never filtered */
+    printk(XENLOG_ERR "PANIC on cpu%u: ", smp_processor_id());
     va_start(ap, fmt);
     vprintk(fmt, ap);
     va_end(ap);

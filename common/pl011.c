@@ -1,11 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * PL011 UART console (Arm PrimeCell UART, DDI 0183), polled transmit only.
- * The UART is reached through fixmap slot FIXMAP_UART, which head.S mapped;
- * the firmware (QEMU) leaves it enabled, so no baud-rate setup is done here.
+ * printk() starts on the UART head.S mapped at fixmap slot FIXMAP_UART;
+ * console_init() may move it to another PL011 (pl011_use(), include/
+ * console.h).  The firmware (QEMU) leaves the UART enabled, so no baud-rate
+ * setup is done here.
  */
 #include <arch/mmio.h>
+#include <console.h>
 #include <layout.h>
+#include <lib.h>
 #include <mm.h>
 #include <printk.h>
 #include <sections.h>
@@ -16,16 +20,20 @@
 #define PL011_FR_TXFF   (1U << 5)   /* transmit FIFO full */
 #define PL011_FR_BUSY   (1U << 3)
 
-#define UART_VA ((vaddr_t)__fixmap_start + FIXMAP_UART * 4096)
+#define FIXMAP_PAGE     4096
+#define FIXMAP_VA(slot) ((vaddr_t)__fixmap_start + (vaddr_t)(slot) * FIXMAP_PAGE)
+
+/* The UART in use: head.S's until pl011_use() moves it. */
+static const char *uart_base = __fixmap_start + FIXMAP_UART * FIXMAP_PAGE;
 
 static inline u32 pl011_read(unsigned int reg)
 {
-    return mmio_read32(UART_VA + reg);
+    return mmio_read32((vaddr_t)uart_base + reg);
 }
 
 static inline void pl011_write(unsigned int reg, u32 val)
 {
-    mmio_write32(UART_VA + reg, val);
+    mmio_write32((vaddr_t)uart_base + reg, val);
 }
 
 static void pl011_putc(char c)
@@ -41,10 +49,17 @@ void console_write(const char *s, size_t len)
         pl011_putc(*s++);
 }
 
-/* console_flush: wait until the last character has left the UART. */
-void console_flush(void);
 void console_flush(void)
 {
     while ( pl011_read(PL011_FR) & PL011_FR_BUSY )
         ;
+}
+
+void pl011_use(paddr_t pa)
+{
+    ASSERT(IS_ALIGNED(pa, FIXMAP_PAGE));
+    /* Even the board's own UART: then every boot from a DT takes this path. */
+    map_boot_page(FIXMAP_VA(FIXMAP_UART_DT), pa, MAP_DEVICE);
+    console_flush();            /* what is in flight leaves by the old UART */
+    uart_base = (const char *)FIXMAP_VA(FIXMAP_UART_DT);
 }

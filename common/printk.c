@@ -9,7 +9,12 @@
  * would.
  *
  * Several CPUs may print: see the console lock below.
+ *
+ * Levels and loglvl= (include/printk.h): a line that is filtered out is
+ * still tracked (prefix state, the lock), it just never reaches the console.
  */
+#include <cmdline.h>
+#include <lib.h>
 #include <printk.h>
 #include <smp.h>
 #include <string.h>
@@ -21,6 +26,76 @@
 
 /* True when the next character printed starts a new console line. */
 static bool at_line_start = true;
+/* Whether the line being printed goes to the console (its first call's level). */
+static bool line_shown = true;
+
+/*
+ * Xen's loglvl thresholds: a message of level L (XENLOG_ERR = 0 ..
+ * XENLOG_DEBUG = 3) is always printed when L is below the first level of
+ * loglvl=, and printed subject to rate limiting when L is below the second.
+ * hypcore has no rate limiter, so only the second counts: a message prints
+ * when L < loglvl_limited.
+ */
+enum { LOGLVL_NONE, LOGLVL_ERROR, LOGLVL_WARNING, LOGLVL_INFO, LOGLVL_ALL };
+#define MSG_LEVEL_DEFAULT   2           /* a format without a marker: info */
+static unsigned int loglvl_limited = LOGLVL_INFO;
+static bool show_everything;
+
+static const struct {
+    const char *name;
+    unsigned int threshold;
+} loglvl_names[] = {
+    { "none", LOGLVL_NONE }, { "error", LOGLVL_ERROR },
+    { "warning", LOGLVL_WARNING }, { "info", LOGLVL_INFO },
+    { "debug", LOGLVL_ALL }, { "all", LOGLVL_ALL },
+};
+
+/* The threshold named by [s, s + len), or -1. */
+static int loglvl_by_name(const char *s, size_t len)
+{
+    unsigned int i;
+
+    for ( i = 0; i < ARRAY_SIZE(loglvl_names); i++ )
+        if ( strlen(loglvl_names[i].name) == len &&
+             !memcmp(loglvl_names[i].name, s, len) )
+            return (int)loglvl_names[i].threshold;
+    return -1;
+}
+
+/* loglvl=<level>[/<rate-limited level>] */
+static const char *parse_loglvl(const char *s)
+{
+    const char *slash = strchr(s, '/');
+    int always = loglvl_by_name(s, slash ? (size_t)(slash - s) : strlen(s));
+    int limited = slash ? loglvl_by_name(slash + 1, strlen(slash + 1)) : always;
+
+    if ( always < 0 || limited < 0 )
+        return "not <level>[/<level>], level: none, error, warning, info, debug, all";
+    /* As in Xen: what is always printed is printed when rate-limited too. */
+    loglvl_limited = limited < always ? always : limited;
+    return NULL;
+}
+custom_param("loglvl", parse_loglvl);
+
+void printk_show_everything(void)
+{
+    __atomic_store_n(&show_everything, true, __ATOMIC_RELAXED);
+}
+
+/* Strip a level marker from *fmt; whether a message of that level prints. */
+static bool level_shown(const char **fmt)
+{
+    const char *f = *fmt;
+    unsigned int level = MSG_LEVEL_DEFAULT;
+
+    if ( f[0] == '<' && f[1] >= '0' && f[1] <= '3' && f[2] == '>' )
+    {
+        level = f[1] - '0';
+        *fmt += 3;
+    }
+    return __atomic_load_n(&show_everything, __ATOMIC_RELAXED) ||
+           level < loglvl_limited;
+}
 
 /*
  * The console lock keeps lines whole when several CPUs print: a CPU takes it
@@ -67,9 +142,11 @@ static void console_unlock_at_line_end(void)
 /*
  * Write @len bytes of @s, adding the prefix before the first character of
  * each line and a carriage return before each newline.  Runs of ordinary
- * characters go to the console in one call.
+ * characters go to the console in one call.  A line this call starts is
+ * shown or not as @shown says; the rest of a line begun earlier as its start
+ * decided.
  */
-static void emit(const char *s, size_t len)
+static void emit(const char *s, size_t len, bool shown)
 {
     while ( len != 0 )
     {
@@ -78,16 +155,20 @@ static void emit(const char *s, size_t len)
 
         if ( at_line_start )
         {
-            console_write(PRINTK_PREFIX, sizeof(PRINTK_PREFIX) - 1);
+            line_shown = shown;
+            if ( line_shown )
+                console_write(PRINTK_PREFIX, sizeof(PRINTK_PREFIX) - 1);
             at_line_start = false;
         }
-        console_write(s, run);
+        if ( line_shown )
+            console_write(s, run);
         s += run;
         len -= run;
 
         if ( nl )
         {
-            console_write("\r\n", 2);
+            if ( line_shown )
+                console_write("\r\n", 2);
             at_line_start = true;
             s++;
             len--;
@@ -98,6 +179,7 @@ static void emit(const char *s, size_t len)
 void vprintk(const char *fmt, va_list ap)
 {
     char buf[PRINTK_BUF_SIZE];
+    bool shown = level_shown(&fmt);
     int n = vsnprintf(buf, sizeof(buf), fmt, ap);
 
     if ( n < 0 )
@@ -106,7 +188,7 @@ void vprintk(const char *fmt, va_list ap)
     console_lock();
     if ( (size_t)n < sizeof(buf) )
     {
-        emit(buf, n);
+        emit(buf, n, shown);
         console_unlock_at_line_end();
         return;
     }
@@ -116,10 +198,10 @@ void vprintk(const char *fmt, va_list ap)
      * the message ended a line, end it here too, so the next printk starts
      * with its prefix.
      */
-    emit(buf, sizeof(buf) - 1);
-    emit(PRINTK_TRUNCATED, sizeof(PRINTK_TRUNCATED) - 1);
+    emit(buf, sizeof(buf) - 1, shown);
+    emit(PRINTK_TRUNCATED, sizeof(PRINTK_TRUNCATED) - 1, shown);
     if ( fmt[0] != '\0' && fmt[strlen(fmt) - 1] == '\n' )
-        emit("\n", 1);
+        emit("\n", 1, shown);
     console_unlock_at_line_end();
 }
 

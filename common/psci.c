@@ -19,13 +19,13 @@ bool psci_init(const void *fdt)
     psci_ok = false;
     if ( node < 0 )
     {
-        printk("psci: no /psci node in the DTB: cannot power off or start CPUs\n");
+        printk(XENLOG_WARNING "psci: no /psci node in the DTB: cannot power off or start CPUs\n");
         return false;
     }
     method = fdt_getprop(fdt, node, "method", &len);
     if ( !method || len <= 0 || strnlen(method, len) == (size_t)len )
     {
-        printk("psci: /psci has no valid \"method\" property\n");
+        printk(XENLOG_WARNING "psci: /psci has no valid \"method\" property\n");
         return false;
     }
     if ( !strcmp(method, "smc") )
@@ -33,12 +33,13 @@ bool psci_init(const void *fdt)
     else if ( !strcmp(method, "hvc") )
     {
         /* An HVC from EL2 traps to ourselves: there is no PSCI behind it. */
-        printk("psci: /psci method is \"hvc\", unusable from EL2 (boot with virtualization=on)\n");
+        printk(XENLOG_WARNING "psci: /psci method is \"hvc\", unusable from EL2 "
+               "(boot with virtualization=on)\n");
         return false;
     }
     else
     {
-        printk("psci: unknown /psci method \"%s\"\n", method);
+        printk(XENLOG_WARNING "psci: unknown /psci method \"%s\"\n", method);
         return false;
     }
     if ( !fdt_node_check_compatible(fdt, node, "arm,psci-0.2") ||
@@ -51,14 +52,15 @@ bool psci_init(const void *fdt)
 
         if ( !id || len != sizeof(*id) )
         {
-            printk("psci: /psci is PSCI 0.1 without a cpu_on function ID\n");
+            printk(XENLOG_WARNING "psci: /psci is PSCI 0.1 without a cpu_on function ID\n");
             return false;
         }
         psci_cpu_on_fid = fdt32_to_cpu(*id);
     }
     else
     {
-        printk("psci: /psci is not compatible with arm,psci, arm,psci-0.2 or arm,psci-1.0\n");
+        printk(XENLOG_WARNING "psci: /psci is not compatible with arm,psci, "
+               "arm,psci-0.2 or arm,psci-1.0\n");
         return false;
     }
     psci_ok = true;
@@ -90,5 +92,5 @@ void psci_system_off(void)
     if ( !psci_ok )
         return;
     ret = arch_smccc_call(psci_hvc, PSCI_0_2_FN_SYSTEM_OFF, 0, 0, 0);
-    printk("psci: SYSTEM_OFF returned %ld\n", ret);
+    printk(XENLOG_ERR "psci: SYSTEM_OFF returned %ld\n", ret);
 }

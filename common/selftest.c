@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <cmdline.h>
 #include <layout.h>
 #include <mem_setup.h>
 #include <printk.h>
@@ -6,6 +7,15 @@
 #include <selftest.h>
 #include <string.h>
 #include <types.h>
+
+/* selftest=<name>: one self-test per boot (README "Self-tests"). */
+static char opt_selftest[64];
+string_param("selftest", opt_selftest);
+
+const char *selftest_option(void)
+{
+    return opt_selftest;
+}
 
 /* The last fixmap slot: never mapped, so reading it is a translation fault. */
 #define SELFTEST_FAULT_VA ((vaddr_t)__fixmap_start + LAYOUT_FIXMAP_SIZE - 4096)
@@ -16,7 +26,7 @@ void selftest_fault(void)
 
     printk("selftest fault: reading unmapped address %p\n", (void *)p);
     (void)*p;
-    printk("selftest fault: FAILED, the read did not fault\n");
+    printk(XENLOG_ERR "selftest fault: FAILED, the read did not fault\n");
 }
 
 void selftest_run(const char *name)
@@ -29,6 +39,6 @@ void selftest_run(const char *name)
               !strncmp(name, "stack-overflow:", 15) )
         ;   /* run by smp_init() */
     else
-        printk("selftest: unknown self-test \"%s\" ignored (known: fault, heap, "
-               "smp, stall:<cpu>, stack-overflow:<cpu>)\n", name);
+        printk(XENLOG_WARNING "selftest: unknown self-test \"%s\" ignored (known: fault, "
+               "heap, smp, stall:<cpu>, stack-overflow:<cpu>)\n", name);
 }

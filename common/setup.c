@@ -5,7 +5,9 @@
 #include <arch/regs.h>
 #include <bootmodule.h>
 #include <cmdline.h>
+#include <console.h>
 #include <cpu.h>
+#include <dom0.h>
 #include <dt.h>
 #include <layout.h>
 #include <lib.h>
@@ -20,7 +22,6 @@
 
 #define PAGE_SZ 4096UL
 
-void console_flush(void);
 void __noreturn start_hypcore(paddr_t fdt_paddr, paddr_t load, paddr_t idmap,
                               vaddr_t temp, unsigned int share);
 static void __noreturn start_hypcore_late(void *fdt);
@@ -123,6 +124,10 @@ void start_hypcore(paddr_t fdt_paddr, paddr_t load, paddr_t idmap,
     printk("dt: blob at 0x%llx size %u\n",
            (unsigned long long)(fdt_paddr ? fdt_paddr : BOARD_DEFAULT_DTB_PADDR),
            fdt_totalsize(fdt));
+    /* The options (loglvl= too) hold from here on; the lines above used the defaults. */
+    cmdline_parse(dt_bootargs(fdt));
+    console_init(fdt);
+    dom0_print_options();
     dt_print_facts(fdt, &modules);      /* parses the boot modules too */
     setup_memory(fdt, fdt_paddr ? fdt_paddr : BOARD_DEFAULT_DTB_PADDR, load, &modules);
 
@@ -135,16 +140,14 @@ void start_hypcore(paddr_t fdt_paddr, paddr_t load, paddr_t idmap,
 static void start_hypcore_late(void *arg)
 {
     const void *fdt = arg;
-    const char *cmdline;
-    char opt[64];
 
     smp_init(fdt);
-    cmdline = dt_bootargs(fdt);
-    if ( cmdline_get(cmdline, "selftest", opt, sizeof(opt)) )
-        selftest_run(opt);
+    if ( selftest_option()[0] )
+        selftest_run(selftest_option());
 
     smp_quiesce();
     printk("bench: end ticks=%llu\n", (unsigned long long)arch_counter());
+    printk_show_everything();   /* the end marker prints whatever loglvl= says */
     printk("hypcore: boot complete, powering off\n");
     console_flush();
     psci_system_off();

@@ -12,7 +12,6 @@
  */
 #include <arch/regs.h>
 #include <arch/sysregs.h>
-#include <cmdline.h>
 #include <cpu.h>
 #include <dt.h>
 #include <layout.h>
@@ -25,6 +24,7 @@
 #include <psci.h>
 #include <pt_build.h>
 #include <sections.h>
+#include <selftest.h>
 #include <smp.h>
 #include <string.h>
 
@@ -114,7 +114,8 @@ static unsigned int discover_cpus(const void *fdt, u64 self)
         reg = fdt_getprop(fdt, node, "reg", &len);
         if ( !reg || len != (int)(ac * 4) )
         {
-            printk("smp: warning: %s: reg is not %u cell(s); CPU ignored\n", path, ac);
+            printk(XENLOG_WARNING "smp: warning: %s: reg is not %u cell(s); CPU ignored\n",
+                   path, ac);
             continue;
         }
         mpidr = fdt32_to_cpu(reg[0]);
@@ -130,19 +131,20 @@ static unsigned int discover_cpus(const void *fdt, u64 self)
         if ( !method || len <= 0 || strnlen(method, len) == (size_t)len ||
              strcmp(method, "psci") )
         {
-            printk("smp: warning: %s: enable-method is not \"psci\"; CPU ignored\n", path);
+            printk(XENLOG_WARNING "smp: warning: %s: enable-method is not \"psci\"; "
+                   "CPU ignored\n", path);
             continue;
         }
         if ( n == NR_CPUS )
         {
-            printk("smp: warning: %s: more CPUs than CONFIG_NR_CPUS (%u); ignored\n",
+            printk(XENLOG_WARNING "smp: warning: %s: more CPUs than CONFIG_NR_CPUS (%u); ignored\n",
                    path, NR_CPUS);
             continue;
         }
         cpus[n++].mpidr = mpidr;
     }
     if ( !found_self )
-        printk("smp: warning: the boot CPU's MPIDR 0x%llx is not in /cpus\n",
+        printk(XENLOG_WARNING "smp: warning: the boot CPU's MPIDR 0x%llx is not in /cpus\n",
                (unsigned long long)self);
     return n;
 }
@@ -220,7 +222,7 @@ static void report_online(unsigned int cpu, paddr_t root)
 static void report_failed(unsigned int cpu, const char *reason)
 {
     cpus[cpu].state = CPU_FAILED;
-    printk("smp: cpu%u failed mpidr=0x%llx reason=%s\n", cpu,
+    printk(XENLOG_WARNING "smp: cpu%u failed mpidr=0x%llx reason=%s\n", cpu,
            (unsigned long long)cpus[cpu].mpidr, reason);
 }
 
@@ -235,18 +237,17 @@ static int parse_cpu_arg(const char *opt, const char *prefix)
     v = strtoul(opt + n, &end, 0);
     if ( end == opt + n || *end || v >= NR_CPUS )
     {
-        printk("smp: warning: selftest=%s: not a CPU number below %u; ignored\n", opt, NR_CPUS);
+        printk(XENLOG_WARNING "smp: warning: selftest=%s: not a CPU number below %u; "
+               "ignored\n", opt, NR_CPUS);
         return -1;
     }
     return (int)v;
 }
 
-static void read_selftests(const void *fdt)
+static void read_selftests(void)
 {
-    char opt[48];
+    const char *opt = selftest_option();
 
-    if ( !cmdline_get(dt_bootargs(fdt), "selftest", opt, sizeof(opt)) )
-        return;
     smp_selftest = !strcmp(opt, "smp");
     stall_cpu = parse_cpu_arg(opt, "stall:");
     overflow_cpu = parse_cpu_arg(opt, "stack-overflow:");
@@ -421,7 +422,7 @@ static void selftest_smp_check(unsigned int n)
         }
     }
     if ( bad )
-        printk("selftest smp: FAILED (%u problems)\n", bad);
+        printk(XENLOG_ERR "selftest smp: FAILED (%u problems)\n", bad);
     else
         printk("selftest smp: ok cpus=%u window=0x%llx distinct-pages=%u\n",
                online, (unsigned long long)va0, online);
@@ -433,12 +434,13 @@ void smp_init(const void *fdt)
     unsigned int n, cpu, online = 1;
     u64 t0 = arch_counter();
 
-    read_selftests(fdt);
+    read_selftests();
     n = discover_cpus(fdt, self);
     nr_cpus_listed = n;
     if ( stall_cpu == 0 || overflow_cpu == 0 || stall_cpu >= (int)n || overflow_cpu >= (int)n )
     {
-        printk("smp: warning: selftest=%s:%d: not a secondary CPU (cpu1..cpu%u); ignored\n",
+        printk(XENLOG_WARNING "smp: warning: selftest=%s:%d: not a secondary CPU "
+               "(cpu1..cpu%u); ignored\n",
                stall_cpu >= 0 ? "stall" : "stack-overflow",
                stall_cpu >= 0 ? stall_cpu : overflow_cpu, n - 1);
         stall_cpu = overflow_cpu = -1;

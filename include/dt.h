@@ -21,6 +21,9 @@
 /* A reg address or size is at most 2 cells: paddr_t and u64 hold 64 bits. */
 #define DT_MAX_CELLS            2
 
+/* Root node offset: the structure block starts with it. */
+#define DT_ROOT_NODE            0
+
 /* Defaults of the devicetree specification when no node says otherwise. */
 #define DT_DEFAULT_ADDR_CELLS   2
 #define DT_DEFAULT_SIZE_CELLS   1
@@ -38,6 +41,9 @@ enum dt_error {
     DT_ERR_NUMBER,          /* a number property that is not 1 or 2 cells */
     DT_ERR_NO_PROP,         /* a property that must be there is missing */
     DT_ERR_FDT,             /* libfdt could not walk the tree */
+    DT_ERR_NO_RANGES,       /* a parent bus has no ranges: not CPU-addressable */
+    DT_ERR_RANGES,          /* a ranges length that is not whole entries */
+    DT_ERR_UNMAPPED,        /* no ranges entry of a parent covers the reg */
     DT_ERR_COUNT
 };
 
@@ -86,6 +92,20 @@ int dt_reg_count(const void *fdt, int node);
  */
 int dt_reg_get(const void *fdt, int node, unsigned int index,
                paddr_t *start, u64 *size);
+
+/* A big-endian number of @cells (1 or 2) 32-bit cells at @p (any alignment). */
+u64 dt_read_cells(const void *p, unsigned int cells);
+
+/*
+ * dt_node_paddr (common/dt_addr.c): entry 0 of @node's reg as a CPU physical
+ * range.  The address is translated through the ranges of every parent bus
+ * below the root: an empty ranges maps 1:1; otherwise the entry (child
+ * address in the bus's #address-cells, parent address in its parent's,
+ * size in the bus's #size-cells) that holds the whole reg range maps it.
+ * Returns 0 with *@start and *@size set, an error of dt_reg_get() or
+ * dt_range_check(), -DT_ERR_NO_RANGES, -DT_ERR_RANGES or -DT_ERR_UNMAPPED.
+ */
+int dt_node_paddr(const void *fdt, int node, paddr_t *start, u64 *size);
 
 /*
  * 0 when [start, start + size) is a usable range (its exclusive end fits in

@@ -5,7 +5,7 @@
  * through the linker script; these offsets are fixed.
  *
  *   RUNTIME_BASE + 0        image (text, rodata, data, bss), 4 KiB pages
- *   RUNTIME_BASE + 2 MiB    fixmap: slot 0 = UART
+ *   RUNTIME_BASE + 2 MiB    fixmap: slot 0 = UART, slot 1 = the DT's UART
  *   RUNTIME_BASE + 4 MiB    boot FDT area (DTB pages mapped by C, up to 2 MiB + 1 page)
  *   RUNTIME_BASE + 8 MiB    end of the boot-time runtime region
  *
@@ -28,7 +28,8 @@
 #define FDT_MAX_SIZE            _LAYOUT_MB(2)
 
 /* Fixmap slots (4 KiB each). */
-#define FIXMAP_UART             0
+#define FIXMAP_UART             0   /* the board's PL011, mapped by head.S */
+#define FIXMAP_UART_DT          1   /* the DT's console PL011, if another (console.h) */
 
 /*
  * The per-CPU private slot (__percpu_start, from the linker script; one

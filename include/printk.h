@@ -12,8 +12,16 @@
  * conversion is printed as written.  Use %llx with a cast to unsigned long
  * long for paddr_t/u64: the same code runs on arm32.
  *
- * printk() is not locked yet: only the boot CPU may call it until SMP
- * bring-up adds a console lock (see common/printk.c).
+ * Several CPUs may print: a console lock keeps lines whole (common/printk.c).
+ *
+ * Levels (Xen's): a format that starts with XENLOG_ERR, XENLOG_WARNING,
+ * XENLOG_INFO or XENLOG_DEBUG gives its message that level (the marker is not
+ * printed); a format without one is XENLOG_INFO.  The call that starts a line
+ * decides for the whole line, so a line built from several printk calls needs
+ * the marker on its first call only.  A line prints when its level is below
+ * the threshold that loglvl= sets (README "The hypervisor command line";
+ * default info: errors, warnings and info), or once printk_show_everything()
+ * has been called.  Until the command line is read, the default applies.
  */
 #ifndef HYPCORE_PRINTK_H
 #define HYPCORE_PRINTK_H
@@ -22,6 +30,18 @@
 #include <stddef.h>
 
 #define PRINTK_PREFIX "(HYP) "
+
+#define XENLOG_ERR      "<0>"   /* hypcore or a CPU cannot go on */
+#define XENLOG_WARNING  "<1>"   /* bad input or a failure that hypcore survives */
+#define XENLOG_INFO     "<2>"   /* what hypcore found and decided (the default) */
+#define XENLOG_DEBUG    "<3>"   /* detail for debugging */
+
+/*
+ * printk_show_everything: from now on every line prints, whatever loglvl=
+ * says.  For the lines that tell why the machine stops (panic, a trap dump,
+ * the power-off line the test harness waits for); it is never undone.
+ */
+void printk_show_everything(void);
 
 /*
  * C99: store at most size - 1 characters and a NUL (nothing if size is 0;

@@ -3,6 +3,13 @@
 #ifndef HYPCORE_SELFTEST_H
 #define HYPCORE_SELFTEST_H
 
+/*
+ * selftest_option: the value of selftest= (a string option, "" when not
+ * given), for smp_init() and the boot CPU's late path.  Valid once
+ * cmdline_parse() has run.
+ */
+const char *selftest_option(void);
+
 /* selftest_run: run the named self-test; warns about an unknown name. */
 void selftest_run(const char *name);
 

@@ -87,7 +87,7 @@ static void warn_node(const void *fdt, int node)
 {
     char path[DT_PATH_MAX];
 
-    printk("dt: warning: module node=%s: ",
+    printk(XENLOG_WARNING "dt: warning: module node=%s: ",
            dt_node_path(fdt, node, path, sizeof(path)));
 }
 

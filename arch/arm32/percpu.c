@@ -92,7 +92,7 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
                       p3 < PERCPU_GUARD_PAGE(cpu) + PERCPU_STACK_STRIDE)) )
     {
         /* ...unless that page of the slot is one this CPU uses. */
-        printk("smp: cpu%u: the identity page 0x%llx is page %u of the per-CPU slot "
+        printk(XENLOG_WARNING "smp: cpu%u: the identity page 0x%llx is page %u of the per-CPU slot "
                "(0x%llx), which this CPU uses; load hypcore elsewhere to start it\n",
                cpu, (unsigned long long)idmap, p3, (unsigned long long)base);
         *why = "idmap-in-percpu-slot";

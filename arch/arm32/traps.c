@@ -44,6 +44,7 @@ void do_trap(struct cpu_user_regs *regs, unsigned int vector)
     unsigned int iss = regs->esr & ESR_ISS_MASK;
     unsigned int i;
 
+    printk_show_everything();           /* a dump is never filtered: the CPU stops */
     printk("trap: %s exception in HYP mode on cpu%u\n",
            vector < ARRAY_SIZE(vector_name) ? vector_name[vector] : "?",
            smp_processor_id());

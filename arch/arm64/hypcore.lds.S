@@ -34,6 +34,11 @@ SECTIONS
     .rodata : {
         _srodata = .;
         *(.rodata .rodata.*)
+        /* The command-line options (include/cmdline.h), one struct param each. */
+        . = ALIGN(8);
+        __param_start = .;
+        KEEP(*(.init.param))
+        __param_end = .;
         . = ALIGN(8);
         *(.got .got.plt)
         /*

@@ -54,6 +54,7 @@ void do_trap(struct cpu_user_regs *regs, unsigned int vector)
     unsigned int iss = regs->esr & ESR_ISS_MASK;
     unsigned int i;
 
+    printk_show_everything();           /* a dump is never filtered: the CPU stops */
     printk("trap: %s exception from %s on cpu%u\n",
            vector_type[vector & 3], vector_group[(vector >> 2) & 3],
            smp_processor_id());

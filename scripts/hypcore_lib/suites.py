@@ -16,6 +16,7 @@ the inputs (model.py), never against an earlier run's output:
   mem       the memory map, heap and selftest=heap (memsuite.py, issue 3)
   smp       secondary CPU bring-up and its self-tests (smpsuite.py, issue 4)
   debug     trap dumps that name functions, the call trace, gdb (debugsuite.py)
+  cmdline   the command line's options and the console UART (cmdlinesuite.py, issue 8)
   fuzz      the libFuzzer target for a bounded number of inputs (fuzz.py)
 
 pytest runs them: tests/qemu/test_*.py parametrise a test over each family
@@ -540,8 +541,10 @@ def arm32_cases():
       fault     selftest=fault after a clash (run through the temporary alias)
       bench     two -icount boots print the same ticks
       debug     the dump's names and call trace, gdb (debugsuite.py)
+      cmdline   dtuart= by alias through a bus's ranges, stdout-path, unknown
+                options and bad values, dom0_mem=, loglvl=warning
     """
-    from . import debugsuite, memsuite, smpsuite
+    from . import cmdlinesuite, debugsuite, memsuite, smpsuite
     arch = 'arm32'
     where = smpsuite.Where
     clash = where('ram-clash', 'ram', 0x40401000)
@@ -570,7 +573,8 @@ def arm32_cases():
                memsuite.size_case(arch, 4 * GiB, prefix='arm32:mem'),
                fault_case(arch, 'ram', 0x40201000),
                bench_case(arch)]
-            + debugsuite.cases(arch))
+            + debugsuite.cases(arch)
+            + cmdlinesuite.arm32_cases())
 
 
 def run_case(case):

@@ -55,7 +55,7 @@ def case_name(nodeid):
         return m.group(1)
     parts = nodeid.split('::')
     module = os.path.basename(parts[0])
-    if module == 'test_model.py':
+    if module.endswith('model.py'):    # test_model.py, test_cmdline_model.py
         return 'model:' + '.'.join(parts[1:])
     return module[:-3] + ':' + '.'.join(parts[1:])
 

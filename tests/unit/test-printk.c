@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include <cmdline.h>
 
 #define P PRINTK_PREFIX
 
@@ -87,10 +88,36 @@ static void test_truncation(void)
     expect("closing it", "\r\n");
 }
 
+/* Level markers (XENLOG_*) and loglvl= (the thresholds: test-cmdline.c). */
+static void test_levels(void)
+{
+    printk(XENLOG_WARNING "warned\n");
+    expect("a marker is not printed", P "warned\r\n");
+    printk(XENLOG_DEBUG "debug\n");
+    expect("debug is below the default level", "");
+    printk("a " XENLOG_ERR "b\n");
+    expect("a marker after the start is text", P "a <0>b\r\n");
+    printk("<4>x\n");
+    expect("only <0>..<3> are markers", P "<4>x\r\n");
+    printk("%s\n", XENLOG_ERR);
+    expect("an argument is never a marker", P "<0>\r\n");
+    printk(XENLOG_INFO "two\nlines\n");
+    expect("a marker holds for the lines of its call", P "two\r\n" P "lines\r\n");
+
+    cmdline_parse("loglvl=none");
+    printk(XENLOG_ERR "error\n");
+    expect("loglvl=none prints nothing", "");
+    printk_show_everything();
+    printk(XENLOG_DEBUG "after show-everything\n");
+    expect("printk_show_everything prints every level",
+           P "after show-everything\r\n");
+}
+
 int main(void)
 {
     test_lines();
     test_formatting();
     test_truncation();
+    test_levels();      /* last: printk_show_everything() is for good */
     return harness_exit("test-printk");
 }
