@@ -424,7 +424,7 @@ FUNC_LOCAL(switch_to_runtime_mapping)
         orrs    r1, r2, r3
         beq     2f
         store_desc r0                       /* make: the runtime entry */
-        dsb     nshst                       /* the cleared entry is visible before the TLBI */
+        dsb     nshst                       /* the new entry is visible to the walker before we use it */
         isb                                 /* the next instructions see the new entry */
 2:      ldr     r0, =3f                     /* to the runtime address */
         bx      r0

@@ -61,9 +61,13 @@ vaddr_t arch_percpu_boot_cpu(const struct percpu_pages *pg, u64 mpidr)
     cpu0_l3[PERCPU_DATA_PAGE] = pg->data | PAGE_HYP_RW;
     cpu0_l3[PERCPU_ROOT_PAGE] = virt_to_image_paddr(root) | PAGE_HYP_RW;
     cpu0_l3[PERCPU_L3_PAGE] = virt_to_image_paddr(cpu0_l3) | PAGE_HYP_RW;
-    /* The tables are complete before the entry that links them is. */
+    /*
+     * The tables are complete before the entry that links them is; that
+     * entry is in the live root, so it is one single-copy-atomic store
+     * (write_pte) that the walker cannot see torn.
+     */
     dsb(nshst);
-    *slot = virt_to_image_paddr(cpu0_l1) | TABLE_DESC;
+    write_pte(slot, virt_to_image_paddr(cpu0_l1) | TABLE_DESC);
     dsb(nshst);
     isb();
 
