@@ -14,6 +14,7 @@
  * maintenance for them is local (a PE caches only its own walks); what is
  * shared is never modified after the first secondary starts.
  */
+#include <arch/cache.h>
 #include <arch/pgtable.h>
 #include <arch/smp.h>
 #include <arch/sysregs.h>
@@ -140,10 +141,14 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
     sb->fix_val = cpu0_root[pt_index(0, rt)];
     sb->clear_idx = share ? SB_NONE : pt_index(0, (u64)idmap);
     sb->alias_idx = share ? pt_index(0, alias) : SB_NONE;
-    /* The CPU reads its record with the MMU and caches off: clean it to the PoC. */
+    /*
+     * The CPU reads its record with the MMU off, so with non-cacheable
+     * accesses: our stores must reach the PoC.  Stores complete before the
+     * clean, then every line of the record (fields beyond the first line
+     * would otherwise stay dirty) and a DSB SY (arch/cache.h).
+     */
     dsb(ishst);
-    asm volatile ( "dc cvac, %0" :: "r" (sb) : "memory" );
-    dsb(ish);
+    dcache_clean_poc(sb, sizeof(*sb));
     /*
      * The tables themselves need no cleaning: the secondary's walks are
      * cacheable (TCR_EL2 IRGN/ORGN = WBWA, inner shareable) and so coherent
