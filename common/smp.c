@@ -154,6 +154,7 @@ void percpu_data_init(struct cpu_data *d, unsigned int cpu, u64 mpidr,
     d->mpidr = mpidr;
     d->root = root;
     d->data_pa = data_pa;
+    d->slot_va = percpu_base;
     d->guard_va = percpu_base + (vaddr_t)PERCPU_GUARD_PAGE(cpu) * 4096;
     d->stack_top = percpu_base +
                    (vaddr_t)(PERCPU_STACK_PAGE(cpu) + PERCPU_STACK_PAGES) * 4096;

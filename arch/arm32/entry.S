@@ -58,7 +58,9 @@ trap_\num:
         sub     r0, r0, #REGS_SIZE
         cmp     r0, #PAGE_SIZE              /* would the frame touch the guard? */
         bhs     1f
-        ldr     r0, =__percpu_start + (PERCPU_EXC_STACK_PAGE + 1) * PAGE_SIZE
+        mrc     p15, 4, r0, c13, c0, 2      /* HTPIDR again */
+        ldr     r0, [r0, #CPU_SLOT_VA]
+        add     r0, r0, #(PERCPU_EXC_STACK_PAGE + 1) * PAGE_SIZE
         mov     sp, r0                      /* the exception stack */
 1:      mrc     p15, 0, r0, c13, c0, 2      /* r0 := its value again */
         sub     sp, sp, #REGS_SIZE

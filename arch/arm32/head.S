@@ -503,6 +503,7 @@ END(zero_bss)
  *   r7     the CPU's logical number
  *   r8     vaddr of that entry (through its private slot), or SB_NONE
  *   r9     level-1 index of the identity's own slot to clear, or SB_NONE
+ *   r10    vaddr of its per-CPU slot (percpu_base)
  *   r11    level-1 index of the alias to clear, or SB_NONE
  */
 FUNC(secondary_entry)
@@ -521,6 +522,7 @@ FUNC(secondary_entry)
         ldr     r5, [r1, #SB_FIX_HI]
         ldr     r9, [r1, #SB_CLEAR_IDX]
         ldr     r11, [r1, #SB_ALIAS_IDX]
+        ldr     r10, [r1, #SB_PERCPU]       /* r10 := vaddr(per-CPU slot) */
         ldr     r0, [r1, #SB_ENTRY]         /* r0 := where to go with the MMU on */
         ldr     r2, [r1, #SB_ROOT_LO]
         ldr     r3, [r1, #SB_ROOT_HI]       /* r2:r3 := paddr(own root) */
@@ -537,10 +539,10 @@ END(secondary_entry)
  * alias entries, and calls C on its own stack.  Every table written here is
  * this CPU's own, mapped in its private slot and walked by no other CPU:
  * local TLB maintenance is enough.
- * Inputs: r4, r5, r7, r8, r9, r11 (see secondary_entry).  Never returns.
+ * Inputs: r4, r5, r7-r11 (see secondary_entry).  Never returns.
  */
 FUNC(secondary_switch)
-        ldr     r10, =__percpu_start + PERCPU_ROOT_PAGE * PAGE_SIZE /* r10 := vaddr(own root) */
+        add     r1, r10, #PERCPU_ROOT_PAGE * PAGE_SIZE /* r1 := vaddr(own root) */
         cmn     r8, #1                      /* SB_NONE? */
         beq     1f
         mov     r12, r8                     /* r12 := vaddr of the entry */
@@ -559,7 +561,7 @@ FUNC(secondary_switch)
         bx      r0
 2:      cmn     r9, #1
         beq     3f
-        add     r12, r10, r9, lsl #PT_ENTRY_SHIFT
+        add     r12, r1, r9, lsl #PT_ENTRY_SHIFT
         mov     r2, #0
         mov     r3, #0
         strd    r2, r3, [r12]               /* drop the identity's own slot */
@@ -570,7 +572,7 @@ FUNC(secondary_switch)
         isb                                 /* later fetches use the new translations */
 3:      cmn     r11, #1
         beq     4f
-        add     r12, r10, r11, lsl #PT_ENTRY_SHIFT
+        add     r12, r1, r11, lsl #PT_ENTRY_SHIFT
         mov     r2, #0
         mov     r3, #0
         strd    r2, r3, [r12]               /* drop the alias */
@@ -579,7 +581,7 @@ FUNC(secondary_switch)
         mcr     p15, 0, r0, c7, c5, 6       /* BPIALL */
         dsb     nsh                         /* TLB and predictor invalidation complete (local) */
         isb                                 /* later fetches use the new translations */
-4:      ldr     r0, =__percpu_start + PERCPU_DATA_PAGE * PAGE_SIZE
+4:      add     r0, r10, #PERCPU_DATA_PAGE * PAGE_SIZE
         mcr     p15, 4, r0, c13, c0, 2      /* HTPIDR: this_cpu() */
         ldr     sp, [r0, #CPU_STACK_TOP]    /* own stack, guard page below */
         adr_l   r0, hyp_vectors

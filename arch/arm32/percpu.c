@@ -26,7 +26,8 @@
 #include <printk.h>
 #include <string.h>
 
-const vaddr_t percpu_base = (vaddr_t)__percpu_start;
+/* Fixed on arm32: the last 2 MiB of the runtime GiB (hypcore.lds.S). */
+vaddr_t percpu_base = (vaddr_t)__percpu_start;
 
 #define PERCPU_VA(page)     (percpu_base + (vaddr_t)(page) * PAGE_SIZE)
 
@@ -149,6 +150,7 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
     sb->fix_hi = (u32)(fix >> 32);
     sb->clear_idx = in_rt ? SB_NONE : pt_index(1, (u64)idmap);
     sb->alias_idx = in_rt ? pt_index(1, alias) : SB_NONE;
+    sb->percpu = base;
     /*
      * The CPU reads its record with the MMU off, so with non-cacheable
      * accesses: our stores must reach the PoC.  Stores complete before the

@@ -70,7 +70,9 @@ FUNC_LOCAL(trap_entry_el2)
         sub     x1, x1, #REGS_SIZE
         cmp     x1, #PAGE_SIZE              /* would the frame touch the guard page? */
         b.hs    1f
-        ldr     x1, =__percpu_start + (PERCPU_EXC_STACK_PAGE + 1) * PAGE_SIZE
+        mrs     x1, tpidr_el2
+        ldr     x1, [x1, #CPU_SLOT_VA]
+        add     x1, x1, #(PERCPU_EXC_STACK_PAGE + 1) * PAGE_SIZE
         mov     sp, x1                      /* the exception stack */
 1:      sub     sp, sp, #REGS_SIZE
         mrs     x1, sp_el0

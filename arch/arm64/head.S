@@ -481,6 +481,7 @@ END(zero_bss)
  * Registers, secondary_entry .. secondary_start():
  *   x19  the CPU's logical number
  *   x20  paddr of its boot record (until the MMU is on)
+ *   x22  vaddr of its per-CPU slot (percpu_base)
  *   x23  UART paddr (early failure messages)
  *   x24  level-0 index to re-point at x25 (SB_NONE = none)
  *   x25  the shared runtime level-1 entry
@@ -504,6 +505,7 @@ FUNC(secondary_entry)
         ldr     x25, [x20, #SB_FIX_VAL]
         ldr     x26, [x20, #SB_CLEAR_IDX]
         ldr     x27, [x20, #SB_ALIAS_IDX]
+        ldr     x22, [x20, #SB_PERCPU]      /* x22 := vaddr(per-CPU slot) */
         ldr     x0, [x20, #SB_ENTRY]        /* x0 := where to go with the MMU on */
         b       enable_mmu
 9:      early_fail_msg msg_bad_cpu
@@ -517,10 +519,10 @@ END(secondary_entry)
  * the identity and alias entries, and calls C on its own stack.  Every
  * table written here is this CPU's own root, mapped in its private slot and
  * walked by no other CPU: local TLB maintenance is enough.
- * Inputs: x19, x24-x27 (see secondary_entry).  Never returns.
+ * Inputs: x19, x22, x24-x27 (see secondary_entry).  Never returns.
  */
 FUNC(secondary_switch)
-        ldr     x21, =__percpu_start + PERCPU_ROOT_PAGE * PAGE_SIZE /* x21 := vaddr(own root) */
+        add     x21, x22, #PERCPU_ROOT_PAGE * PAGE_SIZE /* x21 := vaddr(own root) */
         cmn     x24, #1                     /* SB_NONE? */
         b.eq    1f
         str     xzr, [x21, x24, lsl #PT_ENTRY_SHIFT] /* break: the private copy */
@@ -547,7 +549,7 @@ FUNC(secondary_switch)
         tlbi    alle2                       /* every cached EL2 translation: this CPU only */
         dsb     nsh                         /* TLB invalidation complete (local) */
         isb                                 /* later fetches use the new translations */
-4:      ldr     x0, =__percpu_start + PERCPU_DATA_PAGE * PAGE_SIZE
+4:      add     x0, x22, #PERCPU_DATA_PAGE * PAGE_SIZE
         msr     tpidr_el2, x0               /* this_cpu() */
         ldr     x1, [x0, #CPU_STACK_TOP]
         mov     sp, x1                      /* own stack, guard page below */
@@ -722,10 +724,13 @@ END(early_puts_nonl)
 
         .section .rodata.head, "a", %progbits
         .balign 8
-/* const vaddr_t percpu_base: __percpu_start, out of adrp's reach from C. */
-DATA(percpu_base, 8)
+/*
+ * const vaddr_t percpu_preferred: __percpu_start, the per-CPU slot's
+ * preferred place (arch/arm64/percpu.c), out of ADRP's reach from C.
+ */
+DATA(percpu_preferred, 8)
         .quad   __percpu_start
-END(percpu_base)
+END(percpu_preferred)
 
 msg_not_el2:     .asciz "- hypcore must be entered at EL2 -"
 msg_idmap_range: .asciz "- hypcore: loaded above the 48-bit VA range, cannot identity-map -"

@@ -816,7 +816,8 @@ def memory_inputs(dtb, dtb_addr, load, image_size):
 # ---------------------------------------------------------------- SMP (issue 4)
 
 # include/layout.h: the per-CPU slot starts at __percpu_start, the runtime
-# region's level-0 slot XOR 2; CPU n's stack is PERCPU_STACK_PAGES pages from
+# region's level-0 slot XOR 2, or XOR 3 when the identity page's level-0 entry
+# is that one (arch/arm64/percpu.c, percpu_choose_base); CPU n's stack is PERCPU_STACK_PAGES pages from
 # page PERCPU_STACKS_PAGE + n * PERCPU_STACK_STRIDE + 1, its guard page the one
 # below; mapping-window slot 0 is page PERCPU_WINDOW_PAGE.
 PERCPU_SLOT_BIT = 39
@@ -833,11 +834,19 @@ NR_CPUS = 64
 ARM32_PERCPU_SLOT = 2 * MiB
 
 
-def percpu_base(runtime_base, arch='arm64'):
+def percpu_base(runtime_base, arch='arm64', idmap=None):
+    """Where the per-CPU slot starts.  Without idmap: the layout rule, what the
+    linker script's __percpu_start holds.  With idmap (the identity page's
+    paddr): where hypcore puts it for that load; on arm64 the level-0 entry
+    next to the preferred one when the identity page's entry is the preferred
+    one (the identity must never be built inside the slot's tables)."""
     if arch == 'arm32':
         gib = 1 << 30
         return (runtime_base & ~(gib - 1)) + gib - ARM32_PERCPU_SLOT
-    return ((runtime_base >> PERCPU_SLOT_BIT) ^ 2) << PERCPU_SLOT_BIT
+    index = (runtime_base >> PERCPU_SLOT_BIT) ^ 2
+    if idmap is not None and idmap >> PERCPU_SLOT_BIT == index:
+        index = (runtime_base >> PERCPU_SLOT_BIT) ^ 3
+    return index << PERCPU_SLOT_BIT
 
 
 def guard_page(base, cpu):

@@ -11,7 +11,9 @@ decision line and the memory lines (memsuite).
   smp:<layout combo>/smpN/gicV   the clash layouts (default; ram clashing at
                                  0x40401000; ram-odd at 0x40e00000, share 3;
                                  ram-high clashing at 0x80600000 in 2 GiB; ram
-                                 from the 2nd GiB, share 1) with 1..64 CPUs
+                                 from the 2nd GiB, share 1; slot-zero, whose
+                                 preferred per-CPU slot is the identity's
+                                 level-0 entry) with 1..64 CPUs
   smp:bad-mpidr                  /cpus lists a CPU whose MPIDR does not exist:
                                  INVALID_PARAMETERS for it, the rest online
   smp:duplicate-mpidr            /cpus lists a CPU twice: ALREADY_ON for the second
@@ -50,6 +52,9 @@ WHERES = (
     Where('ram-high-clash', 'ram-high', 0x80600000, 2 * GiB),
     Where('ram-share1', 'ram', 0x80200000, 2 * GiB),
     Where('ram-at-runtime', 'ram', 0x40200000),
+    # The preferred per-CPU slot (runtime level-0 entry XOR 2) is entry 0, the
+    # identity page's: hypcore must move the slot (to entry XOR 3).
+    Where('slot-zero', 'slot-zero'),
 )
 WHERE = {w.label: w for w in WHERES}
 # arm32 (configs/layouts/arm32): no ram-high; ram-odd from 0x40e00000 is share 2
@@ -87,13 +92,15 @@ def place(arch, where):
             + (f'/{where.mem // GiB}G' if where.mem != GiB else ''))
 
 
-def percpu_base_of(img):
-    """__percpu_start from the ELF, checked against the layout rule (model.percpu_base)."""
+def percpu_base_of(img, load):
+    """Where the per-CPU slot is for a boot at `load`: __percpu_start from the ELF,
+    checked against the layout rule, moved as the model says when the identity
+    page's level-0 entry is that one (model.percpu_base)."""
     base = images.read_symbols(img.arch, img.elf, ('__percpu_start',))['__percpu_start']
     want = model.percpu_base(img.runtime_base, img.arch)
     if base != want:
         raise Failure(f'{img.elf}: __percpu_start {base:#x}, the layout rule gives {want:#x}')
-    return base
+    return model.percpu_base(img.runtime_base, img.arch, load + img.idmap_offset)
 
 
 def expected_mpidrs(dtb):
@@ -121,7 +128,7 @@ def smp_case(name, make_spec, failures=None, extra=None, timeout=SMP_TIMEOUT):
         problem = check_boot_memory(result, plan, img, spec, directory)
         if problem:
             return with_log(problem, result, plan)
-        base = percpu_base_of(img)
+        base = percpu_base_of(img, plan.load)
         mpidrs = expected_mpidrs(input_dtb(plan, directory))
         failed = failures(mpidrs, spec) if failures else {}
         problem = model.check_smp(result.log, mpidrs, failed, base,
@@ -154,7 +161,7 @@ def idmap_in_slot_failures(arch, where):
     def failures(mpidrs, spec):
         img = images.load(arch, where.layout)
         idmap = where.load + img.idmap_offset
-        base = percpu_base_of(img)
+        base = percpu_base_of(img, where.load)
         if not base <= idmap < base + (2 << 20):
             return {}
         page = (idmap - base) >> 12
@@ -286,6 +293,7 @@ def cases(arch):
         matrix_case(arch, w['ram-high-clash'], 8, 3),
         matrix_case(arch, w['ram-share1'], 4, 2),
         matrix_case(arch, w['ram-clash'], 64, 3),
+        matrix_case(arch, w['slot-zero'], 4, 3),
         bad_mpidr_case(arch, w['default'], 4),
         duplicate_mpidr_case(arch, w['ram-odd-share3'], 4, 1, gic=2),
         selftest_smp_case(arch, w['ram-clash'], 8),

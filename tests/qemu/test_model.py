@@ -235,6 +235,11 @@ class SmpModel(unittest.TestCase):
         self.assertEqual(model.percpu_base(0x00000a0000200000), self.BASE)
         self.assertEqual(model.percpu_base(0x40200000), 0x10000000000)
         self.assertEqual(model.percpu_base(0x80400000), 0x10000000000)
+        # Runtime in level-0 entry 2: the preferred slot is entry 0, the identity
+        # page's for any load in QEMU's RAM, so the slot moves to entry 1 (XOR 3).
+        self.assertEqual(model.percpu_base(0x10000200000), 0)
+        self.assertEqual(model.percpu_base(0x10000200000, idmap=0x40201000), 0x8000000000)
+        self.assertEqual(model.percpu_base(0x40200000, idmap=0x40201000), 0x10000000000)
 
     def test_stacks_and_guards(self):
         # cpu n: guard page 64 + 6n, stack the 4 pages above it.
