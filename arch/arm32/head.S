@@ -261,7 +261,10 @@ FUNC_LOCAL(create_page_tables)
 END(create_page_tables)
 
 /*
- * map_image: map [start, _end) at vaddr r0 onwards, to where it was loaded.
+ * map_image: map [start, _end) at vaddr r0 onwards, to where it was loaded,
+ * except the boot stack's guard page (hypcore.lds.S), left unmapped so that
+ * an overflow of the boot stack faults instead of writing .data and the
+ * boot tables.
  * Inputs: r0 = vaddr for start, r4.  Clobbers: r0-r3, r12.
  */
 FUNC_LOCAL(map_image)
@@ -277,6 +280,10 @@ FUNC_LOCAL(map_image)
         mov     r3, #ATTR_RO
         bl      map_image_part
         ldr     r0, =_sdata
+        ldr     r2, =__boot_stack_guard
+        mov     r3, #ATTR_RW
+        bl      map_image_part
+        ldr     r0, =__bss_start            /* the guard page's end */
         ldr     r2, =_end
         mov     r3, #ATTR_RW
         bl      map_image_part

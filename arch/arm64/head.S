@@ -273,7 +273,9 @@ END(create_page_tables)
 
 /*
  * map_image: map the whole image [start, _end) at vaddr x0 onwards, to where
- * it was loaded: text RX, rodata RO, data and bss RW.
+ * it was loaded: text RX, rodata RO, data and bss RW, except the boot
+ * stack's guard page (hypcore.lds.S), left unmapped so that an overflow of
+ * the boot stack faults instead of writing .data and the boot tables.
  * Inputs: x0 = vaddr for start, x19 = paddr(start), x21 = vaddr(start).
  * Output: none.  Clobbers: x0-x15.
  */
@@ -289,6 +291,10 @@ FUNC_LOCAL(map_image)
         ldr     x3, =PAGE_HYP_RO
         bl      map_image_part
         ldr     x0, =_sdata
+        ldr     x2, =__boot_stack_guard
+        ldr     x3, =PAGE_HYP_RW
+        bl      map_image_part
+        ldr     x0, =__bss_start            /* the guard page's end */
         ldr     x2, =_end
         ldr     x3, =PAGE_HYP_RW
         bl      map_image_part

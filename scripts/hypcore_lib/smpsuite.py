@@ -18,7 +18,8 @@ decision line and the memory lines (memsuite).
                                  INVALID_PARAMETERS for it, the rest online
   smp:duplicate-mpidr            /cpus lists a CPU twice: ALREADY_ON for the second
   smp:over-limit                 more CPUs than CONFIG_NR_CPUS (sweep only)
-  smp:selftest-*                 selftest=smp, stack-overflow:1, stall:2
+  smp:selftest-*                 selftest=smp, stack-overflow:1,
+                                 stack-overflow-big:2, stall:2
   sweep                          (./hypcore sweep --suite smp) the full matrix
 """
 import dataclasses
@@ -254,22 +255,27 @@ def selftest_smp_case(arch, where, smp, gic=3, prefix='smp'):
                     lambda d: spec_for(arch, where, smp, gic, 'selftest=smp'), extra=extra)
 
 
-def stack_overflow_case(arch, where, smp, cpu=1, gic=3, prefix='smp', icount=False):
+def stack_overflow_case(arch, where, smp, cpu=1, gic=3, prefix='smp', icount=False,
+                        big=False):
     """The overflowing CPU checks in first, so every CPU counts as online.
+
+    big: selftest=stack-overflow-big, frames that jump past the guard page.
 
     hypcore does not wait for the faulting CPU's dump before powering off
     (tests/qemu/README.md, "Known hypervisor problems"): under MTTCG the dump
     can be cut short, the more often the later the CPU is brought up.  With
     icount=True the vCPUs run in turn, deterministically, and the dump is
     always complete."""
+    option = 'stack-overflow-big' if big else 'stack-overflow'
+
     def extra(result, base, mpidrs, failed):
-        return model.check_stack_overflow(result.log, cpu, base)
+        return model.check_stack_overflow(result.log, cpu, base, big)
 
     def make(directory):
-        spec = spec_for(arch, where, smp, gic, f'selftest=stack-overflow:{cpu}')
+        spec = spec_for(arch, where, smp, gic, f'selftest={option}:{cpu}')
         spec.icount = icount
         return spec
-    return smp_case(f'{prefix}:selftest-stack-overflow:{cpu}:{place(arch, where)}'
+    return smp_case(f'{prefix}:selftest-{option}:{cpu}:{place(arch, where)}'
                     f'/smp{smp}/gic{gic}' + ('/icount' if icount else ''), make, extra=extra)
 
 
@@ -298,6 +304,7 @@ def cases(arch):
         duplicate_mpidr_case(arch, w['ram-odd-share3'], 4, 1, gic=2),
         selftest_smp_case(arch, w['ram-clash'], 8),
         stack_overflow_case(arch, w['default'], 4, icount=True),
+        stack_overflow_case(arch, w['default'], 4, 2, icount=True, big=True),
         stall_case(arch, w['default'], 4),
         bench_case(arch),
     ]
@@ -323,6 +330,8 @@ def sweep_cases(arch, layouts=None):
                 stack_overflow_case(arch, where, 8, 1, prefix='sweep:smp'),
                 stack_overflow_case(arch, where, 8, 7, prefix='sweep:smp'),
                 stack_overflow_case(arch, where, 8, 7, prefix='sweep:smp', icount=True),
+                stack_overflow_case(arch, where, 8, 3, prefix='sweep:smp', icount=True,
+                                    big=True),
                 stall_case(arch, where, 8, 2, prefix='sweep:smp'),
                 stall_case(arch, where, 4, 3, 2, prefix='sweep:smp'),
                 bad_mpidr_case(arch, where, 4, 2, 'sweep:smp'),
@@ -348,6 +357,7 @@ def _sweep_cases_small(arch, layouts=None):
         out += [selftest_smp_case(arch, where, 8, 2, prefix),
                 stack_overflow_case(arch, where, 8, 1, 2, prefix),
                 stack_overflow_case(arch, where, 8, 7, 2, prefix, icount=True),
+                stack_overflow_case(arch, where, 8, 3, 2, prefix, icount=True, big=True),
                 stall_case(arch, where, 8, 2, 2, prefix),
                 bad_mpidr_case(arch, where, 4, 2, prefix),
                 duplicate_mpidr_case(arch, where, 4, 1, 2, prefix)]
