@@ -29,8 +29,9 @@
  * maintenance), for want of registers.
  *
  * Before the MMU is on, SP is a small stack at the end of the pool area,
- * covered by the pool's cache maintenance; routines follow the AAPCS
- * (r0-r3, r12 scratch) and say what else they clobber.
+ * covered by the pool's cache maintenance: nothing is pushed on it before
+ * create_page_tables has invalidated that area (see there).  Routines
+ * follow the AAPCS (r0-r3, r12 scratch) and say what else they clobber.
  */
 
 #include <arch/asm.h>
@@ -146,11 +147,20 @@ END(cpu_init)
  * image at RUNTIME_BASE with 4 KiB pages (text RX, rodata RO, data RW),
  * fixmap UART, FDT area tables, the identity page only, and on a clash the
  * image again at the alias RUNTIME_BASE XOR 1 GiB.
+ *
+ * The return address stays in r5, never on the early stack: that stack is
+ * inside the pool area, which is invalidated below precisely because a
+ * dirty line the loader left over it could be written back at any time
+ * (an eviction) over what we store there with the MMU off.  A saved LR
+ * stored before that invalidation could be overwritten so, and the return
+ * would jump to garbage.  So nothing is stored before it; the callees'
+ * pushes come after it (as on arm64, which has no stack here at all).
+ *
  * Inputs: r4.  Output: r7, r9, r10, r11, boot_idmap_slot/desc.
  * Clobbers: r0-r3, r5, r12.
  */
 FUNC_LOCAL(create_page_tables)
-        push    {lr}
+        mov     r5, lr                      /* r5 := return address (callees keep r5) */
         adr_l   r10, boot_pgtable_pool      /* r10 := paddr(root) */
         add     r11, r10, #PAGE_SIZE        /* r11 := next free table page */
 
@@ -158,7 +168,8 @@ FUNC_LOCAL(create_page_tables)
          * Invalidate the pool area before writing it with the MMU off, and
          * again when done (see arch/arm64/head.S): no dirty line from before
          * may be written back over it, no stale line may hide it later.
-         * The early stack lives in that area too: only this code uses it.
+         * The early stack lives in that area too: only this code uses it,
+         * and not before this point (see above).
          */
         mov     r0, r10
         adr_l   r1, boot_pgtable_area_end
@@ -197,13 +208,13 @@ FUNC_LOCAL(create_page_tables)
          * share := levels, from the root, whose block holding the idmap page
          * overlaps the runtime region [R, R + SIZE); 3 = inside it.
          */
-        adr_l   r5, _idmap_start            /* r5 := paddr(idmap page) */
+        adr_l   r9, _idmap_start            /* r9 := paddr(idmap page), until 4: */
         ldr     r12, =start                 /* r12 := R */
         ldr     r1, =LAYOUT_REGION_SIZE - 1
         add     r1, r1, r12                 /* r1 := last byte of the region */
         mov     r7, #0                      /* r7 := share */
         mov     r2, #PT_LEVEL_SHIFT(PT_ROOT_LEVEL)
-2:      lsr     r3, r5, r2                  /* block of the idmap page */
+2:      lsr     r3, r9, r2                  /* block of the idmap page */
         lsr     r0, r12, r2
         cmp     r3, r0
         blo     3f
@@ -222,7 +233,7 @@ FUNC_LOCAL(create_page_tables)
         cmp     r7, #PT_LEVELS
         cmpeq   r4, r12
         beq     4f
-        mov     r0, r5
+        mov     r0, r9
         bl      pt_walk_create              /* r0 := slot, r1 := first new entry */
         adr_l   r2, boot_idmap_slot
         adr_l   r3, boot_idmap_desc
@@ -237,12 +248,12 @@ FUNC_LOCAL(create_page_tables)
         ldreq   r12, [r0, #4]
         streq   r12, [r3, #4]
         ldr     r2, =PAGE_HYP_RX_LO
-        orr     r2, r2, r5
+        orr     r2, r2, r9
         mov     r3, #0
         store_desc r0                       /* idmap page := itself, RX */
 4:
         /* Clash: the idmap page is inside the region at a different address. */
-        mov     r9, #0
+        mov     r9, #0                      /* r9 := temp: none */
         ldr     r12, =start
         cmp     r7, #PT_LEVELS
         bne     5f
@@ -256,7 +267,7 @@ FUNC_LOCAL(create_page_tables)
         mov     r0, r10
         adr_l   r1, boot_pgtable_area_end
         bl      dcache_inval_range
-        pop     {pc}
+        bx      r5
         .ltorg
 END(create_page_tables)
 
