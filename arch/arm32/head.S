@@ -93,6 +93,10 @@ primary_entry:
         ldrne   r1, =start
         subne   r0, r0, r1
         addne   r0, r0, r9                  /* r0 := alias vaddr of the same code */
+        ldr     r12, =early_vectors
+        ldr     r1, =switch_to_runtime_mapping
+        sub     r12, r12, r1
+        add     r12, r12, r0                /* r12 := the early vectors beside it */
         mov     r2, r10                     /* r2:r3 := paddr(root), in the image */
         mov     r3, #0
         b       enable_mmu
@@ -446,7 +450,10 @@ FUNC_LOCAL(switch_to_runtime_mapping)
         isb                                 /* the next instructions see the new entry */
 2:      ldr     r0, =3f                     /* to the runtime address */
         bx      r0
-3:      cmp     r9, #0
+3:      adr_l   r0, early_vectors           /* at runtime now: the alias is about to go */
+        mcr     p15, 4, r0, c12, c0, 0      /* HVBAR */
+        isb                                 /* the register write takes effect before the alias goes */
+        cmp     r9, #0
         beq     4f
         /* Drop the alias: its level-1 entry is its own (a different GiB). */
         ldr     r12, =start
@@ -463,9 +470,6 @@ FUNC_LOCAL(switch_to_runtime_mapping)
         dsb     nsh                         /* TLB and predictor invalidation complete (local) */
         isb                                 /* later fetches use the new translations */
 4:      ldr     r6, =__fixmap_start + FIXMAP_UART * PAGE_SIZE /* r6 := UART vaddr */
-        adr_l   r0, hyp_vectors
-        mcr     p15, 4, r0, c12, c0, 0      /* HVBAR: runtime vectors */
-        isb                                 /* the register write takes effect before what follows */
         /* fall through */
 END(switch_to_runtime_mapping)
 
@@ -483,6 +487,14 @@ FUNC_LOCAL(zero_bss)
         strdlo  r2, r3, [r0], #8
         blo     1b
         ldr     sp, =boot_stack_top
+        /*
+         * The runtime vectors only now: they push a frame on SP (the early
+         * stack's paddr until here), and before a stack the early ones
+         * print and park.
+         */
+        adr_l   r0, hyp_vectors
+        mcr     p15, 4, r0, c12, c0, 0      /* HVBAR */
+        isb                                 /* the register write takes effect before C runs */
         /* A guard the code cannot predict: the counter at boot, scrambled. */
         mrrc    p15, 0, r0, r1, c14         /* CNTPCT */
         ldr     r2, =0x9e3779b9
@@ -544,6 +556,10 @@ FUNC(secondary_entry)
         ldr     r0, [r1, #SB_ENTRY]         /* r0 := where to go with the MMU on */
         ldr     r2, [r1, #SB_ROOT_LO]
         ldr     r3, [r1, #SB_ROOT_HI]       /* r2:r3 := paddr(own root) */
+        ldr     r12, =early_vectors
+        ldr     r1, =secondary_switch
+        sub     r12, r12, r1
+        add     r12, r12, r0                /* r12 := the early vectors beside it */
         b       enable_mmu
 9:      early_fail_msg msg_bad_cpu
         .ltorg
@@ -577,7 +593,10 @@ FUNC(secondary_switch)
         isb                                 /* the next instructions see the new entry */
 1:      ldr     r0, =2f                     /* to the runtime address */
         bx      r0
-2:      cmn     r9, #1
+2:      adr_l   r0, early_vectors           /* at runtime now: the alias is about to go */
+        mcr     p15, 4, r0, c12, c0, 0      /* HVBAR */
+        isb                                 /* the register write takes effect before the alias goes */
+        cmn     r9, #1
         beq     3f
         add     r12, r1, r9, lsl #PT_ENTRY_SHIFT
         mov     r2, #0
@@ -614,9 +633,12 @@ END(secondary_switch)
         .section .text.idmap, "ax", %progbits
 /*
  * enable_mmu: the only code that must be identity mapped.  Loads HTTBR (MMU
- * off, as the contract requires), turns on the MMU, caches and WXN, and
- * jumps to its virtual continuation.
- * Inputs: r0 = vaddr to continue at, r2:r3 = paddr(root).  Clobbers: r1-r2.
+ * off, as the contract requires), turns on the MMU, caches and WXN, points
+ * HVBAR at the early vectors' vaddr, and jumps to its virtual continuation.
+ * HVBAR held their paddr (cpu_init), which with the MMU on would be used as
+ * a vaddr (see arch/arm64/head.S, enable_mmu).
+ * Inputs: r0 = vaddr to continue at, r12 = vaddr of early_vectors in the
+ * same mapping, r2:r3 = paddr(root).  Clobbers: r1-r2.
  */
 FUNC(enable_mmu)
         mcrr    p15, 4, r2, r3, c2          /* HTTBR := root */
@@ -636,6 +658,8 @@ FUNC(enable_mmu)
         orr     r1, r1, r2
         mcr     p15, 4, r1, c1, c0, 0
         isb                                 /* next fetch is translated */
+        mcr     p15, 4, r12, c12, c0, 0     /* HVBAR: the early vectors, by vaddr */
+        isb                                 /* HVBAR write takes effect before anything can trap */
         bx      r0
         .ltorg
 END(enable_mmu)
@@ -687,9 +711,13 @@ FUNC(early_putc)
         bx      lr
 END(early_putc)
 
-/* early_puthex: print r0 as 0x and 8 hex digits.  Clobbers: r0-r2, r12. */
+/*
+ * early_puthex: print r0 as 0x and 8 hex digits.  No stack: with the MMU
+ * on, SP may still be the early stack's paddr.  Only for early_exception,
+ * which parks: it clobbers the long-lived r4-r5.
+ * Clobbers: r0-r2, r4, r5, r12.
+ */
 FUNC(early_puthex)
-        push    {r4, r5}
         mov     r4, r0
         mov     r5, lr
         mov     r1, #'0'
@@ -705,9 +733,7 @@ FUNC(early_puthex)
         bl      early_putc
         subs    r2, r2, #4
         bge     1b
-        mov     lr, r5
-        pop     {r4, r5}
-        bx      lr
+        bx      r5
 END(early_puthex)
 
 /* park: stop this CPU for good, interrupts masked.  Never returns. */
@@ -718,8 +744,10 @@ FUNC(park)
 END(park)
 
 /*
- * early_vectors: HVBAR while the MMU is off.  Any exception prints one line
- * with HSR, ELR_hyp and HDFAR through the UART's paddr, then parks.
+ * early_vectors: HVBAR until the runtime vectors can be used (a stack and,
+ * on a secondary, its per-CPU data): by paddr while the MMU is off, then by
+ * vaddr (enable_mmu).  Any exception prints one line with HSR, ELR_hyp and
+ * HDFAR through the UART, then parks.
  */
         .balign 32
 FUNC_LOCAL(early_vectors)
@@ -729,7 +757,15 @@ FUNC_LOCAL(early_vectors)
 END(early_vectors)
 
 FUNC_LOCAL(early_exception)
-        ldr     r6, =BOARD_UART_PADDR
+        /*
+         * The UART by paddr with the MMU off; once it is on, through the
+         * fixmap (head.S maps it before enabling the MMU, and every CPU's
+         * tables reach it).
+         */
+        mrc     p15, 4, r0, c1, c0, 0       /* HSCTLR */
+        tst     r0, #SCTLR_M
+        ldreq   r6, =BOARD_UART_PADDR
+        ldrne   r6, =__fixmap_start + FIXMAP_UART * PAGE_SIZE
         adr_l   r0, msg_early_exc
         bl      early_puts_nonl
         mrc     p15, 4, r0, c5, c2, 0       /* HSR */
