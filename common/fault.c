@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * common/fault.c: the architecture-neutral parts of a trap dump
- * (include/traps.h): abort names, and the PC/LR lines and call trace named
+ * (include/traps.h): abort names, stack overflows, and the PC/LR lines and call trace named
  * from the embedded symbol table.
  */
 #include <arch/regs.h>
@@ -12,6 +12,8 @@
 #include <symbols.h>
 #include <traps.h>
 
+#define PAGE_SZ      4096UL
+
 /* Abort exception classes, the same in ESR_EL2 and HSR. */
 #define EC_IABT_LOWER   0x20
 #define EC_IABT_CUR     0x21
@@ -19,17 +21,38 @@
 #define EC_DABT_CUR     0x25
 #define ISS_DABT_WNR    (1U << 6)
 
-void trap_print_abort(unsigned int ec, unsigned int iss, u64 far)
+/*
+ * The same rule as the exception entry's (arch/<arch>/entry.S): an SP below
+ * the bottom of this CPU's stack, inside its per-CPU slot and not on its
+ * exception stack, is an overflow even when the fault is not in the guard
+ * page (a frame of more than a page steps over it).
+ */
+static bool below_stack(const struct cpu_data *d, u64 sp)
+{
+    vaddr_t exc = d->slot_va + (vaddr_t)PERCPU_EXC_STACK_PAGE * PAGE_SZ;
+
+    return sp >= d->slot_va && sp < d->guard_va + PAGE_SZ &&
+           !(sp > exc && sp <= exc + PAGE_SZ);
+}
+
+void trap_print_abort(unsigned int ec, unsigned int iss, u64 far, u64 sp)
 {
     struct cpu_data *d = this_cpu();
+    vaddr_t boot_guard = (vaddr_t)__boot_stack_guard;
 
     if ( ec == EC_IABT_LOWER || ec == EC_IABT_CUR || ec == EC_DABT_LOWER || ec == EC_DABT_CUR )
         printk("trap: %s at level %u%s\n", fault_status_name(iss & 0x3f), iss & 3,
                ec == EC_DABT_LOWER || ec == EC_DABT_CUR ?
                ((iss & ISS_DABT_WNR) ? ", write" : ", read") : "");
-    if ( d && far >= d->guard_va && far - d->guard_va < 4096 )
+    if ( d && far >= d->guard_va && far - d->guard_va < PAGE_SZ )
         printk("trap: stack overflow: cpu%u hit its stack guard page 0x%llx\n",
                smp_processor_id(), (unsigned long long)d->guard_va);
+    else if ( d && below_stack(d, sp) )
+        printk("trap: stack overflow: cpu%u ran past its stack guard page 0x%llx (sp=0x%llx)\n",
+               smp_processor_id(), (unsigned long long)d->guard_va, (unsigned long long)sp);
+    else if ( !d && far >= boot_guard && far - boot_guard < PAGE_SZ )
+        printk("trap: stack overflow: cpu0 hit the boot stack's guard page 0x%llx\n",
+               (unsigned long long)boot_guard);
 }
 
 const char *fault_status_name(unsigned int fsc)

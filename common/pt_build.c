@@ -128,7 +128,10 @@ void pt_build_set_entry(paddr_t table, unsigned int idx, u64 e)
     window_unmap(W_TABLE);
 }
 
-/* Map the image at va_base with the boot permissions (head.S map_image). */
+/*
+ * Map the image at va_base with the boot permissions, leaving the boot
+ * stack's guard page unmapped (head.S map_image).
+ */
 void pt_build_map_image(struct pt_build *b, paddr_t root, vaddr_t va_base)
 {
     const char *p;
@@ -136,6 +139,9 @@ void pt_build_map_image(struct pt_build *b, paddr_t root, vaddr_t va_base)
     for ( p = _start; p < _end; p += PAGE_SIZE )
     {
         u64 attr = p < _etext ? PAGE_HYP_RX : p < _erodata ? PAGE_HYP_RO : PAGE_HYP_RW;
+
+        if ( p == __boot_stack_guard )
+            continue;
 
         pt_build_set(b, root, va_base + (p - _start), virt_to_image_paddr(p) | attr);
     }

@@ -36,9 +36,11 @@ void selftest_run(const char *name)
     else if ( !strcmp(name, "heap") )
         selftest_heap();
     else if ( !strcmp(name, "smp") || !strncmp(name, "stall:", 6) ||
-              !strncmp(name, "stack-overflow:", 15) )
+              !strncmp(name, "stack-overflow:", 15) ||
+              !strncmp(name, "stack-overflow-big:", 19) )
         ;   /* run by smp_init() */
     else
         printk(XENLOG_WARNING "selftest: unknown self-test \"%s\" ignored (known: fault, "
-               "heap, smp, stall:<cpu>, stack-overflow:<cpu>)\n", name);
+               "heap, smp, stall:<cpu>, stack-overflow:<cpu>, stack-overflow-big:<cpu>)\n",
+               name);
 }

@@ -61,6 +61,7 @@ static bool came_online(unsigned int cpu)
 /* Self-test set-up, decided by the boot CPU before any CPU_ON. */
 static int stall_cpu = -1;
 static int overflow_cpu = -1;
+static int overflow_big_cpu = -1;
 static bool smp_selftest;
 static paddr_t sig_page[NR_CPUS];       /* selftest=smp: one page per CPU */
 static struct pt_build cpu_tables[NR_CPUS];  /* each secondary's table pages */
@@ -157,6 +158,7 @@ void percpu_data_init(struct cpu_data *d, unsigned int cpu, u64 mpidr,
     d->mpidr = mpidr;
     d->root = root;
     d->data_pa = data_pa;
+    d->slot_va = percpu_base;
     d->guard_va = percpu_base + (vaddr_t)PERCPU_GUARD_PAGE(cpu) * 4096;
     d->stack_top = percpu_base +
                    (vaddr_t)(PERCPU_STACK_PAGE(cpu) + PERCPU_STACK_PAGES) * 4096;
@@ -244,6 +246,18 @@ static int parse_cpu_arg(const char *opt, const char *prefix)
     return (int)v;
 }
 
+/* A self-test that names a CPU must name a secondary this boot has. */
+static void check_selftest_cpu(int *cpu, const char *name, unsigned int n)
+{
+    if ( *cpu == 0 || *cpu >= (int)n )
+    {
+        printk(XENLOG_WARNING "smp: warning: selftest=%s:%d: not a secondary CPU "
+               "(cpu1..cpu%u); ignored\n",
+               name, *cpu, n - 1);
+        *cpu = -1;
+    }
+}
+
 static void read_selftests(void)
 {
     const char *opt = selftest_option();
@@ -251,6 +265,7 @@ static void read_selftests(void)
     smp_selftest = !strcmp(opt, "smp");
     stall_cpu = parse_cpu_arg(opt, "stall:");
     overflow_cpu = parse_cpu_arg(opt, "stack-overflow:");
+    overflow_big_cpu = parse_cpu_arg(opt, "stack-overflow-big:");
 }
 
 /*
@@ -266,6 +281,26 @@ static unsigned int __attribute__((noinline)) overflow(volatile u8 *prev, unsign
     if ( depth > (1U << 20) )
         return buf[0];
     return overflow(buf, depth + 1) + buf[1];
+}
+
+/*
+ * selftest=stack-overflow-big: frames of three pages.  The first call, from
+ * less than a page below the stack top, still ends inside the 4-page stack;
+ * the second starts more than a page below its bottom: past the guard page
+ * without touching it, as a large local array does.  The exception entry
+ * must still see an overflow (SP below the stack, inside the per-CPU slot).
+ * As in overflow(), the depth limit only makes the recursion finite.
+ */
+#define OVERFLOW_BIG_FRAME  (3 * 4096)
+
+static unsigned int __attribute__((noinline)) overflow_big(volatile u8 *prev, unsigned int depth)
+{
+    volatile u8 buf[OVERFLOW_BIG_FRAME];
+
+    buf[0] = prev ? prev[0] + 1 : 0;
+    if ( depth > 16 )
+        return buf[0];
+    return overflow_big(buf, depth + 1) + buf[1];
 }
 
 static void __noreturn idle(unsigned int cpu)
@@ -338,6 +373,8 @@ void secondary_start(unsigned int cpu)
     dsb(ish);                           /* published before anything else we do */
     if ( (int)cpu == overflow_cpu )
         overflow(NULL, 0);
+    if ( (int)cpu == overflow_big_cpu )
+        overflow_big(NULL, 0);
     idle(cpu);
 }
 
@@ -437,14 +474,9 @@ void smp_init(const void *fdt)
     read_selftests();
     n = discover_cpus(fdt, self);
     nr_cpus_listed = n;
-    if ( stall_cpu == 0 || overflow_cpu == 0 || stall_cpu >= (int)n || overflow_cpu >= (int)n )
-    {
-        printk(XENLOG_WARNING "smp: warning: selftest=%s:%d: not a secondary CPU "
-               "(cpu1..cpu%u); ignored\n",
-               stall_cpu >= 0 ? "stall" : "stack-overflow",
-               stall_cpu >= 0 ? stall_cpu : overflow_cpu, n - 1);
-        stall_cpu = overflow_cpu = -1;
-    }
+    check_selftest_cpu(&stall_cpu, "stall", n);
+    check_selftest_cpu(&overflow_cpu, "stack-overflow", n);
+    check_selftest_cpu(&overflow_big_cpu, "stack-overflow-big", n);
     cpus[0].state = CPU_ONLINE;
     report_online(0, this_cpu()->root);
     if ( smp_selftest )

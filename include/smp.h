@@ -20,15 +20,17 @@ struct cpu_data {
     u64 mpidr;
     paddr_t root;               /* paddr of this CPU's root table */
     paddr_t data_pa;            /* paddr of this page */
+    vaddr_t slot_va;            /* percpu_base: entry.S finds the exception stack from it */
     vaddr_t guard_va;           /* its stack's guard page (entry.S: overflow check) */
     vaddr_t stack_top;
 };
 
 /*
- * Where the per-CPU private slot starts (__percpu_start, a link-time
- * constant too far from the code for PC-relative addressing).
+ * Where the per-CPU private slot starts: the same vaddr on every CPU, set
+ * once by the boot CPU in arch_percpu_boot_cpu() before anything uses the
+ * slot (arm64 chooses it from the load address; arm32's is fixed).
  */
-extern const vaddr_t percpu_base;
+extern vaddr_t percpu_base;
 
 /* The running CPU's logical number (0 before per-CPU data exists). */
 unsigned int smp_processor_id(void);

@@ -21,10 +21,13 @@ const char *fault_status_name(unsigned int fsc);
 
 /*
  * trap_print_abort: for an abort (EC 0x20/0x21/0x24/0x25), the fault status,
- * level and direction; and, when far lies in this CPU's stack guard page,
- * the stack-overflow line.  Common to both architectures' do_trap().
+ * level and direction; and the stack-overflow line when far lies in this
+ * CPU's stack guard page, or the interrupted sp lies below its stack inside
+ * its per-CPU slot (off the exception stack), or, before per-CPU data, far
+ * lies in the boot stack's guard page.  Common to both architectures'
+ * do_trap().
  */
-void trap_print_abort(unsigned int ec, unsigned int iss, u64 far);
+void trap_print_abort(unsigned int ec, unsigned int iss, u64 far, u64 sp);
 
 /* The most frames trap_print_trace() follows. */
 #define TRAP_TRACE_DEPTH 32

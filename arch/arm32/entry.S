@@ -5,8 +5,12 @@
  * current stack and let do_trap() print it; then park.
  *
  * Exceptions taken in HYP mode itself (vectors 1-4) first check for a blown
- * stack, as on arm64: when SP is in the CPU's stack guard page or within a
- * frame above it, the frame goes on the per-CPU exception stack instead.
+ * stack, with arm64's rule (arch/arm64/entry.S, trap_entry_el2): with
+ * per-CPU data, SP anywhere below the bottom of the CPU's stack plus a
+ * frame, down to the per-CPU slot, moves the frame to the per-CPU exception
+ * stack, unless SP is on that exception stack with room for a frame (a trap
+ * while reporting one); before per-CPU data, SP within a frame of the boot
+ * stack's guard page moves it to the boot stack's top.
  * The check needs scratch registers before anything is saved: TPIDRURW and
  * TPIDRURO, which belong to PL0 and which hypcore, with no PL0 of its own,
  * does not use.  The hyp-trap vector (from a guest) must not use them.
@@ -52,14 +56,35 @@ trap_\num:
         mcr     p15, 0, r0, c13, c0, 3      /* TPIDRURO := the interrupted SP */
         mrc     p15, 4, r0, c13, c0, 2      /* HTPIDR: this CPU's data, or 0 */
         cmp     r0, #0
-        beq     1f                          /* no per-CPU stack yet */
+        beq     5f                          /* no per-CPU stack yet */
         ldr     r0, [r0, #CPU_GUARD_VA]
-        sub     r0, sp, r0                  /* SP - guard page */
-        sub     r0, r0, #REGS_SIZE
-        cmp     r0, #PAGE_SIZE              /* would the frame touch the guard? */
-        bhs     1f
-        ldr     r0, =__percpu_start + (PERCPU_EXC_STACK_PAGE + 1) * PAGE_SIZE
+        add     r0, r0, #PAGE_SIZE
+        add     r0, r0, #REGS_SIZE          /* r0 := lowest SP that fits a frame on the stack */
+        cmp     sp, r0
+        bhs     1f                          /* it fits: no overflow */
+        mrc     p15, 4, r0, c13, c0, 2
+        ldr     r0, [r0, #CPU_SLOT_VA]      /* r0 := start of the per-CPU slot */
+        cmp     sp, r0
+        blo     1f                          /* below the slot: not a stack of ours */
+        add     r0, r0, #(PERCPU_EXC_STACK_PAGE + 1) * PAGE_SIZE /* r0 := exception stack top */
+        cmp     sp, r0
+        bhi     2f                          /* between it and the stack: overflow */
+        sub     r0, r0, #PAGE_SIZE
+        add     r0, r0, #REGS_SIZE          /* r0 := lowest SP that fits a frame there */
+        cmp     sp, r0
+        bhs     1f                          /* a trap while reporting one: stay */
+2:      mrc     p15, 4, r0, c13, c0, 2
+        ldr     r0, [r0, #CPU_SLOT_VA]
+        add     r0, r0, #(PERCPU_EXC_STACK_PAGE + 1) * PAGE_SIZE
         mov     sp, r0                      /* the exception stack */
+        b       1f
+5:      ldr     r0, =__boot_stack_guard + PAGE_SIZE + REGS_SIZE
+        cmp     sp, r0
+        bhs     1f                          /* fits on the boot stack (or not on it at all) */
+        ldr     r0, =__boot_stack_guard
+        cmp     sp, r0
+        blo     1f                          /* below its guard: not the boot stack */
+        ldr     sp, =boot_stack_top         /* boot stack overflow: report from its top */
 1:      mrc     p15, 0, r0, c13, c0, 2      /* r0 := its value again */
         sub     sp, sp, #REGS_SIZE
         stmia   sp, {r0-r12}

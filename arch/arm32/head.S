@@ -29,8 +29,9 @@
  * maintenance), for want of registers.
  *
  * Before the MMU is on, SP is a small stack at the end of the pool area,
- * covered by the pool's cache maintenance; routines follow the AAPCS
- * (r0-r3, r12 scratch) and say what else they clobber.
+ * covered by the pool's cache maintenance: nothing is pushed on it before
+ * create_page_tables has invalidated that area (see there).  Routines
+ * follow the AAPCS (r0-r3, r12 scratch) and say what else they clobber.
  */
 
 #include <arch/asm.h>
@@ -92,6 +93,10 @@ primary_entry:
         ldrne   r1, =start
         subne   r0, r0, r1
         addne   r0, r0, r9                  /* r0 := alias vaddr of the same code */
+        ldr     r12, =early_vectors
+        ldr     r1, =switch_to_runtime_mapping
+        sub     r12, r12, r1
+        add     r12, r12, r0                /* r12 := the early vectors beside it */
         mov     r2, r10                     /* r2:r3 := paddr(root), in the image */
         mov     r3, #0
         b       enable_mmu
@@ -146,11 +151,20 @@ END(cpu_init)
  * image at RUNTIME_BASE with 4 KiB pages (text RX, rodata RO, data RW),
  * fixmap UART, FDT area tables, the identity page only, and on a clash the
  * image again at the alias RUNTIME_BASE XOR 1 GiB.
+ *
+ * The return address stays in r5, never on the early stack: that stack is
+ * inside the pool area, which is invalidated below precisely because a
+ * dirty line the loader left over it could be written back at any time
+ * (an eviction) over what we store there with the MMU off.  A saved LR
+ * stored before that invalidation could be overwritten so, and the return
+ * would jump to garbage.  So nothing is stored before it; the callees'
+ * pushes come after it (as on arm64, which has no stack here at all).
+ *
  * Inputs: r4.  Output: r7, r9, r10, r11, boot_idmap_slot/desc.
  * Clobbers: r0-r3, r5, r12.
  */
 FUNC_LOCAL(create_page_tables)
-        push    {lr}
+        mov     r5, lr                      /* r5 := return address (callees keep r5) */
         adr_l   r10, boot_pgtable_pool      /* r10 := paddr(root) */
         add     r11, r10, #PAGE_SIZE        /* r11 := next free table page */
 
@@ -158,7 +172,8 @@ FUNC_LOCAL(create_page_tables)
          * Invalidate the pool area before writing it with the MMU off, and
          * again when done (see arch/arm64/head.S): no dirty line from before
          * may be written back over it, no stale line may hide it later.
-         * The early stack lives in that area too: only this code uses it.
+         * The early stack lives in that area too: only this code uses it,
+         * and not before this point (see above).
          */
         mov     r0, r10
         adr_l   r1, boot_pgtable_area_end
@@ -197,13 +212,13 @@ FUNC_LOCAL(create_page_tables)
          * share := levels, from the root, whose block holding the idmap page
          * overlaps the runtime region [R, R + SIZE); 3 = inside it.
          */
-        adr_l   r5, _idmap_start            /* r5 := paddr(idmap page) */
+        adr_l   r9, _idmap_start            /* r9 := paddr(idmap page), until 4: */
         ldr     r12, =start                 /* r12 := R */
         ldr     r1, =LAYOUT_REGION_SIZE - 1
         add     r1, r1, r12                 /* r1 := last byte of the region */
         mov     r7, #0                      /* r7 := share */
         mov     r2, #PT_LEVEL_SHIFT(PT_ROOT_LEVEL)
-2:      lsr     r3, r5, r2                  /* block of the idmap page */
+2:      lsr     r3, r9, r2                  /* block of the idmap page */
         lsr     r0, r12, r2
         cmp     r3, r0
         blo     3f
@@ -222,7 +237,7 @@ FUNC_LOCAL(create_page_tables)
         cmp     r7, #PT_LEVELS
         cmpeq   r4, r12
         beq     4f
-        mov     r0, r5
+        mov     r0, r9
         bl      pt_walk_create              /* r0 := slot, r1 := first new entry */
         adr_l   r2, boot_idmap_slot
         adr_l   r3, boot_idmap_desc
@@ -237,12 +252,12 @@ FUNC_LOCAL(create_page_tables)
         ldreq   r12, [r0, #4]
         streq   r12, [r3, #4]
         ldr     r2, =PAGE_HYP_RX_LO
-        orr     r2, r2, r5
+        orr     r2, r2, r9
         mov     r3, #0
         store_desc r0                       /* idmap page := itself, RX */
 4:
         /* Clash: the idmap page is inside the region at a different address. */
-        mov     r9, #0
+        mov     r9, #0                      /* r9 := temp: none */
         ldr     r12, =start
         cmp     r7, #PT_LEVELS
         bne     5f
@@ -256,12 +271,15 @@ FUNC_LOCAL(create_page_tables)
         mov     r0, r10
         adr_l   r1, boot_pgtable_area_end
         bl      dcache_inval_range
-        pop     {pc}
+        bx      r5
         .ltorg
 END(create_page_tables)
 
 /*
- * map_image: map [start, _end) at vaddr r0 onwards, to where it was loaded.
+ * map_image: map [start, _end) at vaddr r0 onwards, to where it was loaded,
+ * except the boot stack's guard page (hypcore.lds.S), left unmapped so that
+ * an overflow of the boot stack faults instead of writing .data and the
+ * boot tables.
  * Inputs: r0 = vaddr for start, r4.  Clobbers: r0-r3, r12.
  */
 FUNC_LOCAL(map_image)
@@ -277,6 +295,10 @@ FUNC_LOCAL(map_image)
         mov     r3, #ATTR_RO
         bl      map_image_part
         ldr     r0, =_sdata
+        ldr     r2, =__boot_stack_guard
+        mov     r3, #ATTR_RW
+        bl      map_image_part
+        ldr     r0, =__bss_start            /* the guard page's end */
         ldr     r2, =_end
         mov     r3, #ATTR_RW
         bl      map_image_part
@@ -424,11 +446,14 @@ FUNC_LOCAL(switch_to_runtime_mapping)
         orrs    r1, r2, r3
         beq     2f
         store_desc r0                       /* make: the runtime entry */
-        dsb     nshst                       /* the cleared entry is visible before the TLBI */
+        dsb     nshst                       /* the new entry is visible to the walker before we use it */
         isb                                 /* the next instructions see the new entry */
 2:      ldr     r0, =3f                     /* to the runtime address */
         bx      r0
-3:      cmp     r9, #0
+3:      adr_l   r0, early_vectors           /* at runtime now: the alias is about to go */
+        mcr     p15, 4, r0, c12, c0, 0      /* HVBAR */
+        isb                                 /* the register write takes effect before the alias goes */
+        cmp     r9, #0
         beq     4f
         /* Drop the alias: its level-1 entry is its own (a different GiB). */
         ldr     r12, =start
@@ -445,9 +470,6 @@ FUNC_LOCAL(switch_to_runtime_mapping)
         dsb     nsh                         /* TLB and predictor invalidation complete (local) */
         isb                                 /* later fetches use the new translations */
 4:      ldr     r6, =__fixmap_start + FIXMAP_UART * PAGE_SIZE /* r6 := UART vaddr */
-        adr_l   r0, hyp_vectors
-        mcr     p15, 4, r0, c12, c0, 0      /* HVBAR: runtime vectors */
-        isb                                 /* the register write takes effect before what follows */
         /* fall through */
 END(switch_to_runtime_mapping)
 
@@ -465,6 +487,14 @@ FUNC_LOCAL(zero_bss)
         strdlo  r2, r3, [r0], #8
         blo     1b
         ldr     sp, =boot_stack_top
+        /*
+         * The runtime vectors only now: they push a frame on SP (the early
+         * stack's paddr until here), and before a stack the early ones
+         * print and park.
+         */
+        adr_l   r0, hyp_vectors
+        mcr     p15, 4, r0, c12, c0, 0      /* HVBAR */
+        isb                                 /* the register write takes effect before C runs */
         /* A guard the code cannot predict: the counter at boot, scrambled. */
         mrrc    p15, 0, r0, r1, c14         /* CNTPCT */
         ldr     r2, =0x9e3779b9
@@ -511,6 +541,7 @@ END(zero_bss)
  *   r7     the CPU's logical number
  *   r8     vaddr of that entry (through its private slot), or SB_NONE
  *   r9     level-1 index of the identity's own slot to clear, or SB_NONE
+ *   r10    vaddr of its per-CPU slot (percpu_base)
  *   r11    level-1 index of the alias to clear, or SB_NONE
  */
 FUNC(secondary_entry)
@@ -529,9 +560,14 @@ FUNC(secondary_entry)
         ldr     r5, [r1, #SB_FIX_HI]
         ldr     r9, [r1, #SB_CLEAR_IDX]
         ldr     r11, [r1, #SB_ALIAS_IDX]
+        ldr     r10, [r1, #SB_PERCPU]       /* r10 := vaddr(per-CPU slot) */
         ldr     r0, [r1, #SB_ENTRY]         /* r0 := where to go with the MMU on */
         ldr     r2, [r1, #SB_ROOT_LO]
         ldr     r3, [r1, #SB_ROOT_HI]       /* r2:r3 := paddr(own root) */
+        ldr     r12, =early_vectors
+        ldr     r1, =secondary_switch
+        sub     r12, r12, r1
+        add     r12, r12, r0                /* r12 := the early vectors beside it */
         b       enable_mmu
 9:      early_fail_msg msg_bad_cpu
         .ltorg
@@ -545,10 +581,10 @@ END(secondary_entry)
  * alias entries, and calls C on its own stack.  Every table written here is
  * this CPU's own, mapped in its private slot and walked by no other CPU:
  * local TLB maintenance is enough.
- * Inputs: r4, r5, r7, r8, r9, r11 (see secondary_entry).  Never returns.
+ * Inputs: r4, r5, r7-r11 (see secondary_entry).  Never returns.
  */
 FUNC(secondary_switch)
-        ldr     r10, =__percpu_start + PERCPU_ROOT_PAGE * PAGE_SIZE /* r10 := vaddr(own root) */
+        add     r1, r10, #PERCPU_ROOT_PAGE * PAGE_SIZE /* r1 := vaddr(own root) */
         cmn     r8, #1                      /* SB_NONE? */
         beq     1f
         mov     r12, r8                     /* r12 := vaddr of the entry */
@@ -565,9 +601,12 @@ FUNC(secondary_switch)
         isb                                 /* the next instructions see the new entry */
 1:      ldr     r0, =2f                     /* to the runtime address */
         bx      r0
-2:      cmn     r9, #1
+2:      adr_l   r0, early_vectors           /* at runtime now: the alias is about to go */
+        mcr     p15, 4, r0, c12, c0, 0      /* HVBAR */
+        isb                                 /* the register write takes effect before the alias goes */
+        cmn     r9, #1
         beq     3f
-        add     r12, r10, r9, lsl #PT_ENTRY_SHIFT
+        add     r12, r1, r9, lsl #PT_ENTRY_SHIFT
         mov     r2, #0
         mov     r3, #0
         strd    r2, r3, [r12]               /* drop the identity's own slot */
@@ -578,7 +617,7 @@ FUNC(secondary_switch)
         isb                                 /* later fetches use the new translations */
 3:      cmn     r11, #1
         beq     4f
-        add     r12, r10, r11, lsl #PT_ENTRY_SHIFT
+        add     r12, r1, r11, lsl #PT_ENTRY_SHIFT
         mov     r2, #0
         mov     r3, #0
         strd    r2, r3, [r12]               /* drop the alias */
@@ -587,7 +626,7 @@ FUNC(secondary_switch)
         mcr     p15, 0, r0, c7, c5, 6       /* BPIALL */
         dsb     nsh                         /* TLB and predictor invalidation complete (local) */
         isb                                 /* later fetches use the new translations */
-4:      ldr     r0, =__percpu_start + PERCPU_DATA_PAGE * PAGE_SIZE
+4:      add     r0, r10, #PERCPU_DATA_PAGE * PAGE_SIZE
         mcr     p15, 4, r0, c13, c0, 2      /* HTPIDR: this_cpu() */
         ldr     sp, [r0, #CPU_STACK_TOP]    /* own stack, guard page below */
         adr_l   r0, hyp_vectors
@@ -603,9 +642,12 @@ END(secondary_switch)
         .section .text.idmap, "ax", %progbits
 /*
  * enable_mmu: the only code that must be identity mapped.  Loads HTTBR (MMU
- * off, as the contract requires), turns on the MMU, caches and WXN, and
- * jumps to its virtual continuation.
- * Inputs: r0 = vaddr to continue at, r2:r3 = paddr(root).  Clobbers: r1-r2.
+ * off, as the contract requires), turns on the MMU, caches and WXN, points
+ * HVBAR at the early vectors' vaddr, and jumps to its virtual continuation.
+ * HVBAR held their paddr (cpu_init), which with the MMU on would be used as
+ * a vaddr (see arch/arm64/head.S, enable_mmu).
+ * Inputs: r0 = vaddr to continue at, r12 = vaddr of early_vectors in the
+ * same mapping, r2:r3 = paddr(root).  Clobbers: r1-r2.
  */
 FUNC(enable_mmu)
         mcrr    p15, 4, r2, r3, c2          /* HTTBR := root */
@@ -625,6 +667,8 @@ FUNC(enable_mmu)
         orr     r1, r1, r2
         mcr     p15, 4, r1, c1, c0, 0
         isb                                 /* next fetch is translated */
+        mcr     p15, 4, r12, c12, c0, 0     /* HVBAR: the early vectors, by vaddr */
+        isb                                 /* HVBAR write takes effect before anything can trap */
         bx      r0
         .ltorg
 END(enable_mmu)
@@ -676,9 +720,13 @@ FUNC(early_putc)
         bx      lr
 END(early_putc)
 
-/* early_puthex: print r0 as 0x and 8 hex digits.  Clobbers: r0-r2, r12. */
+/*
+ * early_puthex: print r0 as 0x and 8 hex digits.  No stack: with the MMU
+ * on, SP may still be the early stack's paddr.  Only for early_exception,
+ * which parks: it clobbers the long-lived r4-r5.
+ * Clobbers: r0-r2, r4, r5, r12.
+ */
 FUNC(early_puthex)
-        push    {r4, r5}
         mov     r4, r0
         mov     r5, lr
         mov     r1, #'0'
@@ -694,9 +742,7 @@ FUNC(early_puthex)
         bl      early_putc
         subs    r2, r2, #4
         bge     1b
-        mov     lr, r5
-        pop     {r4, r5}
-        bx      lr
+        bx      r5
 END(early_puthex)
 
 /* park: stop this CPU for good, interrupts masked.  Never returns. */
@@ -707,8 +753,10 @@ FUNC(park)
 END(park)
 
 /*
- * early_vectors: HVBAR while the MMU is off.  Any exception prints one line
- * with HSR, ELR_hyp and HDFAR through the UART's paddr, then parks.
+ * early_vectors: HVBAR until the runtime vectors can be used (a stack and,
+ * on a secondary, its per-CPU data): by paddr while the MMU is off, then by
+ * vaddr (enable_mmu).  Any exception prints one line with HSR, ELR_hyp and
+ * HDFAR through the UART, then parks.
  */
         .balign 32
 FUNC_LOCAL(early_vectors)
@@ -718,7 +766,15 @@ FUNC_LOCAL(early_vectors)
 END(early_vectors)
 
 FUNC_LOCAL(early_exception)
-        ldr     r6, =BOARD_UART_PADDR
+        /*
+         * The UART by paddr with the MMU off; once it is on, through the
+         * fixmap (head.S maps it before enabling the MMU, and every CPU's
+         * tables reach it).
+         */
+        mrc     p15, 4, r0, c1, c0, 0       /* HSCTLR */
+        tst     r0, #SCTLR_M
+        ldreq   r6, =BOARD_UART_PADDR
+        ldrne   r6, =__fixmap_start + FIXMAP_UART * PAGE_SIZE
         adr_l   r0, msg_early_exc
         bl      early_puts_nonl
         mrc     p15, 4, r0, c5, c2, 0       /* HSR */

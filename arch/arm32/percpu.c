@@ -12,6 +12,7 @@
  * never changed afterwards), plus its own slot entry (arch/arm32/include/
  * arch/smp.h).  The boot CPU's is the boot pool's.
  */
+#include <arch/cache.h>
 #include <arch/pgtable.h>
 #include <arch/smp.h>
 #include <arch/sysregs.h>
@@ -25,7 +26,8 @@
 #include <printk.h>
 #include <string.h>
 
-const vaddr_t percpu_base = (vaddr_t)__percpu_start;
+/* Fixed on arm32: the last 2 MiB of the runtime GiB (hypcore.lds.S). */
+vaddr_t percpu_base = (vaddr_t)__percpu_start;
 
 #define PERCPU_VA(page)     (percpu_base + (vaddr_t)(page) * PAGE_SIZE)
 
@@ -148,10 +150,15 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
     sb->fix_hi = (u32)(fix >> 32);
     sb->clear_idx = in_rt ? SB_NONE : pt_index(1, (u64)idmap);
     sb->alias_idx = in_rt ? pt_index(1, alias) : SB_NONE;
-    /* Read with the MMU off: clean it to the PoC (DCCMVAC). */
+    sb->percpu = base;
+    /*
+     * The CPU reads its record with the MMU off, so with non-cacheable
+     * accesses: our stores must reach the PoC.  Stores complete before the
+     * clean, then every line of the record (fields beyond the first line
+     * would otherwise stay dirty) and a DSB SY (arch/cache.h).
+     */
     dsb(ishst);
-    asm volatile ( "mcr p15, 0, %0, c7, c10, 1" :: "r" (sb) : "memory" );
-    dsb(ish);
+    dcache_clean_poc(sb, sizeof(*sb));
     /* The tables need no cleaning: the secondary's walks are cacheable (HTCR). */
     return root;
 

@@ -50,7 +50,7 @@ void do_trap(struct cpu_user_regs *regs, unsigned int vector)
            smp_processor_id());
     printk("trap: EC=0x%02x (%s) IL=%u ISS=0x%07x\n", ec, ec_name(ec),
            (regs->esr & ESR_IL) ? 1 : 0, iss);
-    trap_print_abort(ec, iss, regs->far);
+    trap_print_abort(ec, iss, regs->far, regs->sp);
     printk("trap: HSR=0x%08x ELR_hyp=0x%08x HDFAR=0x%08x HIFAR=0x%08x SPSR=0x%08x\n",
            regs->esr, regs->elr, regs->far, regs->ifar, regs->spsr);
     for ( i = 0; i < 13; i += 4 )

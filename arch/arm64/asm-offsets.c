@@ -29,8 +29,10 @@ void asm_offsets(void)
     OFFSET(SB_FIX_VAL, secondary_boot, fix_val);
     OFFSET(SB_CLEAR_IDX, secondary_boot, clear_idx);
     OFFSET(SB_ALIAS_IDX, secondary_boot, alias_idx);
+    OFFSET(SB_PERCPU, secondary_boot, percpu);
     DEFINE(SB_SIZE, sizeof(struct secondary_boot));
     DEFINE(NR_CPUS_ASM, NR_CPUS);
+    OFFSET(CPU_SLOT_VA, cpu_data, slot_va);
     OFFSET(CPU_GUARD_VA, cpu_data, guard_va);
     OFFSET(CPU_STACK_TOP, cpu_data, stack_top);
 }

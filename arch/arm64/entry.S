@@ -7,10 +7,11 @@
  * the dump and park the CPU.
  *
  * An exception taken at EL2 on SP_EL2 first checks for a blown stack: when
- * SP is in the CPU's stack guard page or within a frame above it (the guard
- * is in struct cpu_data, through TPIDR_EL2), pushing the frame would
- * fault again, forever, so the frame goes on the per-CPU exception stack.
- * That check needs scratch registers before anything is saved: SP_EL0,
+ * the frame would not fit above the bottom of the CPU's stack, pushing it
+ * would fault again, forever, or land in whatever lies below, so the frame
+ * goes on the per-CPU exception stack instead (see trap_entry_el2 for what
+ * counts as blown).  That check needs scratch registers before anything is
+ * saved: SP_EL0,
  * TPIDRRO_EL0 and TPIDR_EL0, which belong to EL0 and which hypcore (with no
  * EL0 of its own) does not use.  Exceptions from a guest (lower EL) must not
  * go through it: those registers are the guest's.
@@ -54,9 +55,24 @@ FUNC(hyp_vectors)
 END(hyp_vectors)
 
 /*
- * trap_entry_el2: an exception at EL2 on SP_EL2.  Moves to the exception
- * stack when SP is in the bottom guard page or within a frame of it, then
- * builds the same frame as trap_entry (SP saved as it was).
+ * trap_entry_el2: an exception at EL2 on SP_EL2.  Picks the stack for the
+ * frame, then builds the same frame as trap_entry (SP saved as it was).
+ *
+ * With per-CPU data (TPIDR_EL2), the stack is blown when the frame does
+ * not fit above its bottom: SP anywhere below bottom + REGS_SIZE, down to
+ * the start of the per-CPU slot.  Not only SP inside the guard page: a
+ * frame larger than a page steps over the guard without touching it, and
+ * an SP in the guard's lowest bytes leaves no room for the frame either;
+ * each nested abort would then lower SP by a frame until the frames land
+ * in mapped per-CPU pages (its tables, its window).  Exception: SP on the
+ * exception stack with room for a frame is a trap taken while reporting
+ * one, and stays there.  Below the slot, SP is not this CPU's stack at
+ * all: the frame goes where SP is.
+ *
+ * Before per-CPU data (the boot CPU on its BSS boot stack), the stack is
+ * blown when the frame would touch that stack's guard page; the report
+ * then runs from the boot stack's top, over frames no one will return to.
+ *
  * Inputs: x0 = vector number, SP_EL0 = the interrupted x0.  Never returns.
  */
 FUNC_LOCAL(trap_entry_el2)
@@ -64,14 +80,35 @@ FUNC_LOCAL(trap_entry_el2)
         mov     x1, sp
         msr     tpidr_el0, x1               /* stash the interrupted SP */
         mrs     x1, tpidr_el2
-        cbz     x1, 1f                      /* no per-CPU stack yet (early boot CPU) */
+        cbz     x1, 5f                      /* no per-CPU stack yet (early boot CPU) */
         ldr     x1, [x1, #CPU_GUARD_VA]
-        sub     x1, sp, x1                  /* x1 := SP - guard page */
-        sub     x1, x1, #REGS_SIZE
-        cmp     x1, #PAGE_SIZE              /* would the frame touch the guard page? */
-        b.hs    1f
-        ldr     x1, =__percpu_start + (PERCPU_EXC_STACK_PAGE + 1) * PAGE_SIZE
+        add     x1, x1, #PAGE_SIZE
+        add     x1, x1, #REGS_SIZE          /* x1 := lowest SP that fits a frame on the stack */
+        cmp     sp, x1
+        b.hs    1f                          /* it fits: no overflow */
+        mrs     x1, tpidr_el2
+        ldr     x1, [x1, #CPU_SLOT_VA]      /* x1 := start of the per-CPU slot */
+        cmp     sp, x1
+        b.lo    1f                          /* below the slot: not a stack of ours */
+        add     x1, x1, #(PERCPU_EXC_STACK_PAGE + 1) * PAGE_SIZE /* x1 := exception stack top */
+        cmp     sp, x1
+        b.hi    2f                          /* between it and the stack: overflow */
+        sub     x1, x1, #PAGE_SIZE - REGS_SIZE /* x1 := lowest SP that fits a frame there */
+        cmp     sp, x1
+        b.hs    1f                          /* a trap while reporting one: stay */
+2:      mrs     x1, tpidr_el2
+        ldr     x1, [x1, #CPU_SLOT_VA]
+        add     x1, x1, #(PERCPU_EXC_STACK_PAGE + 1) * PAGE_SIZE
         mov     sp, x1                      /* the exception stack */
+        b       1f
+5:      ldr     x1, =__boot_stack_guard + PAGE_SIZE + REGS_SIZE
+        cmp     sp, x1
+        b.hs    1f                          /* fits on the boot stack (or not on it at all) */
+        ldr     x1, =__boot_stack_guard
+        cmp     sp, x1
+        b.lo    1f                          /* below its guard: not the boot stack */
+        ldr     x1, =boot_stack_top
+        mov     sp, x1                      /* boot stack overflow: report from its top */
 1:      sub     sp, sp, #REGS_SIZE
         mrs     x1, sp_el0
         str     x1, [sp, #REGS_X0]

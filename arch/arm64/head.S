@@ -98,7 +98,11 @@ primary_entry:
         cbz     x26, 1f
         sub     x0, x0, x21
         add     x0, x0, x26                 /* x0 := alias vaddr of the same code */
-1:      b       enable_mmu
+1:      ldr     x3, =early_vectors
+        ldr     x1, =switch_to_runtime_mapping
+        sub     x3, x3, x1
+        add     x3, x3, x0                  /* x3 := the early vectors beside it */
+        b       enable_mmu
 END(start)
 
         .text
@@ -277,7 +281,9 @@ END(create_page_tables)
 
 /*
  * map_image: map the whole image [start, _end) at vaddr x0 onwards, to where
- * it was loaded: text RX, rodata RO, data and bss RW.
+ * it was loaded: text RX, rodata RO, data and bss RW, except the boot
+ * stack's guard page (hypcore.lds.S), left unmapped so that an overflow of
+ * the boot stack faults instead of writing .data and the boot tables.
  * Inputs: x0 = vaddr for start, x19 = paddr(start), x21 = vaddr(start).
  * Output: none.  Clobbers: x0-x15.
  */
@@ -293,6 +299,10 @@ FUNC_LOCAL(map_image)
         ldr     x3, =PAGE_HYP_RO
         bl      map_image_part
         ldr     x0, =_sdata
+        ldr     x2, =__boot_stack_guard
+        ldr     x3, =PAGE_HYP_RW
+        bl      map_image_part
+        ldr     x0, =__bss_start            /* the guard page's end */
         ldr     x2, =_end
         ldr     x3, =PAGE_HYP_RW
         bl      map_image_part
@@ -427,7 +437,10 @@ FUNC_LOCAL(switch_to_runtime_mapping)
         isb                                 /* the next instructions see the new entry */
 2:      ldr     x0, =3f                     /* the runtime address of 3: */
         br      x0
-3:      cbz     x26, 4f
+3:      adr_l   x0, early_vectors           /* at runtime now: the alias is about to go */
+        msr     vbar_el2, x0
+        isb                                 /* the register write takes effect before the alias goes */
+        cbz     x26, 4f
         /* Drop the alias: its level-0 entry is its own (R's neighbour slot). */
         sub     x0, x28, x22                /* x0 := vaddr(root) */
         lsr     x1, x26, #PT_LEVEL_SHIFT(PT_ROOT_LEVEL)
@@ -438,9 +451,6 @@ FUNC_LOCAL(switch_to_runtime_mapping)
         dsb     nsh                         /* TLB invalidation complete (local) */
         isb                                 /* later fetches use the new translations */
 4:      ldr     x23, =__fixmap_start + FIXMAP_UART * PAGE_SIZE /* x23 := UART vaddr */
-        adr_l   x0, hyp_vectors
-        msr     vbar_el2, x0                /* runtime vectors */
-        isb                                 /* the register write takes effect before what follows */
         /* fall through */
 END(switch_to_runtime_mapping)
 
@@ -459,6 +469,13 @@ FUNC_LOCAL(zero_bss)
         b       1b
 2:      ldr     x0, =boot_stack_top
         mov     sp, x0
+        /*
+         * The runtime vectors only now: they push a frame on SP (0 until
+         * here), and before a stack the early ones print and park.
+         */
+        adr_l   x0, hyp_vectors
+        msr     vbar_el2, x0
+        isb                                 /* the register write takes effect before C runs */
         /* A guard the code cannot predict: the counter at boot, scrambled. */
         mrs     x0, cntpct_el0
         ldr     x1, =0x9e3779b97f4a7c15
@@ -493,6 +510,7 @@ END(zero_bss)
  * Registers, secondary_entry .. secondary_start():
  *   x19  the CPU's logical number
  *   x20  paddr of its boot record (until the MMU is on)
+ *   x22  vaddr of its per-CPU slot (percpu_base)
  *   x23  UART paddr (early failure messages)
  *   x24  level-0 index to re-point at x25 (SB_NONE = none)
  *   x25  the shared runtime level-1 entry
@@ -516,7 +534,12 @@ FUNC(secondary_entry)
         ldr     x25, [x20, #SB_FIX_VAL]
         ldr     x26, [x20, #SB_CLEAR_IDX]
         ldr     x27, [x20, #SB_ALIAS_IDX]
+        ldr     x22, [x20, #SB_PERCPU]      /* x22 := vaddr(per-CPU slot) */
         ldr     x0, [x20, #SB_ENTRY]        /* x0 := where to go with the MMU on */
+        ldr     x3, =early_vectors
+        ldr     x1, =secondary_switch
+        sub     x3, x3, x1
+        add     x3, x3, x0                  /* x3 := the early vectors beside it */
         b       enable_mmu
 9:      early_fail_msg msg_bad_cpu
 END(secondary_entry)
@@ -529,10 +552,10 @@ END(secondary_entry)
  * the identity and alias entries, and calls C on its own stack.  Every
  * table written here is this CPU's own root, mapped in its private slot and
  * walked by no other CPU: local TLB maintenance is enough.
- * Inputs: x19, x24-x27 (see secondary_entry).  Never returns.
+ * Inputs: x19, x22, x24-x27 (see secondary_entry).  Never returns.
  */
 FUNC(secondary_switch)
-        ldr     x21, =__percpu_start + PERCPU_ROOT_PAGE * PAGE_SIZE /* x21 := vaddr(own root) */
+        add     x21, x22, #PERCPU_ROOT_PAGE * PAGE_SIZE /* x21 := vaddr(own root) */
         cmn     x24, #1                     /* SB_NONE? */
         b.eq    1f
         str     xzr, [x21, x24, lsl #PT_ENTRY_SHIFT] /* break: the private copy */
@@ -545,7 +568,10 @@ FUNC(secondary_switch)
         isb                                 /* the next instructions see the new entry */
 1:      ldr     x0, =2f                     /* to the runtime address */
         br      x0
-2:      cmn     x26, #1
+2:      adr_l   x0, early_vectors           /* at runtime now: the alias is about to go */
+        msr     vbar_el2, x0
+        isb                                 /* the register write takes effect before the alias goes */
+        cmn     x26, #1
         b.eq    3f
         str     xzr, [x21, x26, lsl #PT_ENTRY_SHIFT] /* drop the identity's own slot */
         dsb     nshst                       /* the cleared entry is visible before the TLBI */
@@ -559,7 +585,7 @@ FUNC(secondary_switch)
         tlbi    alle2                       /* every cached EL2 translation: this CPU only */
         dsb     nsh                         /* TLB invalidation complete (local) */
         isb                                 /* later fetches use the new translations */
-4:      ldr     x0, =__percpu_start + PERCPU_DATA_PAGE * PAGE_SIZE
+4:      add     x0, x22, #PERCPU_DATA_PAGE * PAGE_SIZE
         msr     tpidr_el2, x0               /* this_cpu() */
         ldr     x1, [x0, #CPU_STACK_TOP]
         mov     sp, x1                      /* own stack, guard page below */
@@ -595,8 +621,19 @@ END(switch_stack_and_call)
 /*
  * enable_mmu: the only code that must be identity mapped.  Loads TTBR0_EL2
  * (MMU off, as the contract requires), turns on the MMU, D- and I-caches and
- * WXN, and jumps to its virtual continuation.
- * Inputs: x0 = vaddr to continue at, x28 = paddr(root).  Clobbers: x1-x2.
+ * WXN, points VBAR_EL2 at the early vectors' vaddr, and jumps to its
+ * virtual continuation.
+ *
+ * VBAR_EL2 held the early vectors' paddr (cpu_init).  Once the MMU is on,
+ * that paddr would be used as a vaddr: an exception would fetch its vector
+ * from an unmapped address (a silent loop of prefetch aborts) or from
+ * whatever page a clash puts there.  So it is re-pointed right after the
+ * MMU-on ISB, at the vectors in the mapping the continuation runs in (the
+ * alias or the runtime image); early_exception then prints through the
+ * fixmap UART.
+ *
+ * Inputs: x0 = vaddr to continue at, x3 = vaddr of early_vectors in the
+ * same mapping, x28 = paddr(root).  Clobbers: x1-x2.
  */
 FUNC(enable_mmu)
         msr     ttbr0_el2, x28
@@ -615,6 +652,8 @@ FUNC(enable_mmu)
         orr     x1, x1, x2
         msr     sctlr_el2, x1
         isb                                 /* next fetch is translated */
+        msr     vbar_el2, x3                /* the early vectors, by vaddr */
+        isb                                 /* VBAR write takes effect before anything can trap */
         br      x0
         .ltorg
 END(enable_mmu)
@@ -696,8 +735,10 @@ FUNC(park)
 END(park)
 
 /*
- * early_vectors: VBAR_EL2 while the MMU is off.  Any exception prints one
- * line with ESR_EL2, ELR_EL2 and FAR_EL2 through the UART's paddr, then parks.
+ * early_vectors: VBAR_EL2 until the runtime vectors can be used (a stack and,
+ * on a secondary, its per-CPU data): by paddr while the MMU is off, then by
+ * vaddr (enable_mmu).  Any exception prints one line with ESR_EL2, ELR_EL2
+ * and FAR_EL2 through the UART, then parks.
  */
 .macro early_vector
         .balign 0x80
@@ -711,7 +752,17 @@ FUNC_LOCAL(early_vectors)
 END(early_vectors)
 
 FUNC_LOCAL(early_exception)
+        /*
+         * The UART by paddr with the MMU off; once it is on, through the
+         * fixmap (head.S maps it before enabling the MMU, and every CPU's
+         * tables reach it): the paddr is no longer a usable address.
+         */
+        mrs     x0, sctlr_el2
         ldr     x23, =BOARD_UART_PADDR
+        tst     x0, #SCTLR_M
+        b.eq    1f
+        ldr     x23, =__fixmap_start + FIXMAP_UART * PAGE_SIZE
+1:
         adr_l   x0, msg_early_exc
         bl      early_puts_nonl
         mrs     x0, esr_el2
@@ -742,10 +793,13 @@ END(early_puts_nonl)
 
         .section .rodata.head, "a", %progbits
         .balign 8
-/* const vaddr_t percpu_base: __percpu_start, out of adrp's reach from C. */
-DATA(percpu_base, 8)
+/*
+ * const vaddr_t percpu_preferred: __percpu_start, the per-CPU slot's
+ * preferred place (arch/arm64/percpu.c), out of ADRP's reach from C.
+ */
+DATA(percpu_preferred, 8)
         .quad   __percpu_start
-END(percpu_base)
+END(percpu_preferred)
 
 msg_not_el2:     .asciz "- hypcore must be entered at EL2 -"
 msg_idmap_range: .asciz "- hypcore: loaded above the 48-bit VA range, cannot identity-map -"

@@ -60,7 +60,15 @@ SECTIONS
     }
 
     .bss (NOLOAD) : {
-        . = ALIGN(16);
+        /*
+         * The boot stack's guard page, never mapped (head.S map_image): the
+         * boot stack (.bss.stack, first in BSS) grows down towards it, and
+         * below it are .data and the live boot page-table pool.  Outside
+         * [__bss_start, __bss_end), so zero_bss never writes it.
+         */
+        . = ALIGN(PAGE_SIZE);
+        __boot_stack_guard = .;
+        . += PAGE_SIZE;
         __bss_start = .;
         *(.bss.stack)
         *(.bss .bss.* COMMON)
@@ -85,6 +93,7 @@ SECTIONS
     }
 }
 
+ASSERT(boot_stack == __boot_stack_guard + PAGE_SIZE, "the boot stack must sit right above its guard page")
 ASSERT(_idmap_end - _idmap_start == PAGE_SIZE, "the identity-mapped code must fit one page")
 ASSERT(_end - _start <= LAYOUT_IMAGE_MAX, "image (with BSS) larger than its slot in the runtime region")
 ASSERT((RUNTIME_BASE % PAGE_SIZE) == 0, "RUNTIME_BASE must be 4 KiB aligned")

@@ -42,9 +42,13 @@ void *arch_map_frametable(paddr_t pa, u64 size)
     ASSERT(!(*l1e & PTE_VALID));
     for ( off = 0; off < size; off += PT_LEVEL_SIZE(2) )
         frametable_l2[off / PT_LEVEL_SIZE(2)] = ((pa + off) & PTE_ADDR_MASK) | PMD_BLOCK_RW;
-    /* Table contents are visible to the walker before the entry that links them. */
+    /*
+     * Table contents are visible to the walker before the entry that links
+     * them; that entry is live (the boot root's runtime level-1 table), so it
+     * is written with one single-copy-atomic store (write_pte).
+     */
     dsb(nshst);
-    *l1e = (virt_to_image_paddr(frametable_l2) & PTE_ADDR_MASK) | TABLE_DESC;
+    write_pte(l1e, (virt_to_image_paddr(frametable_l2) & PTE_ADDR_MASK) | TABLE_DESC);
     dsb(nshst);
     isb();
     return (void *)va;

@@ -6,7 +6,7 @@
  * Every CPU runs on its own root (level-0) table.  The runtime region, the
  * fixmap, the FDT area and the frame table are reached through the level-1
  * table head.S built (shared; never re-pointed once a secondary runs).  The
- * private slot (__percpu_start, include/layout.h) is reached through each
+ * private slot (percpu_base, include/layout.h) is reached through each
  * CPU's own level-1/2/3 tables: stack with guard pages, per-CPU data, its
  * own root and level-3 table, and the mapping window.
  *
@@ -14,6 +14,7 @@
  * maintenance for them is local (a PE caches only its own walks); what is
  * shared is never modified after the first secondary starts.
  */
+#include <arch/cache.h>
 #include <arch/pgtable.h>
 #include <arch/smp.h>
 #include <arch/sysregs.h>
@@ -29,6 +30,14 @@
 
 #define PERCPU_VA(page)     (percpu_base + (vaddr_t)(page) * PAGE_SIZE)
 
+/*
+ * The slot's preferred place, __percpu_start: the runtime level-0 entry
+ * XOR 2 (XOR 1 is the boot alias).  A .quad in head.S: C code would reach
+ * the symbol with ADRP, which cannot span the distance.
+ */
+extern const vaddr_t percpu_preferred;
+vaddr_t percpu_base;
+
 /* The boot CPU's private tables: in the image, writable before any window. */
 static u64 cpu0_l1[PT_ENTRIES] __aligned(PAGE_SIZE);
 static u64 cpu0_l2[PT_ENTRIES] __aligned(PAGE_SIZE);
@@ -43,10 +52,33 @@ struct cpu_data *this_cpu(void)
     return (struct cpu_data *)(vaddr_t)sysreg_read(tpidr);
 }
 
+/*
+ * Where the per-CPU slot goes, decided once on the boot CPU from where the
+ * image was loaded.  A secondary's identity page (enable_mmu) needs a
+ * level-0 entry of its own unless it shares the runtime one, and the CPU
+ * clears that entry once it runs at the runtime address.  When the identity
+ * page's level-0 entry is the preferred slot's (a runtime base in level-0
+ * entry 2 puts the slot in entry 0, where QEMU's RAM is), the identity would
+ * be built inside the slot's private tables: the CPU would clear its own
+ * slot, then read its stack from it, and freeing the boot-only tables would
+ * free tables the slot still links.  The slot then takes the other free
+ * entry, runtime XOR 3: neither the runtime entry, its alias (XOR 1) nor
+ * the identity's.  (arm32, with no root entry to spare, keeps its slot and
+ * refuses a CPU whose identity page is a page of the slot it uses.)
+ */
+static vaddr_t percpu_choose_base(void)
+{
+    paddr_t idmap = virt_to_image_paddr(_idmap_start);  /* < 2^48: head.S checked */
+
+    if ( pt_index(0, (u64)idmap) == pt_index(0, (u64)percpu_preferred) )
+        return percpu_preferred ^ ((vaddr_t)1 << VA_ROOT_SLOT_BIT);
+    return percpu_preferred;
+}
+
 vaddr_t arch_percpu_boot_cpu(const struct percpu_pages *pg, u64 mpidr)
 {
     u64 *root = image_table_va(root_table_paddr());
-    vaddr_t base = percpu_base;
+    vaddr_t base = percpu_base = percpu_choose_base();
     u64 *slot = &root[pt_index(0, (u64)base)];
     struct cpu_data *d;
     unsigned int i;
@@ -61,9 +93,13 @@ vaddr_t arch_percpu_boot_cpu(const struct percpu_pages *pg, u64 mpidr)
     cpu0_l3[PERCPU_DATA_PAGE] = pg->data | PAGE_HYP_RW;
     cpu0_l3[PERCPU_ROOT_PAGE] = virt_to_image_paddr(root) | PAGE_HYP_RW;
     cpu0_l3[PERCPU_L3_PAGE] = virt_to_image_paddr(cpu0_l3) | PAGE_HYP_RW;
-    /* The tables are complete before the entry that links them is. */
+    /*
+     * The tables are complete before the entry that links them is; that
+     * entry is in the live root, so it is one single-copy-atomic store
+     * (write_pte) that the walker cannot see torn.
+     */
     dsb(nshst);
-    *slot = virt_to_image_paddr(cpu0_l1) | TABLE_DESC;
+    write_pte(slot, virt_to_image_paddr(cpu0_l1) | TABLE_DESC);
     dsb(nshst);
     isb();
 
@@ -90,6 +126,8 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
     bool share;
 
     ASSERT(cpu > 0 && cpu < NR_CPUS);
+    /* The identity's own level-0 entry is never the slot's (percpu_choose_base). */
+    ASSERT(pt_index(0, (u64)idmap) != pt_index(0, base));
     *why = "nomem";
     root = pt_build_new(b);
     if ( !root )
@@ -136,10 +174,15 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
     sb->fix_val = cpu0_root[pt_index(0, rt)];
     sb->clear_idx = share ? SB_NONE : pt_index(0, (u64)idmap);
     sb->alias_idx = share ? pt_index(0, alias) : SB_NONE;
-    /* The CPU reads its record with the MMU and caches off: clean it to the PoC. */
+    sb->percpu = base;
+    /*
+     * The CPU reads its record with the MMU off, so with non-cacheable
+     * accesses: our stores must reach the PoC.  Stores complete before the
+     * clean, then every line of the record (fields beyond the first line
+     * would otherwise stay dirty) and a DSB SY (arch/cache.h).
+     */
     dsb(ishst);
-    asm volatile ( "dc cvac, %0" :: "r" (sb) : "memory" );
-    dsb(ish);
+    dcache_clean_poc(sb, sizeof(*sb));
     /*
      * The tables themselves need no cleaning: the secondary's walks are
      * cacheable (TCR_EL2 IRGN/ORGN = WBWA, inner shareable) and so coherent

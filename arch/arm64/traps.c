@@ -60,7 +60,7 @@ void do_trap(struct cpu_user_regs *regs, unsigned int vector)
            smp_processor_id());
     printk("trap: EC=0x%02x (%s) IL=%u ISS=0x%07x\n", ec, ec_name(ec),
            (regs->esr & ESR_IL) ? 1 : 0, iss);
-    trap_print_abort(ec, iss, regs->far);
+    trap_print_abort(ec, iss, regs->far, regs->sp);
     printk("trap: ESR=0x%08llx ELR=0x%016llx FAR=0x%016llx SPSR=0x%08llx\n",
            (unsigned long long)regs->esr, (unsigned long long)regs->elr,
            (unsigned long long)regs->far, (unsigned long long)regs->spsr);

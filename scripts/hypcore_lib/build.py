@@ -5,6 +5,7 @@ unpacked and a build directory that is configured are left alone, and ninja
 rebuilds only what changed.
 """
 import glob
+import json
 import os
 import subprocess
 
@@ -133,8 +134,30 @@ def build_cross(arch):
         say(f'configuring {os.path.relpath(bdir, TOP)}')
         _run(['meson', 'setup', bdir, '--cross-file', cross_file, '-Dlibfdt_dir=' + fdt],
              f'meson setup for {arch}', cwd=TOP)
+    elif _layouts_missing(arch, bdir):
+        # meson.build lists configs/layouts/<arch>/ when it is configured; a
+        # layout added since has no image until Meson looks again.
+        say(f'reconfiguring {os.path.relpath(bdir, TOP)}: new layouts')
+        _run(['meson', 'setup', '--reconfigure', bdir], f'meson setup for {arch}', cwd=TOP)
     _run(['ninja', '-C', bdir], f'building hypcore for {arch}')
     return bdir
+
+
+def _layouts_missing(arch, bdir):
+    """True when configs/layouts/<arch>/ names a layout the configured build has no
+    image target for (and the build links every layout, the default)."""
+    from . import image
+    try:
+        with open(os.path.join(bdir, 'meson-info', 'intro-targets.json'), encoding='utf-8') as f:
+            targets = {t['name'] for t in json.load(f)}
+        with open(os.path.join(bdir, 'meson-info', 'intro-buildoptions.json'),
+                  encoding='utf-8') as f:
+            chosen = [o['value'] for o in json.load(f) if o['name'] == 'layouts']
+    except (OSError, ValueError, KeyError):
+        return False
+    if chosen and chosen[0]:
+        return False
+    return any(f'hypcore-{name}' not in targets for name in image.layouts(arch))
 
 
 def build_host():

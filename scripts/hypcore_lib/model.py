@@ -816,7 +816,8 @@ def memory_inputs(dtb, dtb_addr, load, image_size):
 # ---------------------------------------------------------------- SMP (issue 4)
 
 # include/layout.h: the per-CPU slot starts at __percpu_start, the runtime
-# region's level-0 slot XOR 2; CPU n's stack is PERCPU_STACK_PAGES pages from
+# region's level-0 slot XOR 2, or XOR 3 when the identity page's level-0 entry
+# is that one (arch/arm64/percpu.c, percpu_choose_base); CPU n's stack is PERCPU_STACK_PAGES pages from
 # page PERCPU_STACKS_PAGE + n * PERCPU_STACK_STRIDE + 1, its guard page the one
 # below; mapping-window slot 0 is page PERCPU_WINDOW_PAGE.
 PERCPU_SLOT_BIT = 39
@@ -833,11 +834,19 @@ NR_CPUS = 64
 ARM32_PERCPU_SLOT = 2 * MiB
 
 
-def percpu_base(runtime_base, arch='arm64'):
+def percpu_base(runtime_base, arch='arm64', idmap=None):
+    """Where the per-CPU slot starts.  Without idmap: the layout rule, what the
+    linker script's __percpu_start holds.  With idmap (the identity page's
+    paddr): where hypcore puts it for that load; on arm64 the level-0 entry
+    next to the preferred one when the identity page's entry is the preferred
+    one (the identity must never be built inside the slot's tables)."""
     if arch == 'arm32':
         gib = 1 << 30
         return (runtime_base & ~(gib - 1)) + gib - ARM32_PERCPU_SLOT
-    return ((runtime_base >> PERCPU_SLOT_BIT) ^ 2) << PERCPU_SLOT_BIT
+    index = (runtime_base >> PERCPU_SLOT_BIT) ^ 2
+    if idmap is not None and idmap >> PERCPU_SLOT_BIT == index:
+        index = (runtime_base >> PERCPU_SLOT_BIT) ^ 3
+    return index << PERCPU_SLOT_BIT
 
 
 def guard_page(base, cpu):
@@ -908,8 +917,8 @@ SMP_COUNT_RE = re.compile(r'^smp: (\d+) of (\d+) cpus online$')
 SMP_BENCH_RE = re.compile(r'^bench: smp ticks=(\d+) cpus=(\d+)$')
 SELFTEST_SMP_RE = re.compile(r'^selftest smp: ok cpus=(\d+) window=0x([0-9a-f]+) '
                              r'distinct-pages=(\d+)$')
-OVERFLOW_RE = re.compile(r'^trap: stack overflow: cpu(\d+) hit its stack guard page '
-                         r'0x([0-9a-f]+)$')
+OVERFLOW_RE = re.compile(r'^trap: stack overflow: cpu(\d+) (?:hit|ran past) its stack guard '
+                         r'page 0x([0-9a-f]+)(?: \(sp=0x[0-9a-f]+\))?$')
 TRAP_ON_CPU_RE = re.compile(r'^trap: .* on cpu(\d+)$')
 TRAP_PARKED_RE = re.compile(r'^trap: cpu(\d+) parked$')
 
@@ -923,6 +932,7 @@ def parse_smp(log):
       bench: smp ticks=<n> cpus=<m>
       selftest smp: ok cpus=<k> window=0x<va> distinct-pages=<k>
       trap: stack overflow: cpu<N> hit its stack guard page 0x<va>
+      trap: stack overflow: cpu<N> ran past its stack guard page 0x<va> (sp=0x<va>)
     """
     out = SmpLog()
     for line in hyp_lines(log):
@@ -1050,8 +1060,12 @@ def check_selftest_smp(log, online_secondaries, base):
     return '\n'.join(problems) or None
 
 
-def check_stack_overflow(log, cpu, base):
-    """The guard page of `cpu` turned its overflow into a dump naming it."""
+def check_stack_overflow(log, cpu, base, big=False):
+    """The guard page of `cpu` turned its overflow into a dump naming it.
+
+    big (selftest=stack-overflow-big): frames of several pages jump past the
+    guard page without touching it; the dump must still be an overflow, with
+    SP and FAR below the guard page and inside the CPU's per-CPU slot."""
     got = parse_smp(log)
     guard = guard_page(base, cpu)
     problems = []
@@ -1066,7 +1080,16 @@ def check_stack_overflow(log, cpu, base):
         problems.append(f'{len(got.traps)} "trap: ESR=..."/"trap: HSR=..." lines, expected 1')
     else:
         esr, _, far = got.traps[0]
-        if not guard <= far < guard + PAGE_SIZE:
+        if big:
+            sp = _dump_registers(hyp_lines(log)).get('sp')
+            if sp is None or not base <= sp < guard:
+                problems.append(f'dumped sp {sp and hex(sp)} is not below cpu{cpu}\'s guard '
+                                f'page {guard:#x} inside its slot {base:#x}: the frame '
+                                'did not jump past the guard page')
+            if not base <= far < guard:
+                problems.append(f'FAR {far:#x} is not below cpu{cpu}\'s guard page '
+                                f'{guard:#x} inside its slot {base:#x}')
+        elif not guard <= far < guard + PAGE_SIZE:
             problems.append(f'FAR {far:#x} is not in cpu{cpu}\'s guard page {guard:#x}')
         if esr >> 26 != EC_DATA_ABORT_SAME_EL or esr & 0x3f != DFSC_TRANSLATION_L3:
             problems.append(f'ESR {esr:#x}: expected a level-3 translation fault (data '

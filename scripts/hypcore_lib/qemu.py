@@ -493,14 +493,15 @@ def expected_trap(hyp_args):
 
     The last selftest= wins, as in hypcore's own parser (common/cmdline.c).
     selftest=fault: the boot CPU faults and parks, so the boot never ends;
-    selftest=stack-overflow:N: CPU N overflows and parks, the boot goes on."""
+    selftest=stack-overflow:N, selftest=stack-overflow-big:N (frames that
+    jump past the guard page): CPU N overflows and parks, the boot goes on."""
     value = None
     for token in (hyp_args or '').split():
         if token.startswith('selftest='):
             value = token[len('selftest='):]
     if value == 'fault':
         return ExpectedTrap(0, False, False, 'selftest=fault')
-    m = re.fullmatch(r'stack-overflow:(\d+)', value or '')
+    m = re.fullmatch(r'stack-overflow(?:-big)?:(\d+)', value or '')
     if m:
         return ExpectedTrap(int(m.group(1)), True, True, f'selftest={value}')
     return None

@@ -11,12 +11,15 @@ decision line and the memory lines (memsuite).
   smp:<layout combo>/smpN/gicV   the clash layouts (default; ram clashing at
                                  0x40401000; ram-odd at 0x40e00000, share 3;
                                  ram-high clashing at 0x80600000 in 2 GiB; ram
-                                 from the 2nd GiB, share 1) with 1..64 CPUs
+                                 from the 2nd GiB, share 1; slot-zero, whose
+                                 preferred per-CPU slot is the identity's
+                                 level-0 entry) with 1..64 CPUs
   smp:bad-mpidr                  /cpus lists a CPU whose MPIDR does not exist:
                                  INVALID_PARAMETERS for it, the rest online
   smp:duplicate-mpidr            /cpus lists a CPU twice: ALREADY_ON for the second
   smp:over-limit                 more CPUs than CONFIG_NR_CPUS (sweep only)
-  smp:selftest-*                 selftest=smp, stack-overflow:1, stall:2
+  smp:selftest-*                 selftest=smp, stack-overflow:1,
+                                 stack-overflow-big:2, stall:2
   sweep                          (./hypcore sweep --suite smp) the full matrix
 """
 import dataclasses
@@ -50,6 +53,9 @@ WHERES = (
     Where('ram-high-clash', 'ram-high', 0x80600000, 2 * GiB),
     Where('ram-share1', 'ram', 0x80200000, 2 * GiB),
     Where('ram-at-runtime', 'ram', 0x40200000),
+    # The preferred per-CPU slot (runtime level-0 entry XOR 2) is entry 0, the
+    # identity page's: hypcore must move the slot (to entry XOR 3).
+    Where('slot-zero', 'slot-zero'),
 )
 WHERE = {w.label: w for w in WHERES}
 # arm32 (configs/layouts/arm32): no ram-high; ram-odd from 0x40e00000 is share 2
@@ -87,13 +93,15 @@ def place(arch, where):
             + (f'/{where.mem // GiB}G' if where.mem != GiB else ''))
 
 
-def percpu_base_of(img):
-    """__percpu_start from the ELF, checked against the layout rule (model.percpu_base)."""
+def percpu_base_of(img, load):
+    """Where the per-CPU slot is for a boot at `load`: __percpu_start from the ELF,
+    checked against the layout rule, moved as the model says when the identity
+    page's level-0 entry is that one (model.percpu_base)."""
     base = images.read_symbols(img.arch, img.elf, ('__percpu_start',))['__percpu_start']
     want = model.percpu_base(img.runtime_base, img.arch)
     if base != want:
         raise Failure(f'{img.elf}: __percpu_start {base:#x}, the layout rule gives {want:#x}')
-    return base
+    return model.percpu_base(img.runtime_base, img.arch, load + img.idmap_offset)
 
 
 def expected_mpidrs(dtb):
@@ -121,7 +129,7 @@ def smp_case(name, make_spec, failures=None, extra=None, timeout=SMP_TIMEOUT):
         problem = check_boot_memory(result, plan, img, spec, directory)
         if problem:
             return with_log(problem, result, plan)
-        base = percpu_base_of(img)
+        base = percpu_base_of(img, plan.load)
         mpidrs = expected_mpidrs(input_dtb(plan, directory))
         failed = failures(mpidrs, spec) if failures else {}
         problem = model.check_smp(result.log, mpidrs, failed, base,
@@ -154,7 +162,7 @@ def idmap_in_slot_failures(arch, where):
     def failures(mpidrs, spec):
         img = images.load(arch, where.layout)
         idmap = where.load + img.idmap_offset
-        base = percpu_base_of(img)
+        base = percpu_base_of(img, where.load)
         if not base <= idmap < base + (2 << 20):
             return {}
         page = (idmap - base) >> 12
@@ -247,22 +255,27 @@ def selftest_smp_case(arch, where, smp, gic=3, prefix='smp'):
                     lambda d: spec_for(arch, where, smp, gic, 'selftest=smp'), extra=extra)
 
 
-def stack_overflow_case(arch, where, smp, cpu=1, gic=3, prefix='smp', icount=False):
+def stack_overflow_case(arch, where, smp, cpu=1, gic=3, prefix='smp', icount=False,
+                        big=False):
     """The overflowing CPU checks in first, so every CPU counts as online.
+
+    big: selftest=stack-overflow-big, frames that jump past the guard page.
 
     hypcore does not wait for the faulting CPU's dump before powering off
     (tests/qemu/README.md, "Known hypervisor problems"): under MTTCG the dump
     can be cut short, the more often the later the CPU is brought up.  With
     icount=True the vCPUs run in turn, deterministically, and the dump is
     always complete."""
+    option = 'stack-overflow-big' if big else 'stack-overflow'
+
     def extra(result, base, mpidrs, failed):
-        return model.check_stack_overflow(result.log, cpu, base)
+        return model.check_stack_overflow(result.log, cpu, base, big)
 
     def make(directory):
-        spec = spec_for(arch, where, smp, gic, f'selftest=stack-overflow:{cpu}')
+        spec = spec_for(arch, where, smp, gic, f'selftest={option}:{cpu}')
         spec.icount = icount
         return spec
-    return smp_case(f'{prefix}:selftest-stack-overflow:{cpu}:{place(arch, where)}'
+    return smp_case(f'{prefix}:selftest-{option}:{cpu}:{place(arch, where)}'
                     f'/smp{smp}/gic{gic}' + ('/icount' if icount else ''), make, extra=extra)
 
 
@@ -286,10 +299,12 @@ def cases(arch):
         matrix_case(arch, w['ram-high-clash'], 8, 3),
         matrix_case(arch, w['ram-share1'], 4, 2),
         matrix_case(arch, w['ram-clash'], 64, 3),
+        matrix_case(arch, w['slot-zero'], 4, 3),
         bad_mpidr_case(arch, w['default'], 4),
         duplicate_mpidr_case(arch, w['ram-odd-share3'], 4, 1, gic=2),
         selftest_smp_case(arch, w['ram-clash'], 8),
         stack_overflow_case(arch, w['default'], 4, icount=True),
+        stack_overflow_case(arch, w['default'], 4, 2, icount=True, big=True),
         stall_case(arch, w['default'], 4),
         bench_case(arch),
     ]
@@ -315,6 +330,8 @@ def sweep_cases(arch, layouts=None):
                 stack_overflow_case(arch, where, 8, 1, prefix='sweep:smp'),
                 stack_overflow_case(arch, where, 8, 7, prefix='sweep:smp'),
                 stack_overflow_case(arch, where, 8, 7, prefix='sweep:smp', icount=True),
+                stack_overflow_case(arch, where, 8, 3, prefix='sweep:smp', icount=True,
+                                    big=True),
                 stall_case(arch, where, 8, 2, prefix='sweep:smp'),
                 stall_case(arch, where, 4, 3, 2, prefix='sweep:smp'),
                 bad_mpidr_case(arch, where, 4, 2, 'sweep:smp'),
@@ -340,6 +357,7 @@ def _sweep_cases_small(arch, layouts=None):
         out += [selftest_smp_case(arch, where, 8, 2, prefix),
                 stack_overflow_case(arch, where, 8, 1, 2, prefix),
                 stack_overflow_case(arch, where, 8, 7, 2, prefix, icount=True),
+                stack_overflow_case(arch, where, 8, 3, 2, prefix, icount=True, big=True),
                 stall_case(arch, where, 8, 2, 2, prefix),
                 bad_mpidr_case(arch, where, 4, 2, prefix),
                 duplicate_mpidr_case(arch, where, 4, 1, 2, prefix)]

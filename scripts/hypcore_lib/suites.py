@@ -536,6 +536,7 @@ def arm32_cases():
                 RAM base with bootargs
       bad       SVC entry (virtualization=off), no DTB, a corrupt DTB
       smp       1, 4 and 8 CPUs (GICv2), selftest=smp, stall:2, stack-overflow:1,
+                stack-overflow-big:2,
                 the identity page inside the per-CPU slot's 2 MiB (up, and refused)
       mem       modules around the image and the DTB with selftest=heap; -m 4G
       fault     selftest=fault after a clash (run through the temporary alias)
@@ -564,6 +565,7 @@ def arm32_cases():
                smpsuite.selftest_smp_case(arch, clash, 8, 2, smp),
                smpsuite.stall_case(arch, default, 4, 2, 2, smp),
                smpsuite.stack_overflow_case(arch, clash, 4, 1, 2, smp, icount=True),
+               smpsuite.stack_overflow_case(arch, clash, 4, 2, 2, smp, icount=True, big=True),
                # the identity page inside the per-CPU slot's 2 MiB: on a free
                # page of it (all up), and on the exception-stack page (refused)
                smpsuite.slot_case(arch, where('ram-in-slot', 'ram', 0x7fe01000), 4, 2, smp),

@@ -235,6 +235,11 @@ class SmpModel(unittest.TestCase):
         self.assertEqual(model.percpu_base(0x00000a0000200000), self.BASE)
         self.assertEqual(model.percpu_base(0x40200000), 0x10000000000)
         self.assertEqual(model.percpu_base(0x80400000), 0x10000000000)
+        # Runtime in level-0 entry 2: the preferred slot is entry 0, the identity
+        # page's for any load in QEMU's RAM, so the slot moves to entry 1 (XOR 3).
+        self.assertEqual(model.percpu_base(0x10000200000), 0)
+        self.assertEqual(model.percpu_base(0x10000200000, idmap=0x40201000), 0x8000000000)
+        self.assertEqual(model.percpu_base(0x40200000, idmap=0x40201000), 0x10000000000)
 
     def test_stacks_and_guards(self):
         # cpu n: guard page 64 + 6n, stack the 4 pages above it.
@@ -281,6 +286,27 @@ class SmpModel(unittest.TestCase):
         self.assertIsNotNone(model.check_stack_overflow(log, 2, self.BASE))
         self.assertIn('FAR', model.check_stack_overflow(
             log.replace('FAR=0x00000b0000046fb0', 'FAR=0x00000b0000047fb0'), 1, self.BASE))
+
+    def test_stack_overflow_big(self):
+        """selftest=stack-overflow-big: SP and FAR below the guard page, in the slot."""
+        log = '\n'.join('(HYP) ' + line for line in [
+            'trap: synchronous exception from current EL, SP_EL2 on cpu1',
+            'trap: stack overflow: cpu1 ran past its stack guard page 0xb0000046000 '
+            '(sp=0xb0000044f90)',
+            'trap: ESR=0x96000047 ELR=0x00000a000020b5a4 FAR=0x00000b0000044f90 SPSR=0x800003c9',
+            'trap: x28=0x000000004024a000 x29=0x00000b000004dfb0 x30=0x00000a000020b614 '
+            'sp =0x00000b0000044f90',
+            'trap: cpu1 parked'])
+        self.assertIsNone(model.check_stack_overflow(log, 1, self.BASE, big=True))
+        # Faulting in the guard page is the small case, not a frame that jumped it.
+        self.assertIn('FAR', model.check_stack_overflow(
+            log.replace('FAR=0x00000b0000044f90', 'FAR=0x00000b0000046f90'), 1, self.BASE,
+            big=True))
+        self.assertIn('sp', model.check_stack_overflow(
+            log.replace('sp =0x00000b0000044f90', 'sp =0x00000b0000047f90'), 1, self.BASE,
+            big=True))
+        self.assertIn('stack overflow lines', model.check_stack_overflow(
+            log.replace('ran past its', 'skipped its'), 1, self.BASE, big=True))
 
 
 if __name__ == '__main__':

@@ -51,4 +51,8 @@
 /* FPEXC.EN */
 #define FPEXC_EN                (1 << 30)
 
+/* Data cache line size: CTR.DminLine is log2(words), bits [19:16]. */
+#define CTR_DMINLINE_SHIFT      16
+#define CTR_DMINLINE_MASK       0xf
+
 #endif /* ARCH_ARM32_PROCESSOR_H */

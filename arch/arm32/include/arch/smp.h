@@ -28,7 +28,8 @@ struct secondary_boot {
     u32 fix_hi;
     u32 clear_idx;      /* level-1 index of the identity's own slot, or SB_NONE */
     u32 alias_idx;      /* level-1 index of the alias, or SB_NONE */
-    u32 pad[8];         /* one 64-byte cache line per CPU */
+    u32 percpu;         /* vaddr of the per-CPU slot (percpu_base) */
+    u32 pad[7];         /* 64 bytes per CPU */
 };
 
 extern struct secondary_boot secondary_boot[];

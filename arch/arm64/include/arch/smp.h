@@ -18,7 +18,8 @@ struct secondary_boot {
     u64 fix_val;        /* the shared runtime level-1 table entry */
     u64 clear_idx;      /* level-0 index of the identity's own slot, or SB_NONE */
     u64 alias_idx;      /* level-0 index of the alias, or SB_NONE */
-    u64 pad[2];         /* one 64-byte cache line per CPU */
+    u64 percpu;         /* vaddr of the per-CPU slot (percpu_base) */
+    u64 pad;            /* 64 bytes per CPU */
 };
 
 extern struct secondary_boot secondary_boot[];
