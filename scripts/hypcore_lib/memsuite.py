@@ -27,7 +27,7 @@ import re
 import subprocess
 
 from .common import END_MARKER, GiB, MiB, PAGE, QEMU_DTB_SIZE, RAM_BASE, Failure
-from . import build, image as images, model, qemu
+from . import image as images, model, qemu
 from .suites import Case, check_model_decision, run_qemu, with_log, workdir
 
 HEAP_SELFTEST = 'selftest=heap'
@@ -400,12 +400,6 @@ def uboot_selftest_case(arch, mem):
 
 # ---------------------------------------------------------------- bench
 
-BENCH_MEMS = (1 * GiB, 4 * GiB, 16 * GiB)
-# arm32: RAM above 4 GiB only up to -m 4G (shared/qemu-facts.md).
-BENCH_MEMS_BY_ARCH = {'arm32': (1 * GiB, 4 * GiB)}
-ALLOC_BENCH = os.path.join('tests', 'bench', 'bench-alloc')
-
-
 def icount_twice(name, spec, timeout=60):
     """Boot twice under -icount; (first result, whether both printed the same lines)."""
     spec = dataclasses.replace(spec, icount=True)
@@ -417,56 +411,3 @@ def icount_twice(name, spec, timeout=60):
         results.append(result)
     first, second = (model.hyp_lines(r.log) for r in results)
     return results[0], first == second
-
-
-ALLOC_BENCH_RUNS = 5
-
-
-def bench_alloc(runs=ALLOC_BENCH_RUNS):
-    """tests/bench/bench-alloc: buddy against first fit over 1 Mi pages, on the host.
-
-    Host time is noisy (each figure is a few thousand operations): the table
-    gives the median of `runs` runs and the spread of the ratio."""
-    binary = os.path.join(build.build_host(), ALLOC_BENCH)
-    by_order = {}
-    for _ in range(runs):
-        proc = subprocess.run([binary], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True)
-        rows = model.parse_alloc_bench(proc.stdout)
-        if proc.returncode != 0 or not {0, 9} <= {r.get('order') for r in rows}:
-            print(f'FAIL bench-alloc (exit {proc.returncode}): expected orders 0 and 9\n'
-                  + proc.stdout)
-            return False
-        for r in rows:
-            by_order.setdefault(r['order'], []).append(r)
-    print(f'allocator on the host (tests/bench/bench-alloc; ns per alloc+free pair, '
-          f'median of {runs} runs)')
-    print(f'  {"order":>5} {"pages":>9} {"buddy ns":>10} {"first-fit ns":>13} {"ratio":>7}  '
-          'ratio min..max')
-    for order, rows in sorted(by_order.items()):
-        def median(key):
-            return sorted(r[key] for r in rows)[len(rows) // 2]
-        ratios = [r['firstfit_ns'] / r['buddy_ns'] for r in rows]
-        print(f'  {order:>5} {rows[0]["pages"]:>9} {median("buddy_ns"):>10.1f} '
-              f'{median("firstfit_ns"):>13.1f} {median("firstfit_ns") / median("buddy_ns"):>7.1f}'
-              f'  {min(ratios):.1f}..{max(ratios):.1f}')
-    return True
-
-
-def bench_heap(arch):
-    """heap_init ticks under -icount at each of BENCH_MEMS (twice each)."""
-    ok = True
-    print('heap initialisation (bench: heap_init, counter ticks under -icount; '
-          '1 tick = 16 instructions)')
-    print(f'  {"RAM":>5} {"pages":>9} {"heap_init ticks":>16} {"ticks/page":>11}  both runs equal')
-    for mem in BENCH_MEMS_BY_ARCH.get(arch, BENCH_MEMS):
-        result, same = icount_twice(f'bench:heap/{mem // GiB}G',
-                                    qemu.RunSpec(arch=arch, mem=mem))
-        ticks = model.parse_bench(result.log).get('heap_init')
-        heap = model.parse_memory(result.log).heap
-        pages = heap[0]['total'] if heap else None
-        ok &= same and ticks is not None and pages == mem // model.PAGE_SIZE
-        per_page = f'{ticks / pages:.2f}' if ticks and pages else '-'
-        print(f'  {mem // GiB:>4}G {pages or "-":>9} {ticks or "-":>16} {per_page:>11}  '
-              f'{"yes" if same else "NO"}')
-    return ok

@@ -15,11 +15,13 @@ from .common import BUILD, TOP, Failure, say
 
 DEBIAN_PYTHON = '/usr/bin/python3'
 TESTS = os.path.join(TOP, 'tests', 'qemu')
-# Every suite of ./hypcore test; test_sweep.py runs only for ./hypcore sweep.
+# Every suite of ./hypcore test; test_sweep.py and test_bench.py run only for
+# ./hypcore sweep and bench.
 TEST_MODULES = ('test_host.py', 'test_model.py', 'test_cmdline_model.py', 'test_fuzz.py',
                 'test_boot.py', 'test_mem.py', 'test_smp.py', 'test_debug.py',
                 'test_cmdline.py', 'test_run.py', 'test_arm32.py')
 SWEEP_MODULES = ('test_sweep.py',)
+BENCH_MODULES = ('test_bench.py',)
 CACHE = os.path.join(BUILD, 'pytest-cache')
 SUMMARY = os.path.join(BUILD, 'qemu-work', 'summary.json')
 # pytest's exit status when every collected case was deselected (or none existed).

@@ -366,30 +366,6 @@ def _sweep_cases_small(arch, layouts=None):
 
 # ---------------------------------------------------------------- bench
 
-BENCH_SMPS = (8, 64)
-# arm32: QEMU's arm32 virt board with hypcore stops at 8 CPUs.
-BENCH_SMPS_BY_ARCH = {'arm32': (8,)}
-
-
-def bench_smp(arch):
-    """bench: smp ticks under -icount for BENCH_SMPS CPUs (GICv3), twice each."""
-    ok = True
-    print('secondary bring-up (bench: smp, counter ticks under -icount, GICv3, default layout)')
-    print(f'  {"cpus":>5} {"online":>7} {"total ticks":>12} {"per secondary":>14}  '
-          'both runs equal')
-    for cpus in BENCH_SMPS_BY_ARCH.get(arch, BENCH_SMPS):
-        result, same = icount_twice(f'bench:smp/smp{cpus}',
-                                    qemu.RunSpec(arch=arch, smp=cpus, gic=3), SMP_TIMEOUT)
-        got = model.parse_smp(result.log)
-        ticks = got.bench[0] if got.bench else None
-        online = got.count[0] if got.count else None
-        ok &= same and ticks is not None and got.count == (cpus, cpus)
-        per_cpu = f'{ticks / (cpus - 1):.0f}' if ticks else '-'
-        print(f'  {cpus:>5} {online or "-":>7} {ticks or "-":>12} {per_cpu:>14}  '
-              f'{"yes" if same else "NO"}')
-    return ok
-
-
 def bench_case(arch, cpus=8, gic=3, prefix='bench'):
     """./hypcore test: bring-up under -icount prints the same lines twice."""
 

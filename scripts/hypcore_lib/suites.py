@@ -473,55 +473,6 @@ def bench_case(arch):
     return Case(tag(arch, 'bench:deterministic'), run)
 
 
-def _short_decision(line):
-    fields = dict(re.findall(r'(\w+)=(\S+)', line))
-    return ' '.join(f'{k}={fields.get(k, "?")}' for k in ('load', 'share', 'clash', 'temp'))
-
-
-BENCH_SUITES = ('boot', 'alloc', 'heap', 'smp')
-
-
-def bench(arch, layouts=None, load=None, parts=None):
-    """./hypcore bench: the tables of each part asked for (default: all); True if
-    every figure came out (and was the same in both -icount runs)."""
-    from . import memsuite, smpsuite
-    ok = True
-    for part in parts or BENCH_SUITES:
-        if part == 'boot':
-            ok &= bench_boot(arch, layouts, load)
-        elif part == 'alloc':
-            ok &= memsuite.bench_alloc()
-        elif part == 'heap':
-            ok &= memsuite.bench_heap(arch)
-        elif part == 'smp':
-            ok &= smpsuite.bench_smp(arch)
-        print(flush=True)
-    return ok
-
-
-def bench_boot(arch, layouts=None, load=None):
-    """Boot cost per layout (twice each, must be equal); prints a table."""
-    rows, ok = [], True
-    for layout in layouts or images.layouts(arch):
-        first, img, decision = bench_once(arch, layout, load)
-        second = bench_once(arch, layout, load)[0]
-        if first != second:
-            ok = False
-            print(f'FAIL bench {layout}: runs differ: {first} vs {second}')
-        rows.append((layout, first, img, decision))
-    stages = sorted({s for _, ticks, _, _ in rows for s in ticks},
-                    key=lambda s: max(row[1].get(s, 0) for row in rows))
-    print(f'{"layout":<10} ' + ' '.join(f'{s + " ticks":>16}' for s in stages)
-          + f' {"file bytes":>11} {"image_size":>11}  decision')
-    for layout, ticks, img, decision in rows:
-        print(f'{layout:<10} ' + ' '.join(f'{ticks.get(s, "-"):>16}' for s in stages)
-              + f' {img.file_size:>11} {img.image_size:>11}  {_short_decision(decision)}')
-    print('(counter ticks under -icount shift=0,sleep=off -seed 1, 1 tick = 16 instructions: '
-          'c_entry and end from reset, heap_init and smp the length of that stage; both runs '
-          'equal)')
-    return ok
-
-
 # ---------------------------------------------------------------- running
 
 ARCHES = ('arm64', 'arm32')

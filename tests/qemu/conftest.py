@@ -10,6 +10,7 @@ Options (./hypcore test and sweep pass them; see scripts/hypcore_lib/pytest_run.
   --hc-arch arm64|arm32|all   which target's cases (all: arm64's and the arm32 slice)
   --hc-filter REGEX           keep the cases whose name matches (re.search)
   --hc-sweep JSON             test_sweep.py: which matrices, with their parameters
+  --hc-bench JSON             test_bench.py: which tables, with their parameters
   --hc-list FILE              write the selected case names to FILE (with --collect-only)
   --hc-summary FILE           the controller writes {"passed": [...], "failed": [...]} there
 """
@@ -31,6 +32,7 @@ def pytest_addoption(parser):
     group.addoption('--hc-arch', default='all', choices=('all', 'arm64', 'arm32'))
     group.addoption('--hc-filter', default=None)
     group.addoption('--hc-sweep', default=None)
+    group.addoption('--hc-bench', default=None)
     group.addoption('--hc-list', default=None)
     group.addoption('--hc-summary', default=None)
 

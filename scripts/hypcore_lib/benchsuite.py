@@ -1,0 +1,204 @@
+"""./hypcore bench: the figures, measured as pytest cases (tests/qemu/test_bench.py),
+then printed as tables.
+
+Each case measures one row under -icount shift=0,sleep=off -seed 1 (twice: the
+two runs must print the same), writes it to build/bench/<arch>/<case>.json and
+fails if the figure did not come out or did not repeat.  After pytest,
+print_tables() reads the rows back, so the tables show only what was measured
+in this run (stale rows are removed before it starts).
+
+  boot   every layout at the ELF's load address (or --load-addr): the bench:
+         stage ticks, the image's file size and footprint, the decision
+  heap   bench: heap_init at -m 1G, 4G and 16G (arm32: 1G and 4G)
+  smp    bench: smp for 8 and 64 CPUs, GICv3 (arm32: 8)
+  alloc  the host allocator benchmark (buddy against first fit, host ns)
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+
+from .common import BUILD, GiB, Failure
+from . import build, image as images, model, qemu
+from .memsuite import icount_twice
+from .suites import Case, bench_once
+
+BENCH_SUITES = ('boot', 'alloc', 'heap', 'smp')
+# arm32: RAM above 4 GiB only up to -m 4G; QEMU's arm32 virt board stops at 8 CPUs.
+BENCH_MEMS = {'arm64': (1 * GiB, 4 * GiB, 16 * GiB), 'arm32': (1 * GiB, 4 * GiB)}
+BENCH_SMPS = {'arm64': (8, 64), 'arm32': (8,)}
+# Bring-up of 64 CPUs under TCG takes a few seconds on a loaded 2-core host.
+SMP_TIMEOUT = 90
+ALLOC_BENCH = os.path.join('tests', 'bench', 'bench-alloc')
+ALLOC_BENCH_RUNS = 5
+
+
+def results_dir(arch):
+    return os.path.join(BUILD, 'bench', arch)
+
+
+def _save(arch, name, row):
+    path = os.path.join(results_dir(arch), re.sub(r'[^A-Za-z0-9_.-]+', '_', name) + '.json')
+    with open(path, 'w', encoding='utf-8') as f:
+        json.dump(row, f)
+
+
+def _load(arch, name):
+    path = os.path.join(results_dir(arch), re.sub(r'[^A-Za-z0-9_.-]+', '_', name) + '.json')
+    if not os.path.exists(path):
+        return None
+    with open(path, encoding='utf-8') as f:
+        return json.load(f)
+
+
+def plan(arch, parts=None, layouts=None, load=None):
+    """[(part, name, key)] of the rows to measure, in table order."""
+    rows = []
+    for part in parts or BENCH_SUITES:
+        if part == 'boot':
+            rows += [(part, f'bench:boot:{arch}:{layout}', layout)
+                     for layout in layouts or images.layouts(arch)]
+        elif part == 'heap':
+            rows += [(part, f'bench:heap:{arch}:{mem // GiB}G', mem) for mem in BENCH_MEMS[arch]]
+        elif part == 'smp':
+            rows += [(part, f'bench:smp:{arch}:smp{cpus}', cpus) for cpus in BENCH_SMPS[arch]]
+        elif part == 'alloc':
+            rows.append((part, 'bench:alloc:host', None))
+    return rows
+
+
+def cases(arch, parts=None, layouts=None, load=None):
+    shutil.rmtree(results_dir(arch), ignore_errors=True)
+    os.makedirs(results_dir(arch))
+    measure = {'boot': lambda key: _boot(arch, key, load), 'heap': lambda key: _heap(arch, key),
+               'smp': lambda key: _smp(arch, key), 'alloc': lambda key: _alloc()}
+    out = []
+    for part, name, key in plan(arch, parts, layouts, load):
+        def run(part=part, name=name, key=key):
+            row, problem = measure[part](key)
+            if row is not None:
+                _save(arch, name, row)
+            return problem
+        out.append(Case(name, run))
+    return out
+
+
+def _boot(arch, layout, load):
+    first, img, decision = bench_once(arch, layout, load)
+    second = bench_once(arch, layout, load)[0]
+    row = {'ticks': first, 'file_size': img.file_size, 'image_size': img.image_size,
+           'decision': decision, 'same': first == second}
+    return row, None if first == second else f'runs differ: {first} vs {second}'
+
+
+def _heap(arch, mem):
+    result, same = icount_twice(f'bench:heap/{mem // GiB}G', qemu.RunSpec(arch=arch, mem=mem))
+    ticks = model.parse_bench(result.log).get('heap_init')
+    heap = model.parse_memory(result.log).heap
+    pages = heap[0]['total'] if heap else None
+    row = {'ticks': ticks, 'pages': pages, 'same': same}
+    if not same or ticks is None or pages != mem // model.PAGE_SIZE:
+        return row, f'heap_init: ticks={ticks} pages={pages} both runs equal={same}'
+    return row, None
+
+
+def _smp(arch, cpus):
+    result, same = icount_twice(f'bench:smp/smp{cpus}', qemu.RunSpec(arch=arch, smp=cpus, gic=3),
+                                SMP_TIMEOUT)
+    got = model.parse_smp(result.log)
+    ticks = got.bench[0] if got.bench else None
+    row = {'ticks': ticks, 'online': got.count[0] if got.count else None, 'same': same}
+    if not same or ticks is None or got.count != (cpus, cpus):
+        return row, f'smp: ticks={ticks} count={got.count} both runs equal={same}'
+    return row, None
+
+
+def _alloc(runs=ALLOC_BENCH_RUNS):
+    """tests/bench/bench-alloc over 1 Mi pages, `runs` times (host time is noisy)."""
+    binary = os.path.join(build.BUILD, 'host', ALLOC_BENCH)
+    if not os.path.exists(binary):
+        raise Failure(f'{binary} is missing (built in build/host)')
+    by_order = {}
+    for _ in range(runs):
+        proc = subprocess.run([binary], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+        rows = model.parse_alloc_bench(proc.stdout)
+        if proc.returncode != 0 or not {0, 9} <= {r.get('order') for r in rows}:
+            return None, f'bench-alloc (exit {proc.returncode}): expected orders 0 and 9\n' \
+                + proc.stdout
+        for r in rows:
+            by_order.setdefault(str(r['order']), []).append(r)
+    return {'runs': runs, 'by_order': by_order}, None
+
+
+def _short_decision(line):
+    fields = dict(re.findall(r'(\w+)=(\S+)', line or ''))
+    return ' '.join(f'{k}={fields.get(k, "?")}' for k in ('load', 'share', 'clash', 'temp'))
+
+
+def print_tables(arch, parts=None, layouts=None, load=None):
+    """The tables of what this run measured (a row that failed shows '-')."""
+    rows = plan(arch, parts, layouts, load)
+    for part in parts or BENCH_SUITES:
+        mine = [(name, key, _load(arch, name)) for p, name, key in rows if p == part]
+        {'boot': _print_boot, 'heap': _print_heap, 'smp': _print_smp,
+         'alloc': _print_alloc}[part](mine)
+        print(flush=True)
+
+
+def _print_boot(rows):
+    done = [(key, row) for _, key, row in rows if row]
+    stages = sorted({s for _, row in done for s in row['ticks']},
+                    key=lambda s: max(row['ticks'].get(s, 0) for _, row in done))
+    print(f'{"layout":<10} ' + ' '.join(f'{s + " ticks":>16}' for s in stages)
+          + f' {"file bytes":>11} {"image_size":>11}  decision')
+    for layout, row in done:
+        print(f'{layout:<10} ' + ' '.join(f'{row["ticks"].get(s, "-"):>16}' for s in stages)
+              + f' {row["file_size"]:>11} {row["image_size"]:>11}  '
+              f'{_short_decision(row["decision"])}')
+    print('(counter ticks under -icount shift=0,sleep=off -seed 1, 1 tick = 16 instructions: '
+          'c_entry and end from reset, heap_init and smp the length of that stage; both runs '
+          'equal)')
+
+
+def _print_heap(rows):
+    print('heap initialisation (bench: heap_init, counter ticks under -icount; '
+          '1 tick = 16 instructions)')
+    print(f'  {"RAM":>5} {"pages":>9} {"heap_init ticks":>16} {"ticks/page":>11}  both runs equal')
+    for _, mem, row in rows:
+        row = row or {}
+        ticks, pages = row.get('ticks'), row.get('pages')
+        per_page = f'{ticks / pages:.2f}' if ticks and pages else '-'
+        print(f'  {mem // GiB:>4}G {pages or "-":>9} {ticks or "-":>16} {per_page:>11}  '
+              f'{"yes" if row.get("same") else "NO"}')
+
+
+def _print_smp(rows):
+    print('secondary bring-up (bench: smp, counter ticks under -icount, GICv3, default layout)')
+    print(f'  {"cpus":>5} {"online":>7} {"total ticks":>12} {"per secondary":>14}  '
+          'both runs equal')
+    for _, cpus, row in rows:
+        row = row or {}
+        ticks = row.get('ticks')
+        per_cpu = f'{ticks / (cpus - 1):.0f}' if ticks else '-'
+        print(f'  {cpus:>5} {row.get("online") or "-":>7} {ticks or "-":>12} {per_cpu:>14}  '
+              f'{"yes" if row.get("same") else "NO"}')
+
+
+def _print_alloc(rows):
+    row = rows[0][2] if rows and rows[0][2] else None
+    if row is None:
+        print('allocator on the host: not measured (see the failure above)')
+        return
+    print(f'allocator on the host (tests/bench/bench-alloc; ns per alloc+free pair, '
+          f'median of {row["runs"]} runs)')
+    print(f'  {"order":>5} {"pages":>9} {"buddy ns":>10} {"first-fit ns":>13} {"ratio":>7}  '
+          'ratio min..max')
+    for order, runs in sorted(row['by_order'].items(), key=lambda kv: int(kv[0])):
+        def median(key):
+            return sorted(r[key] for r in runs)[len(runs) // 2]
+        ratios = [r['firstfit_ns'] / r['buddy_ns'] for r in runs]
+        print(f'  {order:>5} {runs[0]["pages"]:>9} {median("buddy_ns"):>10.1f} '
+              f'{median("firstfit_ns"):>13.1f} {median("firstfit_ns") / median("buddy_ns"):>7.1f}'
+              f'  {min(ratios):.1f}..{max(ratios):.1f}')
