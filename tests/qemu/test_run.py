@@ -80,6 +80,23 @@ def unasked_trap_case():
     return suites.Case(name, run)
 
 
+def cpu_down_case():
+    """/cpus lists a CPU that does not exist: hypcore reports PSCI's refusal and
+    finishes the boot with the others, but run must not call that a success."""
+    name = 'run:exit:cpu-not-up/smp2+cpu0xff'
+
+    def run():
+        from hypcore_lib import smpsuite
+        directory = suites.workdir(name + '-input')
+        spec = qemu.RunSpec(smp=2, loader='generic')
+        dtb = smpsuite.extra_cpu_dtb(spec, os.path.join(directory, 'extra.dtb'), 0xff,
+                                     'cpu@ff')
+        return exit_case(name, ['run', '--smp', '2', '--loader', 'generic', '--dtb', dtb], 1,
+                         r'FAILED: the boot completed, but cpu2 did not come up '
+                         r'\(INVALID_PARAMETERS\)').run()
+    return suites.Case(name, run)
+
+
 def uboot_error_case(arch):
     """booti/bootz of an address that holds no image: U-Boot says so and returns to
     its prompt; the runner must stop there ("uboot" outcome), not at the timeout."""
@@ -175,6 +192,9 @@ def cases(config):
                       ['run', '--smp', '2', '--', 'selftest=stack-overflow:5'], 1,
                       r'FAILED: .*cpu5 that selftest=stack-overflow:5 asks for did not appear'),
             uboot_error_case('arm64'),
+            cpu_down_case(),
+            exit_case('run:exit:selftest-stall/smp4', ['run', '--smp', '4', '--',
+                                                       'selftest=stall:2'], 0, r'boot complete'),
             show_command_case(),
             exit_case('run:test-k-nomatch', ['test', '--no-build', '-k', 'no-such-case-xyz'],
                       1, r'no test case was selected'),
