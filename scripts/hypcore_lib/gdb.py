@@ -1,7 +1,7 @@
 """gdb for ./hypcore run --gdb and the debug: tests.
 
-QEMU starts halted (-S) with its gdb stub on a TCP port (-gdb tcp::PORT; 1234
-is what -s would give).  The runner writes a gdb script beside the run's files
+QEMU starts halted (-S) with its gdb stub on a loopback TCP port (-gdb
+tcp:127.0.0.1:PORT; 1234 is what -s would give).  The runner writes a gdb script beside the run's files
 that:
 
 * sets the architecture (gdb-multiarch debugs either target);
@@ -33,7 +33,7 @@ DEFAULT_PORT = 1234
 
 def qemu_argv(port):
     """QEMU's options for a halted start with the gdb stub on `port`."""
-    return ['-gdb', f'tcp::{port}', '-S']
+    return ['-gdb', f'tcp:127.0.0.1:{port}', '-S']
 
 
 def free_port():
@@ -69,7 +69,9 @@ def write_script(path, img, load, port):
             f'add-symbol-file {elf} -o {offset:#x}',
             'set confirm on',
         ]
-    lines += [f'target remote :{port}']
+    # By address, not name: a minimal system (the fresh-machine check's chroot)
+    # has no /etc/hosts, and gdb's ":PORT" then fails to resolve the empty host.
+    lines += [f'target remote 127.0.0.1:{port}']
     with open(path, 'w', encoding='utf-8') as f:
         f.write('\n'.join(lines) + '\n')
     return path
