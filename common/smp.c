@@ -27,6 +27,7 @@
 #include <selftest.h>
 #include <smp.h>
 #include <string.h>
+#include <vcpu.h>
 
 /* How long the boot CPU waits for one CPU to check in. */
 #define SMP_TIMEOUT_MS          500
@@ -272,8 +273,30 @@ static void __noreturn idle(unsigned int cpu)
 {
     cpus[cpu].state = CPU_IDLE;
     dsb(ish);
+    /* WFE: woken by the SEV of dom0's PSCI CPU_ON (common/vcpu.c). */
     for ( ;; )
-        asm volatile ( "wfi" );
+    {
+        vcpu_check_mailbox(cpu);
+        asm volatile ( "wfe" ::: "memory" );
+    }
+}
+
+unsigned int smp_nr_cpus(void)
+{
+    return nr_cpus_listed;
+}
+
+bool smp_cpu_usable(unsigned int cpu, u64 *mpidr)
+{
+    if ( cpu >= nr_cpus_listed )
+        return false;
+    *mpidr = cpus[cpu].mpidr;
+    return cpu == 0 || cpus[cpu].state == CPU_IDLE || cpus[cpu].state == CPU_ONLINE;
+}
+
+void smp_idle(void)
+{
+    idle(smp_processor_id());
 }
 
 void smp_cpu_parked(void)
