@@ -142,6 +142,7 @@ static void start_hypcore_late(void *arg)
 {
     const void *fdt = arg;
 
+    smp_idle_for_dom0(bootmodules_first(&boot_mem.mods, BOOTMOD_KERNEL) != NULL);
     smp_init(fdt);
     if ( selftest_option()[0] )
         selftest_run(selftest_option());

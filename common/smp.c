@@ -269,11 +269,26 @@ static unsigned int __attribute__((noinline)) overflow(volatile u8 *prev, unsign
     return overflow(buf, depth + 1) + buf[1];
 }
 
+static bool idle_for_dom0;
+
+void smp_idle_for_dom0(bool wait)
+{
+    idle_for_dom0 = wait;
+    dsb(ish);
+}
+
 static void __noreturn idle(unsigned int cpu)
 {
     cpus[cpu].state = CPU_IDLE;
     dsb(ish);
-    /* WFE: woken by the SEV of dom0's PSCI CPU_ON (common/vcpu.c). */
+    /*
+     * Without dom0, WFI: QEMU's TCG stops the vCPU there, where WFE only
+     * yields (64 CPUs spinning would starve the bring-up of the others).
+     * With dom0 to come, WFE: woken by the SEV of PSCI CPU_ON (vpsci.c).
+     */
+    if ( !idle_for_dom0 )
+        for ( ;; )
+            asm volatile ( "wfi" );
     for ( ;; )
     {
         vcpu_check_mailbox(cpu);

@@ -69,6 +69,13 @@ unsigned int smp_nr_cpus(void);
 bool smp_cpu_usable(unsigned int cpu, u64 *mpidr);
 
 /*
+ * smp_idle_for_dom0: before smp_init(), on the boot CPU: whether idle CPUs
+ * must watch for dom0's CPU_ON (a kernel module is there) or may sleep for
+ * good until power-off.
+ */
+void smp_idle_for_dom0(bool wait);
+
+/*
  * smp_idle: the running CPU waits in hypcore (WFE) until its vcpu is
  * started by dom0's PSCI CPU_ON (vcpu_check_mailbox).  Never returns.
  */
