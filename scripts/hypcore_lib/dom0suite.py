@@ -14,8 +14,8 @@ import os
 import re
 import struct
 
-from . import qemu
-from .common import GiB, MiB
+from . import image as images, qemu
+from .common import BUILD, GiB, MiB, PAGE, TOP
 from .suites import Case, boot_case, tag, with_log, run_qemu, workdir
 
 IMAGE_MAGIC = b'ARM\x64'
@@ -171,5 +171,94 @@ def cases(arch='arm64'):
                         smp=4, hyp_args='dom0_mem=200M', checks=[check_entered(200 * MiB)]),
             module_case(arch, 'dom0:enter+system-off/gic2', mod(image(system_off_code())),
                         gic=2, checks=[check_entered(128 * MiB)]),
-        ]
+        ] + payload_cases(arch)
     return out
+
+
+# ------------------------------------------------ with the test payload
+# tests/payload/ (issue10-payload) prints "payload: ..." lines through
+# console_io; these cases check them against the inputs and hypcore's lines.
+PSCI_EXPECT = {             # Xen 4.17's vpsci answers, as hypcore must give them
+    'version': 0x10001, 'features-cpu-on': 0, 'migrate-info-type': 2,
+    'affinity-info-before': 1, 'cpu-on': 0, 'affinity-info-after': 1,
+    'cpu-on-bad-mpidr': -2, 'cpu-on-cpu0': -4,
+}
+PAYLOAD_RE = re.compile(r'^payload: (.*)$')
+STAGE2_RE = re.compile(r'dom0: d0v(\d+) stage-2 fault: IPA (0x[0-9a-f]+) (read|write|exec) '
+                       r'ELR (0x[0-9a-f]+)')
+
+
+def payload_path(arch):
+    return os.path.join(BUILD, arch, 'tests', 'payload', 'payload.bin')
+
+
+def payload_lines(result):
+    return [m.group(1) for line in result.lines() if (m := PAYLOAD_RE.match(line))]
+
+
+def check_payload(mem, bootargs, probe):
+    def check(result, plan, img):
+        got = payload_lines(result)
+        if 'el=1' not in got:
+            return 'the payload did not report el=1'
+        if 'dtb-magic=ok' not in got or 'done' not in got:
+            return 'the payload did not find its DTB or did not finish'
+        mem_lines = [l for l in got if l.startswith('memory ')]
+        ram = [f'memory {s:#x}-{e:#x}' for s, e in dom0_ram(result)]
+        if mem_lines != ram:
+            return f'the payload\'s memory {mem_lines} is not hypcore\'s dom0 RAM {ram}'
+        if f'bootargs "{bootargs}"' not in got:
+            return f'the payload did not get bootargs "{bootargs}"'
+        for name, value in PSCI_EXPECT.items():
+            if f'psci {name} = {value}' not in got:
+                return f'PSCI {name}: expected {value}, payload says ' + \
+                    str([l for l in got if l.startswith(f'psci {name} =')])
+        if 'cpu1 up context=0x600dc0de' not in got:
+            return 'cpu1 did not start with the CPU_ON context id'
+        # The probe: hypcore's own page, so a stage-2 fault, reported by both.
+        owned = [(s, e) for s, e in hypcore_owned(result) if s <= probe < e]
+        if not owned:
+            return f'probe {probe:#x} is not in any hypcore-owned range of the memory map'
+        faults = [m for l in result.lines() if (m := STAGE2_RE.search(l))]
+        if len(faults) != 1 or int(faults[0].group(2), 16) != probe or faults[0].group(3) != 'read':
+            return f'expected one stage-2 read fault at {probe:#x}, got {[m.group(0) for m in faults]}'
+        abort = [l for l in got if l.startswith(f'probe {probe:#x} -> abort esr=')]
+        if not abort:
+            return 'the payload did not report an abort for its probe'
+        esr = int(abort[0].rsplit('=', 1)[1], 16)
+        if esr >> 26 != 0x25 or esr & 0x3f != 0x10:
+            return f'the abort injected into EL1 has ESR {esr:#x}, not a same-EL data abort (EC 0x25) with FSC 0x10 (external)'
+        return None
+    return check
+
+
+def payload_case(arch, name, layout='default', smp=2, mem_mib=128, gic=3):
+    full = tag(arch, name)
+
+    def run():
+        img = images.load(arch, layout)
+        probe = qemu.default_load(img) + PAGE       # inside hypcore's image
+        bootargs = f'console=hvc0 probe={probe:#x}'
+        spec = qemu.RunSpec(arch=arch, layout=layout, smp=smp, gic=gic,
+                            hyp_args=f'dom0_mem={mem_mib}M',
+                            modules=[qemu.Module(payload_path(arch), bootargs=bootargs)])
+        plan, result, img = run_qemu(full, spec)
+        if not result.ok:
+            return with_log('the run failed', result, plan)
+        for check in (check_entered(mem_mib * MiB), check_payload(mem_mib * MiB, bootargs, probe)):
+            problem = check(result, plan, img)
+            if problem:
+                return with_log(problem, result, plan)
+        return None
+    return Case(full, run)
+
+
+def payload_cases(arch='arm64'):
+    if not os.path.isfile(os.path.join(TOP, 'tests', 'payload', f'payload-{arch}.S')):
+        return []
+    return [
+        payload_case(arch, 'dom0:payload'),
+        payload_case(arch, 'dom0:payload/smp4', smp=4, mem_mib=256),
+        payload_case(arch, 'dom0:payload/gic2', gic=2, mem_mib=64),
+        payload_case(arch, 'dom0:payload/layout-ram', layout='ram'),
+    ]
