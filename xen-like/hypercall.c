@@ -30,7 +30,9 @@ bool dom0_ram_contains(paddr_t pa, u64 len);
 static long console_write_guest(vaddr_t va, u64 count)
 {
     char buf[CONSOLE_CHUNK];
+    long ret = 0;
 
+    console_guest_begin();      /* one hypercall's bytes stay together */
     while ( count )
     {
         u64 n = MIN(count, MIN((u64)CONSOLE_CHUNK, GUEST_PAGE - (va & (GUEST_PAGE - 1))));
@@ -39,7 +41,10 @@ static long console_write_guest(vaddr_t va, u64 count)
 
         /* dom0 is mapped 1:1: the IPA is the host address. */
         if ( !arch_guest_va_to_ipa(va, &ipa) || !dom0_ram_contains(ipa, n) )
-            return -XEN_EFAULT;
+        {
+            ret = -XEN_EFAULT;
+            break;
+        }
         p = window_map(HC_W_GUEST, ipa & ~(GUEST_PAGE - 1));
         memcpy(buf, p + (ipa & (GUEST_PAGE - 1)), n);
         window_unmap(HC_W_GUEST);
@@ -47,7 +52,8 @@ static long console_write_guest(vaddr_t va, u64 count)
         va += n;
         count -= n;
     }
-    return 0;
+    console_guest_end();
+    return ret;
 }
 
 void do_guest_hypercall(struct cpu_user_regs *regs)
