@@ -56,11 +56,17 @@ static int translate_one(const void *fdt, int bus, int child, paddr_t *addr,
 
 int dt_node_paddr(const void *fdt, int node, paddr_t *start, u64 *size)
 {
+    return dt_node_paddr_index(fdt, node, 0, start, size);
+}
+
+int dt_node_paddr_index(const void *fdt, int node, unsigned int index,
+                        paddr_t *start, u64 *size)
+{
     paddr_t addr;
     u64 len;
     int child = node, rc;
 
-    rc = dt_reg_get(fdt, node, 0, &addr, &len);
+    rc = dt_reg_get(fdt, node, index, &addr, &len);
     if ( rc == 0 )
         rc = dt_range_check(addr, len);
 

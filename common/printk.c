@@ -139,6 +139,16 @@ static void console_unlock_at_line_end(void)
         __atomic_store_n(&console_owner, CONSOLE_UNOWNED, __ATOMIC_RELEASE);
 }
 
+void console_guest_begin(void)
+{
+    console_lock();
+}
+
+void console_guest_end(void)
+{
+    console_unlock_at_line_end();
+}
+
 /*
  * Write @len bytes of @s, adding the prefix before the first character of
  * each line and a carriage return before each newline.  Runs of ordinary

@@ -8,6 +8,7 @@
 #include <console.h>
 #include <cpu.h>
 #include <dom0.h>
+#include <dom0_build.h>
 #include <dt.h>
 #include <layout.h>
 #include <lib.h>
@@ -141,9 +142,13 @@ static void start_hypcore_late(void *arg)
 {
     const void *fdt = arg;
 
+    smp_idle_for_dom0(bootmodules_first(&boot_mem.mods, BOOTMOD_KERNEL) != NULL);
     smp_init(fdt);
     if ( selftest_option()[0] )
         selftest_run(selftest_option());
+
+    /* Enters dom0 and does not come back, or says why there is none. */
+    dom0_build(fdt);
 
     smp_quiesce();
     printk("bench: end ticks=%llu\n", (unsigned long long)arch_counter());

@@ -27,6 +27,7 @@
 #include <selftest.h>
 #include <smp.h>
 #include <string.h>
+#include <vcpu.h>
 
 /* How long the boot CPU waits for one CPU to check in. */
 #define SMP_TIMEOUT_MS          500
@@ -303,12 +304,49 @@ static unsigned int __attribute__((noinline)) overflow_big(volatile u8 *prev, un
     return overflow_big(buf, depth + 1) + buf[1];
 }
 
+static bool idle_for_dom0;
+
+void smp_idle_for_dom0(bool wait)
+{
+    idle_for_dom0 = wait;
+    dsb(ish);
+}
+
 static void __noreturn idle(unsigned int cpu)
 {
     cpus[cpu].state = CPU_IDLE;
     dsb(ish);
+    /*
+     * Without dom0, WFI: QEMU's TCG stops the vCPU there, where WFE only
+     * yields (64 CPUs spinning would starve the bring-up of the others).
+     * With dom0 to come, WFE: woken by the SEV of PSCI CPU_ON (vpsci.c).
+     */
+    if ( !idle_for_dom0 )
+        for ( ;; )
+            asm volatile ( "wfi" );
     for ( ;; )
-        asm volatile ( "wfi" );
+    {
+        vcpu_check_mailbox(cpu);
+        asm volatile ( "wfe" ::: "memory" );
+    }
+}
+
+unsigned int smp_nr_cpus(void)
+{
+    return nr_cpus_listed;
+}
+
+bool smp_cpu_usable(unsigned int cpu, u64 *mpidr)
+{
+    if ( cpu >= nr_cpus_listed )
+        return false;
+    *mpidr = cpus[cpu].mpidr;
+    return cpu == 0 || cpus[cpu].state == CPU_IDLE || cpus[cpu].state == CPU_ONLINE;
+}
+
+void smp_idle(void)
+{
+    idle(smp_processor_id());
 }
 
 void smp_cpu_parked(void)

@@ -19,5 +19,13 @@ u64 arch_counter_freq(void);
 /* This CPU's MPIDR. */
 u64 arch_cpu_mpidr(void);
 
+/*
+ * arch_clean_dcache_poc: clean [va, va + len) to the Point of Coherency,
+ * for data written with caches on that a CPU will read with its MMU and
+ * caches off (a guest's first instructions and its DTB).  Completes (DSB)
+ * before returning.
+ */
+void arch_clean_dcache_poc(const void *va, size_t len);
+
 
 #endif

@@ -107,6 +107,10 @@ u64 dt_read_cells(const void *p, unsigned int cells);
  */
 int dt_node_paddr(const void *fdt, int node, paddr_t *start, u64 *size);
 
+/* dt_node_paddr for entry @index of reg (dt_reg_count() gives how many). */
+int dt_node_paddr_index(const void *fdt, int node, unsigned int index,
+                        paddr_t *start, u64 *size);
+
 /*
  * 0 when [start, start + size) is a usable range (its exclusive end fits in
  * 64 bits), else -DT_ERR_ZERO_SIZE or -DT_ERR_WRAPS.

@@ -58,4 +58,12 @@ void vprintk(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 /* Write raw bytes to the console (no prefix); provided by the console driver. */
 void console_write(const char *s, size_t len);
 
+/*
+ * console_guest_begin/end: bracket a guest's console output (console_io,
+ * written raw with console_write()) with the console lock, so that a line a
+ * guest writes in one hypercall is not interleaved with another CPU's.
+ */
+void console_guest_begin(void);
+void console_guest_end(void);
+
 #endif /* HYPCORE_PRINTK_H */

@@ -64,6 +64,25 @@ void smp_cpu_parked(void);
 /* Before power-off: wait, bounded, for online CPUs to be idle or parked. */
 void smp_quiesce(void);
 
+/* CPUs listed in /cpus (cpu0 .. n-1), after smp_init(). */
+unsigned int smp_nr_cpus(void);
+
+/* True with *mpidr (affinity bits) when cpu came online and is waiting or running. */
+bool smp_cpu_usable(unsigned int cpu, u64 *mpidr);
+
+/*
+ * smp_idle_for_dom0: before smp_init(), on the boot CPU: whether idle CPUs
+ * must watch for dom0's CPU_ON (a kernel module is there) or may sleep for
+ * good until power-off.
+ */
+void smp_idle_for_dom0(bool wait);
+
+/*
+ * smp_idle: the running CPU waits in hypcore (WFE) until its vcpu is
+ * started by dom0's PSCI CPU_ON (vcpu_check_mailbox).  Never returns.
+ */
+void __attribute__((noreturn)) smp_idle(void);
+
 /* C entry of a secondary CPU, from head.S, on its own stack.  Never returns. */
 void __attribute__((noreturn)) secondary_start(unsigned int cpu);
 

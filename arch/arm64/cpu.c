@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* arch/arm64/cpu.c: counter and SMC/HVC conduit. */
 #include <arch/sysregs.h>
+#include <arch/processor.h>
 #include <cpu.h>
 #include <psci.h>
 
@@ -37,4 +38,17 @@ long arch_smccc_call(bool hvc, u32 fid, unsigned long a1, unsigned long a2,
                        :: "x4", "x5", "x6", "x7", "x8", "x9", "x10", "x11",
                           "x12", "x13", "x14", "x15", "x16", "x17", "memory" );
     return (long)x0;
+}
+
+void arch_clean_dcache_poc(const void *va, size_t len)
+{
+    u64 ctr, line;
+    uintptr_t p, end = (uintptr_t)va + len;
+
+    asm volatile ( "mrs %0, ctr_el0" : "=r" (ctr) );
+    line = 4UL << ((ctr >> CTR_DMINLINE_SHIFT) & CTR_DMINLINE_MASK);
+    /* DC CVAC: clean by VA to the PoC (Arm ARM D7.5.9 "Data cache maintenance"). */
+    for ( p = (uintptr_t)va & ~(line - 1); p < end; p += line )
+        asm volatile ( "dc cvac, %0" :: "r" (p) : "memory" );
+    dsb(sy);    /* the cleans complete before anything that depends on them */
 }

@@ -15,6 +15,13 @@
  * TPIDRRO_EL0 and TPIDR_EL0, which belong to EL0 and which hypcore (with no
  * EL0 of its own) does not use.  Exceptions from a guest (lower EL) must not
  * go through it: those registers are the guest's.
+ *
+ * A synchronous exception from a guest at EL1 (AArch64) is handled and the
+ * guest resumed: while a guest runs, SP_EL2 is the top of its CPU's stack,
+ * so the frame pushed there is the vcpu's register frame (as in Xen,
+ * guest_cpu_user_regs()).  Any other exception from a guest (IRQ, FIQ and
+ * SError go to EL1 with HCR_EL2.IMO/FMO/AMO = 0; AArch32 EL1 is never
+ * entered) is unexpected and dumped like one at EL2.
  */
 #include <arch/asm.h>
 #include <arch/pgtable.h>
@@ -29,7 +36,9 @@
 
 .macro vector group, type
         .balign 0x80
-    .if \group == 1
+    .if \group == 2 && \type == VEC_SYNC
+        b       guest_sync_entry            /* a guest's HVC, SMC or stage-2 abort */
+    .elseif \group == 1
         msr     sp_el0, x0                  /* stash x0 */
         mov     x0, #((\group << 2) | \type)
         b       trap_entry_el2
@@ -161,3 +170,86 @@ FUNC_LOCAL(trap_save)
         bl      do_trap
         b       park
 END(trap_save)
+
+/*
+ * guest_sync_entry: a synchronous exception from EL1.  Saves every guest
+ * GPR and the exception registers in a frame at the top of the CPU's stack,
+ * calls do_guest_sync(regs), then resumes the guest from the frame (the
+ * handler may have changed it).
+ * Inputs: SP = this CPU's stack top.  Never returns.
+ */
+FUNC_LOCAL(guest_sync_entry)
+        sub     sp, sp, #REGS_SIZE
+        stp     x0, x1, [sp, #REGS_X0]
+        stp     x2, x3, [sp, #REGS_X0 + 2 * 8]
+        stp     x4, x5, [sp, #REGS_X0 + 4 * 8]
+        stp     x6, x7, [sp, #REGS_X0 + 6 * 8]
+        stp     x8, x9, [sp, #REGS_X0 + 8 * 8]
+        stp     x10, x11, [sp, #REGS_X0 + 10 * 8]
+        stp     x12, x13, [sp, #REGS_X0 + 12 * 8]
+        stp     x14, x15, [sp, #REGS_X0 + 14 * 8]
+        stp     x16, x17, [sp, #REGS_X0 + 16 * 8]
+        stp     x18, x19, [sp, #REGS_X0 + 18 * 8]
+        stp     x20, x21, [sp, #REGS_X0 + 20 * 8]
+        stp     x22, x23, [sp, #REGS_X0 + 22 * 8]
+        stp     x24, x25, [sp, #REGS_X0 + 24 * 8]
+        stp     x26, x27, [sp, #REGS_X0 + 26 * 8]
+        stp     x28, x29, [sp, #REGS_X0 + 28 * 8]
+        mrs     x0, sp_el1
+        stp     x30, x0, [sp, #REGS_X30]    /* x30, then the guest's SP_EL1 as "sp" */
+        mrs     x0, elr_el2
+        mrs     x1, spsr_el2
+        stp     x0, x1, [sp, #REGS_ELR]
+        mrs     x0, esr_el2
+        mrs     x1, far_el2
+        stp     x0, x1, [sp, #REGS_ESR]
+        mov     x29, xzr                    /* the call trace ends here */
+        mov     x0, sp
+        bl      do_guest_sync
+        mov     x0, sp
+        b       guest_resume
+END(guest_sync_entry)
+
+/*
+ * guest_resume: return to the guest from the frame at x0 (the top of this
+ * CPU's stack), leaving SP_EL2 at the stack top for the next exception.
+ * Inputs: x0 = frame.  Never returns.
+ */
+FUNC_LOCAL(guest_resume)
+        mov     sp, x0
+        ldp     x0, x1, [sp, #REGS_ELR]
+        msr     elr_el2, x0
+        msr     spsr_el2, x1
+        ldp     x2, x3, [sp, #REGS_X0 + 2 * 8]
+        ldp     x4, x5, [sp, #REGS_X0 + 4 * 8]
+        ldp     x6, x7, [sp, #REGS_X0 + 6 * 8]
+        ldp     x8, x9, [sp, #REGS_X0 + 8 * 8]
+        ldp     x10, x11, [sp, #REGS_X0 + 10 * 8]
+        ldp     x12, x13, [sp, #REGS_X0 + 12 * 8]
+        ldp     x14, x15, [sp, #REGS_X0 + 14 * 8]
+        ldp     x16, x17, [sp, #REGS_X0 + 16 * 8]
+        ldp     x18, x19, [sp, #REGS_X0 + 18 * 8]
+        ldp     x20, x21, [sp, #REGS_X0 + 20 * 8]
+        ldp     x22, x23, [sp, #REGS_X0 + 22 * 8]
+        ldp     x24, x25, [sp, #REGS_X0 + 24 * 8]
+        ldp     x26, x27, [sp, #REGS_X0 + 26 * 8]
+        ldp     x28, x29, [sp, #REGS_X0 + 28 * 8]
+        ldr     x30, [sp, #REGS_X30]
+        ldp     x0, x1, [sp, #REGS_X0]
+        add     sp, sp, #REGS_SIZE
+        eret                                /* context synchronising: no ISB needed */
+END(guest_resume)
+
+/*
+ * guest_first_entry: enter a guest for the first time (ELR_EL2, SPSR_EL2
+ * and the EL2 controls already written by arch_vcpu_enter()).
+ * C: void guest_first_entry(u64 x0, vaddr_t stack_top);
+ * Inputs: x0 = the guest's x0, x1 = this CPU's stack top.  Never returns.
+ */
+FUNC(guest_first_entry)
+        mov     sp, x1
+        .irp n, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30
+        mov     x\n, xzr
+        .endr
+        eret
+END(guest_first_entry)

@@ -88,6 +88,11 @@ TRAP_HEAD_RE = re.compile(r'trap: .* exception .* on cpu(\d+)\s*$')
 TRAP_CLASS_RE = re.compile(r'trap: EC=')
 TRAP_OVERFLOW_RE = re.compile(r'trap: stack overflow: cpu(\d+) ')
 TRAP_PARKED_RE = re.compile(r'trap: cpu(\d+) parked')
+# dom0's life as hypcore reports it (xen-like/dom0_build.c, vpsci.c,
+# arch/*/guest.c): a run that entered dom0 ends when dom0 powers off.
+DOM0_ENTER_RE = re.compile(r'dom0: entering EL1 at 0x[0-9a-f]+ on cpu0')
+DOM0_EXIT_RE = re.compile(r'dom0: (SYSTEM_OFF|SYSTEM_RESET) requested')
+DOM0_CRASH_RE = re.compile(r'dom0: crashed')
 # U-Boot: back at its prompt after the boot command, or one of its errors.
 UBOOT_PROMPT = '=> '
 UBOOT_ERROR_RE = re.compile(r'(Bad Linux ARM(64)? Image magic|Wrong Image Format|Unknown command|'
@@ -547,6 +552,8 @@ class _Watcher:
         self.traps = {}         # cpu -> _Trap
         self.current = None     # the CPU whose dump is being printed
         self.expected_done = False
+        self.dom0_entered = False
+        self.dom0_exited = False
 
     def feed(self, text):
         self.partial += text
@@ -561,6 +568,12 @@ class _Watcher:
     def _line(self, line):
         if line.strip().startswith(END_MARKER):
             self.end_seen = True
+        elif DOM0_ENTER_RE.search(line):
+            self.dom0_entered = True
+        elif DOM0_EXIT_RE.search(line):
+            self.dom0_exited = True
+        elif DOM0_CRASH_RE.search(line):
+            self._fail('dom0-crash', line)
         elif PANIC_RE.search(line):
             self._fail('panic', line)
         elif EARLY_FAIL_RE.match(line):
@@ -718,18 +731,22 @@ def _outcome(proc, watcher, start, last_output, timeout):
     if proc.poll() is not None:
         if watcher.failure:
             return watcher.failure
-        if watcher.end_seen:
+        if watcher.end_seen or watcher.dom0_exited:
             problem = watcher.trap_problem()
             if problem:
                 return ('trap', problem)
-            return ('complete', None) if proc.returncode == 0 else \
-                ('exited', f'QEMU exited with status {proc.returncode} after the end marker')
+            what = 'the end marker' if watcher.end_seen else 'dom0 powered off'
+            return ('complete', what) if proc.returncode == 0 else \
+                ('exited', f'QEMU exited with status {proc.returncode} after {what}')
+        if watcher.dom0_entered:
+            return ('exited', f'QEMU exited with status {proc.returncode} while dom0 ran '
+                    '(no SYSTEM_OFF/SYSTEM_RESET line)')
         return ('exited', f'QEMU exited with status {proc.returncode} before the end marker')
     if watcher.failure and now - last_output > FAIL_GRACE:
         return watcher.failure
     if watcher.expected_done and now - last_output > FAIL_GRACE:
         return ('expected-trap', watcher.expect.describe())
-    if watcher.end_seen and now - last_output > POWEROFF_GRACE:
+    if (watcher.end_seen or watcher.dom0_exited) and now - last_output > POWEROFF_GRACE:
         return ('no-poweroff', 'QEMU did not exit after the end marker (no SYSTEM_OFF?)')
     if timeout is not None and now - start > timeout:
         return ('timeout', f'timed out after {timeout} s')
@@ -739,10 +756,11 @@ def _outcome(proc, watcher, start, last_output, timeout):
 def _result(outcome, exited, returncode, log, seconds):
     kind, reason = outcome
     if kind == 'complete':
-        return Result(True, kind, 'boot complete', log, seconds, exited)
+        return Result(True, kind, 'dom0 powered off' if reason == 'dom0 powered off'
+                      else 'boot complete', log, seconds, exited)
     if kind == 'expected-trap':
         return Result(True, kind, reason + ' appeared', log, seconds, exited)
-    if kind in ('panic', 'early-failure', 'trap', 'uboot'):
+    if kind in ('panic', 'early-failure', 'trap', 'uboot', 'dom0-crash'):
         reason = f'{kind}: {reason.strip()}'
     elif kind == 'exited' and returncode and log.strip():
         reason += ': ' + log.strip().splitlines()[-1]

@@ -26,8 +26,61 @@
 #define SCTLR_EL2_MMU_ON        (SCTLR_M | SCTLR_C | SCTLR_I | SCTLR_WXN)
 
 /* HCR_EL2: RW = EL1 is AArch64; nothing routed to or trapped in EL2 yet. */
+#define HCR_VM                  (_UL(1) << 0)   /* stage-2 translation on */
+#define HCR_SWIO                (_UL(1) << 1)   /* set/way invalidate by EL1 cleans too */
+#define HCR_FMO                 (_UL(1) << 3)   /* FIQ to EL2: kept 0 (GIC passed through) */
+#define HCR_IMO                 (_UL(1) << 4)   /* IRQ to EL2: kept 0 */
+#define HCR_AMO                 (_UL(1) << 5)   /* SError to EL2: kept 0 */
+#define HCR_TSC                 (_UL(1) << 19)  /* SMC from EL1 traps to EL2 */
+#define HCR_TGE                 (_UL(1) << 27)  /* kept 0: EL1 exists */
 #define HCR_RW                  (_UL(1) << 31)
 #define HCR_EL2_BOOT            HCR_RW
+/* What dom0 runs with: stage 2, SMC trapped (PSCI), interrupts straight to EL1. */
+#define HCR_EL2_GUEST           (HCR_VM | HCR_SWIO | HCR_TSC | HCR_RW)
+
+/* SPSR_EL2 for entering EL1h with D, A, I and F masked. */
+#define SPSR_MODE_EL0t          0x0
+#define SPSR_MODE_EL1t          0x4
+#define SPSR_MODE_EL1h          0x5
+#define SPSR_MODE_MASK          0xf
+#define SPSR_AARCH32            (_UL(1) << 4)
+#define SPSR_DAIF_MASKED        (_UL(0xf) << 6)
+#define SPSR_EL1H_MASKED        (SPSR_DAIF_MASKED | SPSR_MODE_EL1h)
+
+/* SCTLR_EL1 RES1 bits (v8.0): 11, 20, 22, 23, 28, 29; MMU and caches off, LE. */
+#define SCTLR_EL1_RES1          _UL(0x30d00800)
+
+/* CNTHCTL_EL2 (E2H = 0): EL1 reads the physical counter and uses the physical timer. */
+#define CNTHCTL_EL1PCTEN        (_UL(1) << 0)
+#define CNTHCTL_EL1PCEN         (_UL(1) << 1)
+
+/* MDCR_EL2.HPMN: event counters EL1 may use; PMCR_EL0.N is bits [15:11]. */
+#define PMCR_N_SHIFT            11
+#define PMCR_N_MASK             0x1f
+
+/* ID_AA64PFR0_EL1.GIC, bits [27:24]: non-zero = GIC system-register interface. */
+#define ID_AA64PFR0_GIC_SHIFT   24
+#define ID_AA64PFR0_GIC_MASK    0xf
+/* ICC_SRE_EL2: SRE (system registers at EL2) and Enable (EL1 may use them). */
+#define ICC_SRE_EL2_SRE         (_UL(1) << 0)
+#define ICC_SRE_EL2_ENABLE      (_UL(1) << 3)
+
+/* ESR_ELx classes a guest traps with, and the abort fields hypcore uses. */
+#define EC_HVC64                0x16
+#define EC_SMC64                0x17
+#define EC_IABT_LOWER           0x20
+#define EC_IABT_CUR             0x21
+#define EC_DABT_LOWER           0x24
+#define EC_DABT_CUR             0x25
+#define ESR_HVC_IMM_MASK        0xffff
+#define ESR_DABT_WNR            (_UL(1) << 6)
+#define FSC_SEA                 0x10    /* synchronous external abort */
+/* HPFAR_EL2.FIPA, bits [43:4], holds IPA[51:12]. */
+#define HPFAR_FIPA_SHIFT        4
+#define HPFAR_FIPA_MASK         _UL(0xffffffffff0)
+/* PAR_EL1 after AT: F (bit 0) = fault; PA in bits [47:12]. */
+#define PAR_F                   (_UL(1) << 0)
+#define PAR_PA_MASK             _UL(0x0000fffffffff000)
 
 /*
  * CPTR_EL2 (E2H = 0): RES1 bits [13:12] and [9:0]; TFP (bit 10) = 0 so FP and

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Building dom0 from the boot modules and starting it (xen-like/dom0_build.c,
+ * xen-like/dom0_fdt.c), as Xen builds dom0 on Arm: RAM mapped 1:1, devices
+ * passed through, the kernel placed as its image header asks, a device tree
+ * derived from the host's.
+ */
+#ifndef HYPCORE_DOM0_BUILD_H
+#define HYPCORE_DOM0_BUILD_H
+
+#include <range.h>
+#include <types.h>
+
+/* dom0's RAM: at most this many contiguous ranges. */
+#define DOM0_MAX_RAM        16
+
+/*
+ * dom0_build: after smp_init(), on the boot CPU.  Without a kernel module,
+ * with one that is not an arm64 Image, or when dom0_mem= cannot be met, one
+ * "dom0:" line and a false return (the caller completes the boot as
+ * without dom0).  Otherwise builds dom0, gives the boot modules back to the
+ * heap and enters dom0 on this CPU: it does not return.
+ */
+bool dom0_build(const void *fdt);
+
+/* Is [pa, pa + len) inside dom0's RAM? */
+bool dom0_ram_contains(paddr_t pa, u64 len);
+
+/*
+ * dom0_make_fdt (dom0_fdt.c): write dom0's device tree, derived from the
+ * host's @fdt (whose blocks end within its first @used bytes), into @buf
+ * (@size bytes): memory = @ram[0..@nr_ram), no
+ * /chosen modules, bootargs = @bootargs (none if NULL), the initrd
+ * properties when @initrd_size, /psci method "hvc", the ITS disabled.
+ * Returns 0 or a libfdt error (negative).
+ */
+int dom0_make_fdt(const void *fdt, u64 used, void *buf, u64 size, const struct range *ram,
+                  unsigned int nr_ram, const char *bootargs, paddr_t initrd,
+                  u64 initrd_size);
+
+#endif

@@ -1,0 +1,264 @@
+"""dom0 under hypcore (design.md, "dom0"): cases "dom0:*".
+
+Each case boots QEMU with a kernel module and checks hypcore's `dom0:` lines
+(and, with the test payload, what dom0 itself reports) against a model
+worked out here from the inputs: dom0_mem, the kernel's Image header, the
+CPUs.  Without a usable kernel, or when dom0_mem cannot be met, hypcore
+prints one line, completes the boot without dom0 and powers off.
+
+The small images made here are not the test payload (tests/payload/, from
+issue10-payload): they are an Image header, sometimes followed by two or
+three instructions, enough to test hypcore's decisions and its way into and
+out of EL1."""
+import os
+import re
+import struct
+
+from . import image as images, qemu
+from .common import BUILD, GiB, MiB, PAGE, TOP
+from .suites import Case, boot_case, tag, with_log, run_qemu, workdir
+
+IMAGE_MAGIC = b'ARM\x64'
+FLAG_ANYWHERE = 0x8
+FLAG_4K = 0x2
+DOM0_RAM_RE = re.compile(r'dom0: ram (0x[0-9a-f]+)-(0x[0-9a-f]+)$')
+P2M_RE = re.compile(r'dom0: p2m root (0x[0-9a-f]+) vmid (\d+) ipa-bits (\d+)')
+ENTER_RE = re.compile(r'dom0: entering EL1 at (0x[0-9a-f]+) on cpu0 dtb (0x[0-9a-f]+)')
+KERNEL_RE = re.compile(r'dom0: kernel (0x[0-9a-f]+)-(0x[0-9a-f]+) (copied|in place)')
+HEAP_RE = re.compile(r'heap: total=(\d+) free=(\d+)')
+
+# A64 encodings (Arm ARM C6): what the tiny images run.
+def _movz_w0(imm16):
+    return 0x52800000 | (imm16 << 5)
+
+
+def _movk_w0_hi(imm16):
+    return 0x72a00000 | (imm16 << 5)
+
+
+HVC_0 = 0xd4000002
+SMC_0 = 0xd4000003
+B_SELF = 0x14000000
+SYSTEM_OFF = 0x84000008
+
+
+def image(code_words=(), image_size=0x10000, text_offset=0, flags=FLAG_4K | FLAG_ANYWHERE):
+    """An arm64 Image: the 64-byte header (booting.rst), then code at +64."""
+    branch = 0x14000000 | (64 // 4)         # b +64: code0 jumps over the header
+    head = struct.pack('<IIQQQQQQ4sI', branch, 0, text_offset, image_size, flags,
+                       0, 0, 0, IMAGE_MAGIC, 0)
+    assert len(head) == 64
+    return head + b''.join(struct.pack('<I', w) for w in code_words)
+
+
+def system_off_code(conduit=HVC_0):
+    """x0 := PSCI SYSTEM_OFF; HVC #0 (or SMC #0, trapped); spin."""
+    return (_movz_w0(SYSTEM_OFF & 0xffff), _movk_w0_hi(SYSTEM_OFF >> 16), conduit, B_SELF)
+
+
+def _write(directory, name, data):
+    path = os.path.join(directory, name)
+    with open(path, 'wb') as f:
+        f.write(data)
+    return path
+
+
+RESERVED_RE = re.compile(r'mem: reserved (0x[0-9a-f]+)-(0x[0-9a-f]+) (image|boot|dtb) ')
+
+
+def hypcore_owned(result):
+    """hypcore's own ranges from its memory map: image, boot allocations, its DTB."""
+    return [(int(m.group(1), 16), int(m.group(2), 16))
+            for line in result.lines() if (m := RESERVED_RE.search(line))]
+
+
+def dom0_ram(result):
+    return [(int(m.group(1), 16), int(m.group(2), 16))
+            for line in result.lines() if (m := DOM0_RAM_RE.search(line))]
+
+
+def check_entered(mem, cpus=1):
+    """The model: dom0's RAM adds up to dom0_mem in ascending disjoint ranges
+    inside the machine's RAM, none over hypcore's image; the kernel sits at
+    a 2 MiB-aligned base of one of them; the p2m line; dom0 powered off."""
+    def check(result, plan, img):
+        ram = dom0_ram(result)
+        if not ram:
+            return 'no "dom0: ram" line'
+        if sum(e - s for s, e in ram) != mem:
+            return f'dom0 RAM {[(hex(s), hex(e)) for s, e in ram]} does not add up to {mem:#x}'
+        if any(a[1] >= b[0] for a, b in zip(ram, ram[1:])):
+            return 'dom0 RAM ranges overlap, touch or are not ascending'
+        owned = hypcore_owned(result)
+        if not owned:
+            return 'no "mem: reserved ... image/boot" lines'
+        for lo, hi in owned:
+            if any(s < hi and lo < e for s, e in ram):
+                return f'dom0 RAM covers hypcore\'s {lo:#x}-{hi:#x}'
+        m = next((ENTER_RE.search(l) for l in result.lines() if ENTER_RE.search(l)), None)
+        if not m:
+            return 'no "dom0: entering EL1" line'
+        entry, dtb = int(m.group(1), 16), int(m.group(2), 16)
+        bank = next(((s, e) for s, e in ram if s <= entry < e), None)
+        if bank is None or entry % (2 * MiB):
+            return f'kernel entry {entry:#x} is not 2 MiB aligned inside dom0 RAM'
+        if not (bank[0] <= dtb < bank[1]) or dtb % 8 or dtb < entry:
+            return f'DTB at {dtb:#x} is not after the kernel in its RAM range'
+        p = next((P2M_RE.search(l) for l in result.lines() if P2M_RE.search(l)), None)
+        if not p or p.group(2) != '1' or p.group(3) != '40':
+            return 'no "dom0: p2m root ... vmid 1 ipa-bits 40" line'
+        if result.reason != 'dom0 powered off':
+            return f'the run ended with {result.reason!r}, not dom0 powering off'
+        return None
+    return check
+
+
+def refusal(expect_re):
+    """One dom0 line matching expect_re, no dom0 entry, the boot completes."""
+    def check(result, plan, img):
+        lines = [l for l in result.lines() if 'dom0: ' in l and 'cmdline:' not in l
+                 and 'dom0: kernel Image ' not in l]      # the header as read
+        if len(lines) != 1 or not re.search(expect_re, lines[0]):
+            return f'expected one dom0 line matching {expect_re!r}, got {lines}'
+        if result.reason != 'boot complete':
+            return f'expected the boot to complete without dom0, got {result.reason!r}'
+        return None
+    return check
+
+
+def module_case(arch, name, make, hyp_args='', smp=1, mem=GiB, checks=(), **kw):
+    """A boot with module files made by make(directory) -> [Module]."""
+    full = tag(arch, name)
+
+    def run():
+        directory = workdir(full + '-inputs')
+        spec = qemu.RunSpec(arch=arch, smp=smp, mem=mem, modules=make(directory),
+                            hyp_args=hyp_args, **kw)
+        plan, result, img = run_qemu(full, spec)
+        if not result.ok:
+            return with_log('the run failed', result, plan)
+        for check in checks:
+            problem = check(result, plan, img)
+            if problem:
+                return with_log(problem, result, plan)
+        return None
+    return Case(full, run)
+
+
+def cases(arch='arm64'):
+    def mod(data, bootargs=None):
+        return lambda d: [qemu.Module(_write(d, 'kernel', data), bootargs=bootargs)]
+
+    out = [
+        boot_case('dom0:no-kernel', qemu.RunSpec(arch=arch),
+                  [refusal(r'dom0: no kernel module: no dom0$')]),
+        module_case(arch, 'dom0:bad-kernel', mod(bytes(range(256)) * 64),
+                    checks=[refusal(r'is not an arm64 Image .*: no dom0$')]),
+        module_case(arch, 'dom0:mem-too-large', mod(image(system_off_code())),
+                    hyp_args='dom0_mem=2G',
+                    checks=[refusal(r'dom0_mem=0x80000000 is more than the free RAM .*: no dom0$')]),
+        module_case(arch, 'dom0:mem-too-small', mod(image(system_off_code(), image_size=64 * MiB)),
+                    hyp_args='dom0_mem=32M',
+                    checks=[refusal(r'dom0_mem=0x2000000 is smaller than the kernel.*: no dom0$')]),
+    ]
+    if arch == 'arm64':
+        out += [
+            module_case(arch, 'dom0:enter+system-off/hvc', mod(image(system_off_code())),
+                        checks=[check_entered(128 * MiB)]),
+            module_case(arch, 'dom0:enter+system-off/smc', mod(image(system_off_code(SMC_0))),
+                        hyp_args='dom0_mem=96M', checks=[check_entered(96 * MiB)]),
+            module_case(arch, 'dom0:enter+system-off/smp4', mod(image(system_off_code())),
+                        smp=4, hyp_args='dom0_mem=200M', checks=[check_entered(200 * MiB)]),
+            module_case(arch, 'dom0:enter+system-off/gic2', mod(image(system_off_code())),
+                        gic=2, checks=[check_entered(128 * MiB)]),
+        ] + payload_cases(arch)
+    return out
+
+
+# ------------------------------------------------ with the test payload
+# tests/payload/ (issue10-payload) prints "payload: ..." lines through
+# console_io; these cases check them against the inputs and hypcore's lines.
+PSCI_EXPECT = {             # Xen 4.17's vpsci answers, as hypcore must give them
+    'version': 0x10001, 'features-cpu-on': 0, 'migrate-info-type': 2,
+    'affinity-info-before': 1, 'cpu-on': 0, 'affinity-info-after': 1,
+    'cpu-on-bad-mpidr': -2, 'cpu-on-cpu0': -4,
+}
+PAYLOAD_RE = re.compile(r'^payload: (.*)$')
+STAGE2_RE = re.compile(r'dom0: d0v(\d+) stage-2 fault: IPA (0x[0-9a-f]+) (read|write|exec) '
+                       r'ELR (0x[0-9a-f]+)')
+
+
+def payload_path(arch):
+    return os.path.join(BUILD, arch, 'tests', 'payload', 'payload.bin')
+
+
+def payload_lines(result):
+    return [m.group(1) for line in result.lines() if (m := PAYLOAD_RE.match(line))]
+
+
+def check_payload(mem, bootargs, probe):
+    def check(result, plan, img):
+        got = payload_lines(result)
+        if 'el=1' not in got:
+            return 'the payload did not report el=1'
+        if 'dtb-magic=ok' not in got or 'done' not in got:
+            return 'the payload did not find its DTB or did not finish'
+        mem_lines = [l for l in got if l.startswith('memory ')]
+        ram = [f'memory {s:#x}-{e:#x}' for s, e in dom0_ram(result)]
+        if mem_lines != ram:
+            return f'the payload\'s memory {mem_lines} is not hypcore\'s dom0 RAM {ram}'
+        if f'bootargs "{bootargs}"' not in got:
+            return f'the payload did not get bootargs "{bootargs}"'
+        for name, value in PSCI_EXPECT.items():
+            if f'psci {name} = {value}' not in got:
+                return f'PSCI {name}: expected {value}, payload says ' + \
+                    str([l for l in got if l.startswith(f'psci {name} =')])
+        if 'cpu1 up context=0x600dc0de' not in got:
+            return 'cpu1 did not start with the CPU_ON context id'
+        # The probe: hypcore's own page, so a stage-2 fault, reported by both.
+        owned = [(s, e) for s, e in hypcore_owned(result) if s <= probe < e]
+        if not owned:
+            return f'probe {probe:#x} is not in any hypcore-owned range of the memory map'
+        faults = [m for l in result.lines() if (m := STAGE2_RE.search(l))]
+        if len(faults) != 1 or int(faults[0].group(2), 16) != probe or faults[0].group(3) != 'read':
+            return f'expected one stage-2 read fault at {probe:#x}, got {[m.group(0) for m in faults]}'
+        abort = [l for l in got if l.startswith(f'probe {probe:#x} -> abort esr=')]
+        if not abort:
+            return 'the payload did not report an abort for its probe'
+        esr = int(abort[0].rsplit('=', 1)[1], 16)
+        if esr >> 26 != 0x25 or esr & 0x3f != 0x10:
+            return f'the abort injected into EL1 has ESR {esr:#x}, not a same-EL data abort (EC 0x25) with FSC 0x10 (external)'
+        return None
+    return check
+
+
+def payload_case(arch, name, layout='default', smp=2, mem_mib=128, gic=3):
+    full = tag(arch, name)
+
+    def run():
+        img = images.load(arch, layout)
+        probe = qemu.default_load(img) + PAGE       # inside hypcore's image
+        bootargs = f'console=hvc0 probe={probe:#x}'
+        spec = qemu.RunSpec(arch=arch, layout=layout, smp=smp, gic=gic,
+                            hyp_args=f'dom0_mem={mem_mib}M',
+                            modules=[qemu.Module(payload_path(arch), bootargs=bootargs)])
+        plan, result, img = run_qemu(full, spec)
+        if not result.ok:
+            return with_log('the run failed', result, plan)
+        for check in (check_entered(mem_mib * MiB), check_payload(mem_mib * MiB, bootargs, probe)):
+            problem = check(result, plan, img)
+            if problem:
+                return with_log(problem, result, plan)
+        return None
+    return Case(full, run)
+
+
+def payload_cases(arch='arm64'):
+    if not os.path.isfile(os.path.join(TOP, 'tests', 'payload', f'payload-{arch}.S')):
+        return []
+    return [
+        payload_case(arch, 'dom0:payload'),
+        payload_case(arch, 'dom0:payload/smp4', smp=4, mem_mib=256),
+        payload_case(arch, 'dom0:payload/gic2', gic=2, mem_mib=64),
+        payload_case(arch, 'dom0:payload/layout-ram', layout='ram'),
+    ]

@@ -1,0 +1,507 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xen-like/dom0_build.c: dom0 from the boot modules (include/dom0_build.h),
+ * following Xen 4.17 on Arm (domain_build.c, kernel.c):
+ *  - RAM: dom0_mem bytes from the heap, mapped 1:1 (IPA = PA), in as few
+ *    contiguous ranges as the buddy allocator gives;
+ *  - devices: every DT node's reg outside RAM, minus the GIC's hypervisor
+ *    and virtual CPU interfaces and the ITS, mapped 1:1 as Device memory;
+ *  - the kernel where its arm64 Image header asks (Linux
+ *    Documentation/arch/arm64/booting.rst), then the DTB and the initrd
+ *    after it, in the same RAM range;
+ *  - vcpu N on cpu N for every CPU that came online.
+ * Nothing hypcore owns is mapped at stage 2: dom0's RAM comes from the heap
+ * and MMIO lies outside RAM.
+ */
+#include <bootmodule.h>
+#include <console.h>
+#include <cpu.h>
+#include <dom0.h>
+#include <dom0_build.h>
+#include <dt.h>
+#include <layout.h>
+#include <lib.h>
+#include <libfdt.h>
+#include <mem_setup.h>
+#include <mm.h>
+#include <p2m.h>
+#include <page_alloc.h>
+#include <percpu_mm.h>
+#include <printk.h>
+#include <sections.h>
+#include <string.h>
+#include <vcpu.h>
+
+#define PAGE_SZ             HEAP_PAGE_SIZE
+#define SZ_2M               0x200000ULL
+#define DOM0_VMID           1
+
+/* The arm64 Image header (booting.rst "Call the kernel image"). */
+#define IMAGE_MAGIC         0x644d5241U     /* "ARM\x64" */
+#define IMAGE_MAGIC_OFF     56
+#define IMAGE_HDR_SIZE      64
+#define IMAGE_FLAG_BE       (1ULL << 0)
+#define IMAGE_FLAG_ANYWHERE (1ULL << 3)     /* bit 3: base anywhere, else low in RAM */
+#define IMAGE_OLD_TEXT_OFF  0x80000ULL      /* image_size == 0: a pre-3.17 kernel */
+
+/* Window slots for copying (src, dst); p2m.c uses 2, hypercall.c 4. */
+#define W_SRC               0
+#define W_DST               1
+
+/* dom0's DTB is built in heap pages mapped here (the boot DTB uses the first 2 MiB + 1 page). */
+#define DOM0_FDT_VA_OFFSET  _LAYOUT_MB(3)
+#define DOM0_FDT_MAX        _LAYOUT_MB(1)
+/* Room left in the heap for stage-2 tables once dom0's RAM is taken. */
+#define P2M_RESERVE_PAGES   64
+
+static struct domain dom0_domain;
+
+/* Bytes of the host DTB in use: the end of its last block (any order). */
+static u64 fdt_used(const void *fdt)
+{
+    u64 rsv = fdt_off_mem_rsvmap(fdt) + (u64)(fdt_num_mem_rsv(fdt) + 1) * 16;
+    u64 st = (u64)fdt_off_dt_struct(fdt) + fdt_size_dt_struct(fdt);
+    u64 str = (u64)fdt_off_dt_strings(fdt) + fdt_size_dt_strings(fdt);
+
+    return MAX(rsv, MAX(st, str));
+}
+static struct range dom0_ram[DOM0_MAX_RAM];
+static unsigned int dom0_nr_ram;
+
+bool dom0_ram_contains(paddr_t pa, u64 len)
+{
+    unsigned int i;
+
+    for ( i = 0; i < dom0_nr_ram; i++ )
+        if ( pa >= dom0_ram[i].start && len <= dom0_ram[i].end - pa )
+            return true;
+    return false;
+}
+
+struct kimage {
+    u64 text_offset, image_size, flags;
+};
+
+static bool read_image_header(const struct bootmodule *k, struct kimage *img)
+{
+    u8 hdr[IMAGE_HDR_SIZE];
+    paddr_t page = k->start & ~(PAGE_SZ - 1);
+    u64 off = k->start - page;
+    const u8 *p;
+
+    if ( k->size < IMAGE_HDR_SIZE || off + IMAGE_HDR_SIZE > PAGE_SZ )
+        return false;
+    p = window_map(W_SRC, page);
+    memcpy(hdr, p + off, sizeof(hdr));
+    window_unmap(W_SRC);
+    if ( (hdr[IMAGE_MAGIC_OFF] | hdr[IMAGE_MAGIC_OFF + 1] << 8 |
+          hdr[IMAGE_MAGIC_OFF + 2] << 16 | (u32)hdr[IMAGE_MAGIC_OFF + 3] << 24) != IMAGE_MAGIC )
+        return false;
+    memcpy(&img->text_offset, hdr + 8, 8);      /* little-endian fields */
+    memcpy(&img->image_size, hdr + 16, 8);
+    memcpy(&img->flags, hdr + 24, 8);
+    if ( img->image_size == 0 )
+    {
+        img->text_offset = IMAGE_OLD_TEXT_OFF;
+        img->image_size = k->size;
+    }
+    return true;
+}
+
+/* Add [pa, pa + size) to dom0_ram, sorted, merged with neighbours. */
+static bool add_ram(paddr_t pa, u64 size)
+{
+    unsigned int i, j;
+
+    for ( i = 0; i < dom0_nr_ram && dom0_ram[i].start < pa; i++ )
+        ;
+    if ( i > 0 && dom0_ram[i - 1].end == pa )
+    {
+        dom0_ram[i - 1].end += size;
+        if ( i < dom0_nr_ram && dom0_ram[i].start == dom0_ram[i - 1].end )
+        {
+            dom0_ram[i - 1].end = dom0_ram[i].end;
+            for ( j = i; j + 1 < dom0_nr_ram; j++ )
+                dom0_ram[j] = dom0_ram[j + 1];
+            dom0_nr_ram--;
+        }
+        return true;
+    }
+    if ( i < dom0_nr_ram && dom0_ram[i].start == pa + size )
+    {
+        dom0_ram[i].start = pa;
+        return true;
+    }
+    if ( dom0_nr_ram == DOM0_MAX_RAM )
+        return false;
+    for ( j = dom0_nr_ram; j > i; j-- )
+        dom0_ram[j] = dom0_ram[j - 1];
+    dom0_ram[i].start = pa;
+    dom0_ram[i].end = pa + size;
+    dom0_nr_ram++;
+    return true;
+}
+
+static void free_ram(void)
+{
+    unsigned int i;
+
+    for ( i = 0; i < dom0_nr_ram; i++ )
+    {
+        paddr_t pa = dom0_ram[i].start;
+
+        /* Give back in naturally aligned blocks, the way they came. */
+        while ( pa < dom0_ram[i].end )
+        {
+            unsigned int order = 0;
+
+            while ( order < HEAP_MAX_ORDER && IS_ALIGNED(pa, PAGE_SZ << (order + 1)) &&
+                    pa + (PAGE_SZ << (order + 1)) <= dom0_ram[i].end )
+                order++;
+            free_pages(pa, order);
+            pa += PAGE_SZ << order;
+        }
+    }
+    dom0_nr_ram = 0;
+}
+
+/* dom0_mem bytes from the heap, biggest blocks first. */
+static bool alloc_ram(u64 size)
+{
+    unsigned int order = HEAP_MAX_ORDER;
+
+    while ( size )
+    {
+        paddr_t pa;
+
+        while ( order > 0 && (PAGE_SZ << order) > size )
+            order--;
+        pa = alloc_pages(order);
+        if ( pa == PAGE_ALLOC_FAILED )
+        {
+            if ( order == 0 )
+                return false;
+            order--;
+            continue;
+        }
+        if ( !add_ram(pa, PAGE_SZ << order) )
+        {
+            free_pages(pa, order);
+            return false;
+        }
+        size -= PAGE_SZ << order;
+    }
+    return true;
+}
+
+/*
+ * Copy len bytes to dom0 RAM at dst from host RAM at src_pa (or, when
+ * src_va, from hypcore's memory), page by page through the window, and
+ * clean what was written to the PoC: dom0 starts with its MMU and caches off.
+ */
+static void copy_to_dom0(paddr_t dst, paddr_t src_pa, const u8 *src_va, u64 len)
+{
+    while ( len )
+    {
+        u64 n = MIN(len, PAGE_SZ - (dst & (PAGE_SZ - 1)));
+        u8 *d;
+
+        if ( !src_va )
+            n = MIN(n, PAGE_SZ - (src_pa & (PAGE_SZ - 1)));
+        d = (u8 *)window_map(W_DST, dst & ~(PAGE_SZ - 1)) + (dst & (PAGE_SZ - 1));
+        if ( src_va )
+        {
+            memcpy(d, src_va, n);
+            src_va += n;
+        }
+        else
+        {
+            const u8 *s = window_map(W_SRC, src_pa & ~(PAGE_SZ - 1));
+
+            memcpy(d, s + (src_pa & (PAGE_SZ - 1)), n);
+            window_unmap(W_SRC);
+            src_pa += n;
+        }
+        arch_clean_dcache_poc(d, n);
+        window_unmap(W_DST);
+        dst += n;
+        len -= n;
+    }
+}
+
+/* The kernel's address: 2 MiB-aligned base + text_offset, in one RAM range with what follows. */
+static bool place(const struct kimage *img, u64 after, paddr_t *kernel, unsigned int *bank)
+{
+    unsigned int i;
+
+    for ( i = 0; i < dom0_nr_ram; i++ )
+    {
+        paddr_t base = ALIGN_UP(dom0_ram[i].start, SZ_2M);
+        paddr_t k = base + img->text_offset;
+
+        /* Without "anywhere", only the lowest RAM will do (booting.rst). */
+        if ( i > 0 && !(img->flags & IMAGE_FLAG_ANYWHERE) )
+            break;
+        if ( k + img->image_size + after <= dom0_ram[i].end )
+        {
+            *kernel = k;
+            *bank = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool skip_node(const void *fdt, int node)
+{
+    const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+
+    return (type && (!strcmp(type, "memory") || !strcmp(type, "cpu"))) ||
+           !fdt_node_check_compatible(fdt, node, "arm,gic-v3-its") ||
+           !dt_node_enabled(fdt, node);
+}
+
+/*
+ * The reg entries of the GIC node hypcore keeps: GICv2 and GICv3 list GICH
+ * then GICV after the distributor and CPU interface (GICv3: after the
+ * redistributors and the optional GICC), i.e. the last two of four or
+ * more (bindings: arm,gic.yaml, arm,gic-v3.yaml).
+ */
+static bool gic_hyp_reg(const void *fdt, int node, int index, int count)
+{
+    if ( fdt_node_check_compatible(fdt, node, "arm,gic-v3") &&
+         fdt_node_check_compatible(fdt, node, "arm,cortex-a15-gic") &&
+         fdt_node_check_compatible(fdt, node, "arm,gic-400") )
+        return false;
+    if ( !fdt_node_check_compatible(fdt, node, "arm,gic-v3") )
+    {
+        const fdt32_t *p = fdt_getprop(fdt, node, "#redistributor-regions", NULL);
+        int redist = p ? (int)fdt32_to_cpu(*p) : 1;
+
+        /* GICD, GICR x redist, then GICC, GICH, GICV. */
+        return index >= 2 + redist;
+    }
+    return count >= 4 && index >= 2;
+}
+
+static bool map_devices(const void *fdt, struct p2m *p2m)
+{
+    unsigned int n = 0;
+    int node = -1, depth = 0;
+
+    while ( (node = fdt_next_node(fdt, node, &depth)) >= 0 )
+    {
+        int count, i;
+
+        if ( depth == 0 || skip_node(fdt, node) )
+            continue;
+        count = dt_reg_count(fdt, node);
+        for ( i = 0; i < count; i++ )
+        {
+            paddr_t start;
+            u64 size;
+            struct range r;
+
+            if ( gic_hyp_reg(fdt, node, i, count) )
+                continue;
+            /* Nodes whose reg is no CPU address (cpus, i2c, ...) do not translate. */
+            if ( dt_node_paddr_index(fdt, node, i, &start, &size) )
+                continue;
+            r.start = ALIGN_DOWN(start, PAGE_SZ);
+            r.end = ALIGN_UP(start + size, PAGE_SZ);
+            if ( r.end <= r.start || memmap_in_ram(&boot_mem.map, &r) )
+                continue;
+            if ( !arch_p2m_map(p2m, r.start, r.start, r.end - r.start, P2M_MMIO) )
+            {
+                char path[DT_PATH_MAX];
+
+                printk(XENLOG_WARNING "dom0: warning: %s: reg 0x%llx-0x%llx not mapped "
+                       "(above the IPA size or out of memory)\n",
+                       dt_node_path(fdt, node, path, sizeof(path)),
+                       (unsigned long long)r.start, (unsigned long long)r.end);
+                continue;
+            }
+            n++;
+        }
+    }
+    printk("dom0: %u device regions passed through\n", n);
+    return true;
+}
+
+static void init_vcpus(struct domain *d)
+{
+    unsigned int cpu;
+
+    d->nr_vcpus = smp_nr_cpus();
+    for ( cpu = 0; cpu < d->nr_vcpus; cpu++ )
+    {
+        struct vcpu *v = &d->vcpu[cpu];
+        u64 mpidr;
+
+        v->id = cpu;
+        if ( !smp_cpu_usable(cpu, &mpidr) )
+        {
+            v->state = VCPU_ABSENT;
+            continue;
+        }
+        v->mpidr = mpidr;
+        v->state = cpu == 0 ? VCPU_ON : VCPU_OFF;
+        arch_vcpu_init(v, &d->p2m);
+    }
+}
+
+/* Build dom0's DTB in heap pages mapped at DOM0_FDT_VA_OFFSET; returns its size or 0. */
+static u64 make_fdt(const void *fdt, u8 **out, paddr_t *pages, unsigned int *order,
+                    const char *bootargs, paddr_t initrd, u64 initrd_size)
+{
+    u64 need = fdt_used(fdt) + 2 * PAGE_SZ;
+    vaddr_t va = (vaddr_t)__fdt_area_start + DOM0_FDT_VA_OFFSET;
+    unsigned int o = 0;
+    u64 i;
+    int rc;
+
+    while ( (PAGE_SZ << o) < need )
+        o++;
+    if ( (PAGE_SZ << o) > DOM0_FDT_MAX )
+        return 0;
+    *pages = alloc_pages(o);
+    if ( *pages == PAGE_ALLOC_FAILED )
+        return 0;
+    *order = o;
+    for ( i = 0; i < (1ULL << o); i++ )
+        map_boot_page(va + i * PAGE_SZ, *pages + i * PAGE_SZ, MAP_RW);
+    *out = (u8 *)va;
+    rc = dom0_make_fdt(fdt, fdt_used(fdt), *out, PAGE_SZ << o, dom0_ram, dom0_nr_ram, bootargs,
+                       initrd, initrd_size);
+    if ( rc )
+    {
+        printk(XENLOG_ERR "dom0: cannot write its device tree: %s\n", fdt_strerror(rc));
+        return 0;
+    }
+    return fdt_totalsize(*out);
+}
+
+static void drop_fdt(paddr_t pages, unsigned int order)
+{
+    vaddr_t va = (vaddr_t)__fdt_area_start + DOM0_FDT_VA_OFFSET;
+    u64 i;
+
+    for ( i = 0; i < (1ULL << order); i++ )
+        unmap_boot_page(va + i * PAGE_SZ);
+    free_pages(pages, order);
+}
+
+bool dom0_build(const void *fdt)
+{
+    const struct bootmodule *k = bootmodules_first(&boot_mem.mods, BOOTMOD_KERNEL);
+    const struct bootmodule *rd = bootmodules_first(&boot_mem.mods, BOOTMOD_RAMDISK);
+    struct domain *d = &dom0_domain;
+    u64 mem = ALIGN_UP(dom0_mem_size(), PAGE_SZ), rd_size = rd ? rd->size : 0;
+    u64 fdt_room = ALIGN_UP(fdt_used(fdt), PAGE_SZ) + 2 * PAGE_SZ;
+    u64 after, fdt_size, released;
+    struct heap_stats st;
+    struct kimage img;
+    paddr_t kernel, dtb, initrd, fdt_pages;
+    unsigned int bank, fdt_order, i;
+    u8 *fdt_buf;
+
+    if ( !k )
+    {
+        printk("dom0: no kernel module: no dom0\n");
+        return false;
+    }
+    if ( !read_image_header(k, &img) )
+    {
+        printk("dom0: kernel module 0x%llx-0x%llx is not an arm64 Image (no \"ARM\\x64\" "
+               "magic at offset 56): no dom0\n", (unsigned long long)k->start,
+               (unsigned long long)(k->start + k->size));
+        return false;
+    }
+    if ( img.flags & IMAGE_FLAG_BE )
+    {
+        printk("dom0: kernel is a big-endian Image: no dom0\n");
+        return false;
+    }
+    if ( img.image_size < k->size )
+        img.image_size = k->size;
+    printk("dom0: kernel Image text_offset=0x%llx image_size=0x%llx flags=0x%llx\n",
+           (unsigned long long)img.text_offset, (unsigned long long)img.image_size,
+           (unsigned long long)img.flags);
+    /* Kernel, DTB and initrd, each page aligned, after a 2 MiB-aligned base. */
+    after = fdt_room + ALIGN_UP(rd_size, PAGE_SZ);
+    if ( mem < img.text_offset + ALIGN_UP(img.image_size, PAGE_SZ) + after )
+    {
+        printk("dom0: dom0_mem=0x%llx is smaller than the kernel, its DTB and initrd "
+               "need (0x%llx): no dom0\n", (unsigned long long)mem,
+               (unsigned long long)(img.text_offset + ALIGN_UP(img.image_size, PAGE_SZ) + after));
+        return false;
+    }
+    heap_get_stats(&st);
+    if ( mem + P2M_RESERVE_PAGES * PAGE_SZ > st.free * PAGE_SZ )
+    {
+        printk("dom0: dom0_mem=0x%llx is more than the free RAM (0x%llx, less 0x%llx for "
+               "stage-2 tables): no dom0\n", (unsigned long long)mem,
+               (unsigned long long)(st.free * PAGE_SZ),
+               (unsigned long long)(P2M_RESERVE_PAGES * PAGE_SZ));
+        return false;
+    }
+    if ( !arch_p2m_init(&d->p2m, DOM0_VMID) )
+    {
+        printk("dom0: no stage-2 translation on this CPU (or no memory for it): no dom0\n");
+        return false;
+    }
+    if ( !alloc_ram(mem) || !place(&img, after, &kernel, &bank) )
+    {
+        printk("dom0: dom0_mem=0x%llx: the heap gives no range where the kernel "
+               "(text_offset 0x%llx, 0x%llx bytes) fits: no dom0\n",
+               (unsigned long long)mem, (unsigned long long)img.text_offset,
+               (unsigned long long)img.image_size);
+        free_ram();
+        return false;
+    }
+    for ( i = 0; i < dom0_nr_ram; i++ )
+        printk("dom0: ram 0x%llx-0x%llx\n", (unsigned long long)dom0_ram[i].start,
+               (unsigned long long)dom0_ram[i].end);
+
+    dtb = ALIGN_UP(kernel + img.image_size, PAGE_SZ);
+    initrd = dtb + fdt_room;
+    copy_to_dom0(kernel, k->start, NULL, k->size);
+    printk("dom0: kernel 0x%llx-0x%llx copied from 0x%llx\n", (unsigned long long)kernel,
+           (unsigned long long)(kernel + k->size), (unsigned long long)k->start);
+    if ( rd )
+    {
+        copy_to_dom0(initrd, rd->start, NULL, rd->size);
+        printk("dom0: initrd 0x%llx-0x%llx copied from 0x%llx\n", (unsigned long long)initrd,
+               (unsigned long long)(initrd + rd->size), (unsigned long long)rd->start);
+    }
+    fdt_size = make_fdt(fdt, &fdt_buf, &fdt_pages, &fdt_order, k->bootargs, initrd, rd_size);
+    if ( !fdt_size || fdt_size > fdt_room )
+        panic("dom0: its device tree (%llu bytes) does not fit the 0x%llx bytes set aside",
+              (unsigned long long)fdt_size, (unsigned long long)fdt_room);
+    copy_to_dom0(dtb, 0, fdt_buf, fdt_size);
+    drop_fdt(fdt_pages, fdt_order);
+    printk("dom0: dtb 0x%llx-0x%llx written\n", (unsigned long long)dtb,
+           (unsigned long long)(dtb + fdt_size));
+
+    for ( i = 0; i < dom0_nr_ram; i++ )
+        if ( !arch_p2m_map(&d->p2m, dom0_ram[i].start, dom0_ram[i].start,
+                           dom0_ram[i].end - dom0_ram[i].start, P2M_RAM) )
+            panic("dom0: cannot map its RAM at stage 2 (out of memory for tables)");
+    map_devices(fdt, &d->p2m);
+    arch_p2m_activate(&d->p2m);
+    arch_p2m_flush(&d->p2m);
+    printk("dom0: p2m root 0x%llx vmid %u ipa-bits %u tables %u\n",
+           (unsigned long long)d->p2m.root, d->p2m.vmid, d->p2m.ipa_bits, d->p2m.tables);
+
+    released = release_boot_modules();
+    printk("dom0: boot modules released (%llu pages)\n", (unsigned long long)released);
+    heap_print_stats();
+
+    init_vcpus(d);
+    dom0 = d;
+    dsb(ish);       /* dom0 and its vcpus are visible before any CPU_ON reaches them */
+    printk("dom0: entering EL1 at 0x%llx on cpu0 dtb 0x%llx\n", (unsigned long long)kernel,
+           (unsigned long long)dtb);
+    console_flush();
+    arch_vcpu_enter(&d->vcpu[0], kernel, dtb);
+}
