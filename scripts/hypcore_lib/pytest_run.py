@@ -18,7 +18,7 @@ TESTS = os.path.join(TOP, 'tests', 'qemu')
 # Every suite of ./hypcore test; test_sweep.py runs only for ./hypcore sweep.
 TEST_MODULES = ('test_host.py', 'test_model.py', 'test_cmdline_model.py', 'test_fuzz.py',
                 'test_boot.py', 'test_mem.py', 'test_smp.py', 'test_debug.py',
-                'test_cmdline.py', 'test_run.py', 'test_arm32.py')
+                'test_cmdline.py', 'test_run.py', 'test_arm32.py', 'test_xen.py')
 SWEEP_MODULES = ('test_sweep.py',)
 CACHE = os.path.join(BUILD, 'pytest-cache')
 SUMMARY = os.path.join(BUILD, 'qemu-work', 'summary.json')
