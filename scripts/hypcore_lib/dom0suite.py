@@ -137,7 +137,7 @@ def xen_case(arch, smp, gic, bootargs, probe):
 
 def xen_cases(arch):
     """The payload under Xen: two CPUs (cpu1 comes up), and one (CPU_ON fails)."""
-    probe = RAM_BASE                # Xen's own image: never dom0's RAM
+    probe = RAM_BASE                # Xen keeps it (xen.PAYLOAD_PROBE): not dom0's RAM
     args = f'console=hvc0 probe={probe:#x} earlycon=xenboot'
     gic = 3 if arch == 'arm64' else 2
     return [xen_case(arch, 2, gic, args, probe),

@@ -8,7 +8,8 @@ command line as -append.  The run is over when dom0 powers the machine off.
 
 How Xen is loaded: Debian's xen-hypervisor-4.17-arm64 ships /boot/xen-4.17-arm64,
 an arm64 Image (magic "ARM\\x64" at 56, text_offset 0, with a PE header for EFI)
-that QEMU's -kernel loads at RAM_BASE and enters at EL2 with x0 = DTB;
+that QEMU's -kernel loads at RAM_BASE + 2 MiB (text_offset 0) and enters at
+EL2 with x0 = DTB;
 xen-hypervisor-4.17-armhf ships /boot/xen-4.17-armhf, a zImage (magic
 0x016f2818 at 0x24) that -kernel loads at RAM_BASE + 0x10000 and enters in HYP
 mode with r2 = DTB.  Both find their console from /chosen/stdout-path
@@ -35,8 +36,9 @@ PACKAGES = {
 # dom0's RAM (Xen needs dom0_mem), and every message.
 DEFAULT_ARGS = 'console=dtuart dom0_mem=64M loglvl=all'
 
-# The payload's own bootargs when no --module is given: probe RAM_BASE, where
-# QEMU's -kernel put Xen itself (never dom0's RAM).
+# The payload's own bootargs when no --module is given: probe RAM_BASE, the
+# first 2 MiB that Xen (loaded just above, or over it on arm32) keeps for
+# itself: it is never dom0's RAM, nor mapped into dom0.
 PAYLOAD_PROBE = RAM_BASE
 PAYLOAD_BOOTARGS = f'console=hvc0 probe={PAYLOAD_PROBE:#x}'
 
