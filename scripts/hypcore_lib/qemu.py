@@ -158,6 +158,8 @@ class Plan:
     notes: list = dataclasses.field(default_factory=list)
     machine_argv: list = dataclasses.field(default_factory=list)  # for -machine dumpdtb=
     expect_trap: object = None  # the ExpectedTrap the hypervisor arguments ask for
+    end_marker: str = END_MARKER  # the line that completes the run (xen.py: the payload's)
+    panic_re: object = None     # fatal lines (None: hypcore's PANIC_RE)
 
 
 class Placer:
@@ -544,7 +546,9 @@ class _Watcher:
     for is a failure even when the other CPUs finish the boot, and the one it
     asked for must appear, complete, on the right CPU."""
 
-    def __init__(self, expect=None):
+    def __init__(self, expect=None, end_marker=END_MARKER, panic_re=None):
+        self.end_marker = end_marker
+        self.panic_re = panic_re or PANIC_RE
         self.partial = ''
         self.end_seen = False
         self.failure = None     # (outcome, line)
@@ -566,7 +570,7 @@ class _Watcher:
             self.failure = (outcome, line)
 
     def _line(self, line):
-        if line.strip().startswith(END_MARKER):
+        if line.strip().startswith(self.end_marker):
             self.end_seen = True
         elif DOM0_ENTER_RE.search(line):
             self.dom0_entered = True
@@ -574,7 +578,7 @@ class _Watcher:
             self.dom0_exited = True
         elif DOM0_CRASH_RE.search(line):
             self._fail('dom0-crash', line)
-        elif PANIC_RE.search(line):
+        elif self.panic_re.search(line):
             self._fail('panic', line)
         elif EARLY_FAIL_RE.match(line):
             self._fail('early-failure', line)
@@ -668,7 +672,7 @@ def boot(plan_, timeout, echo=False, stop=None):
                                 else subprocess.DEVNULL, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, cwd=TOP)
         _live.add(proc)
-    watcher = _Watcher(plan_.expect_trap)
+    watcher = _Watcher(plan_.expect_trap, plan_.end_marker, plan_.panic_re)
     uboot = _UBootWatch()
     decoder = codecs.getincrementaldecoder('utf-8')(errors='replace')
     console = list(plan_.console)
