@@ -51,10 +51,20 @@ void arch_vcpu_init(struct vcpu *v, const struct p2m *p2m);
 /*
  * arch_vcpu_enter: on v's own CPU, program EL2 from v->arch and enter the
  * guest at @entry (guest physical, MMU off) at EL1h with every exception
- * masked, first argument register = @arg0, the others 0.  The CPU's stack
+ * masked (arm32: SVC mode, Thumb when bit 0 of @entry is set), first
+ * argument register = @arg0, the others 0 (PSCI CPU_ON's contract).  The CPU's stack
  * is reset: nothing on it survives.
  */
 void __noreturn arch_vcpu_enter(struct vcpu *v, paddr_t entry, u64 arg0);
+
+/*
+ * arch_vcpu_enter_kernel: arch_vcpu_enter() for the boot vcpu at a Linux
+ * kernel's entry, with the registers the architecture's boot protocol asks
+ * for: arm64 x0 = @dtb (Documentation/arch/arm64/booting.rst); arm32
+ * r0 = 0, r1 = ~0 (no machine type: the DTB describes the machine, as Xen
+ * passes it), r2 = @dtb (Documentation/arch/arm/booting.rst), in SVC mode.
+ */
+void __noreturn arch_vcpu_enter_kernel(struct vcpu *v, paddr_t entry, paddr_t dtb);
 
 /*
  * arch_guest_va_to_ipa: translate a guest virtual address for a read, as

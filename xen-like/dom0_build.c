@@ -311,7 +311,7 @@ static bool map_devices(const void *fdt, struct p2m *p2m)
             r.end = ALIGN_UP(start + size, PAGE_SZ);
             if ( r.end <= r.start || memmap_in_ram(&boot_mem.map, &r) )
                 continue;
-            if ( !arch_p2m_map(p2m, r.start, r.start, r.end - r.start, P2M_MMIO) )
+            if ( !p2m_map(p2m, r.start, r.start, r.end - r.start, P2M_MMIO) )
             {
                 char path[DT_PATH_MAX];
 
@@ -445,7 +445,7 @@ bool dom0_build(const void *fdt)
                (unsigned long long)(P2M_RESERVE_PAGES * PAGE_SZ));
         return false;
     }
-    if ( !arch_p2m_init(&d->p2m, DOM0_VMID) )
+    if ( !p2m_init(&d->p2m, DOM0_VMID) )
     {
         printk("dom0: no stage-2 translation on this CPU (or no memory for it): no dom0\n");
         return false;
@@ -484,7 +484,7 @@ bool dom0_build(const void *fdt)
            (unsigned long long)(dtb + fdt_size));
 
     for ( i = 0; i < dom0_nr_ram; i++ )
-        if ( !arch_p2m_map(&d->p2m, dom0_ram[i].start, dom0_ram[i].start,
+        if ( !p2m_map(&d->p2m, dom0_ram[i].start, dom0_ram[i].start,
                            dom0_ram[i].end - dom0_ram[i].start, P2M_RAM) )
             panic("dom0: cannot map its RAM at stage 2 (out of memory for tables)");
     map_devices(fdt, &d->p2m);
@@ -503,5 +503,5 @@ bool dom0_build(const void *fdt)
     printk("dom0: entering EL1 at 0x%llx on cpu0 dtb 0x%llx\n", (unsigned long long)kernel,
            (unsigned long long)dtb);
     console_flush();
-    arch_vcpu_enter(&d->vcpu[0], kernel, dtb);
+    arch_vcpu_enter_kernel(&d->vcpu[0], kernel, dtb);
 }

@@ -77,6 +77,11 @@ void arch_vcpu_enter(struct vcpu *v, paddr_t entry, u64 arg0)
     guest_first_entry(arg0, this_cpu()->stack_top);
 }
 
+void arch_vcpu_enter_kernel(struct vcpu *v, paddr_t entry, paddr_t dtb)
+{
+    arch_vcpu_enter(v, entry, dtb);     /* booting.rst: x0 = DTB, x1-x3 = 0 */
+}
+
 bool arch_guest_va_to_ipa(vaddr_t va, paddr_t *ipa)
 {
     u64 saved = sysreg_r(par_el1), par;
