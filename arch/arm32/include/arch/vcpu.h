@@ -19,4 +19,16 @@ struct vcpu_arch {
 #define guest_reg(regs, n)          ((regs)->r[n])
 #define GUEST_HYPERCALL_NR(regs)    ((regs)->r[12])
 
+/*
+ * What dom0_build() takes as dom0's kernel and where its RAM may lie: an
+ * arm32 zImage (Documentation/arch/arm/booting.rst), entered in SVC mode;
+ * RAM below 4 GiB.  An LPAE kernel starts with the MMU off, where only
+ * 32-bit physical addresses exist: its zImage, DTB and the RAM it first
+ * maps must be there (booting.rst), and Xen 4.17 likewise gives a 32-bit
+ * dom0 its RAM low.  dom0 is mapped 1:1, so IPA = PA < 4 GiB.
+ */
+#define GUEST_KERNEL_ZIMAGE         true
+#define GUEST_KERNEL_MODE           "SVC"
+#define GUEST_RAM_END               (1ULL << 32)
+
 #endif
