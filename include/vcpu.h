@@ -90,4 +90,17 @@ void __noreturn vcpu_off(void);
 void do_guest_hypercall(struct cpu_user_regs *regs);   /* HVC #XEN_HYPERCALL_TAG */
 void do_guest_psci(struct cpu_user_regs *regs);        /* SMCCC over HVC #0 / SMC */
 
+/*
+ * do_guest_hvc (xen-like/hypercall.c): an HVC from the guest with
+ * immediate @imm, ELR already past it: Xen's hypercall tag (0xEA1) or PSCI
+ * (0).  False for any other immediate: the caller crashes the guest.
+ */
+bool do_guest_hvc(struct cpu_user_regs *regs, unsigned int imm);
+
+/* The one line a stage-2 fault prints (@access: "read", "write", "exec"). */
+void vcpu_report_stage2_fault(paddr_t ipa, const char *access, u64 elr);
+
+/* "dom0: crashed" after the caller's line saying why; the machine powers off. */
+void __noreturn vcpu_crash(void);
+
 #endif

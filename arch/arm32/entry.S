@@ -47,6 +47,24 @@ FUNC(hyp_vectors)
         vector  7       /* FIQ */
 END(hyp_vectors)
 
+/*
+ * save_exception_regs: LR, ELR_hyp, SPSR_hyp (the interrupted CPSR), HSR,
+ * HDFAR and HIFAR into the frame at SP.  Clobbers r0.
+ */
+.macro save_exception_regs
+        str     lr, [sp, #REGS_LR]
+        mrs     r0, ELR_hyp
+        str     r0, [sp, #REGS_ELR]
+        mrs     r0, SPSR
+        str     r0, [sp, #REGS_SPSR]
+        mrc     p15, 4, r0, c5, c2, 0       /* HSR */
+        str     r0, [sp, #REGS_ESR]
+        mrc     p15, 4, r0, c6, c0, 0       /* HDFAR */
+        str     r0, [sp, #REGS_FAR]
+        mrc     p15, 4, r0, c6, c0, 2       /* HIFAR */
+        str     r0, [sp, #REGS_IFAR]
+.endm
+
 .macro trap_stub num
 trap_\num:
         sub     sp, sp, #REGS_SIZE
@@ -117,17 +135,7 @@ FUNC_LOCAL(trap_entry)
         add     r0, sp, #REGS_SIZE
         str     r0, [sp, #REGS_SP]
 trap_entry_sp_saved:
-        str     lr, [sp, #REGS_LR]
-        mrs     r0, ELR_hyp
-        str     r0, [sp, #REGS_ELR]
-        mrs     r0, SPSR
-        str     r0, [sp, #REGS_SPSR]
-        mrc     p15, 4, r0, c5, c2, 0       /* HSR */
-        str     r0, [sp, #REGS_ESR]
-        mrc     p15, 4, r0, c6, c0, 0       /* HDFAR */
-        str     r0, [sp, #REGS_FAR]
-        mrc     p15, 4, r0, c6, c0, 2       /* HIFAR */
-        str     r0, [sp, #REGS_IFAR]
+        save_exception_regs
         mov     r0, sp
         bl      do_trap
         b       park
@@ -143,17 +151,7 @@ END(trap_entry)
 FUNC_LOCAL(guest_trap_entry)
         sub     sp, sp, #REGS_SIZE
         stmia   sp, {r0-r12}
-        str     lr, [sp, #REGS_LR]          /* LR_usr: the guest's */
-        mrs     r0, ELR_hyp
-        str     r0, [sp, #REGS_ELR]
-        mrs     r0, SPSR                    /* SPSR_hyp: the guest's CPSR */
-        str     r0, [sp, #REGS_SPSR]
-        mrc     p15, 4, r0, c5, c2, 0       /* HSR */
-        str     r0, [sp, #REGS_ESR]
-        mrc     p15, 4, r0, c6, c0, 0       /* HDFAR */
-        str     r0, [sp, #REGS_FAR]
-        mrc     p15, 4, r0, c6, c0, 2       /* HIFAR */
-        str     r0, [sp, #REGS_IFAR]
+        save_exception_regs                 /* LR is LR_usr: the guest's */
         mov     r0, #0
         str     r0, [sp, #REGS_SP]          /* SP_svc/usr stay in their banks */
         mov     fp, #0                      /* the call trace ends here */

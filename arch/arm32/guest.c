@@ -44,8 +44,6 @@ void __noreturn guest_first_entry(u32 r0, u32 r1, u32 r2, vaddr_t stack_top);
 #define VBAR            "p15, 0, %0, c12, c0, 0"
 #define CNTHCTL         "p15, 4, %0, c14, c1, 0"
 
-/* Xen's hypercall tag: HVC #0xEA1 (xen/include/public/arch-arm.h). */
-#define XEN_HYPERCALL_TAG       0xea1
 
 void arch_vcpu_init(struct vcpu *v, const struct p2m *p2m)
 {
@@ -162,10 +160,7 @@ static void __noreturn guest_crash(struct cpu_user_regs *regs, unsigned int ec,
 {
     printk("dom0: d0v%u unhandled %s from SVC/USR: EC=0x%02x HSR=0x%08x ELR=0x%x "
            "HDFAR=0x%x\n", smp_processor_id(), what, ec, regs->esr, regs->elr, regs->far);
-    printk("dom0: crashed\n");
-    console_flush();
-    psci_system_off();
-    park();
+    vcpu_crash();
 }
 
 static void stage2_abort(struct cpu_user_regs *regs, bool instr)
@@ -175,9 +170,8 @@ static void stage2_abort(struct cpu_user_regs *regs, bool instr)
     paddr_t ipa = ((paddr_t)(hpfar & HPFAR_FIPA_MASK) << HPFAR_FIPA_LSHIFT) |
                   (va & ~PAGE_MASK);
 
-    printk("dom0: d0v%u stage-2 fault: IPA 0x%llx %s ELR 0x%x\n", smp_processor_id(),
-           (unsigned long long)ipa,
-           instr ? "exec" : (regs->esr & ESR_DABT_WNR) ? "write" : "read", regs->elr);
+    vcpu_report_stage2_fault(ipa, instr ? "exec" : (regs->esr & ESR_DABT_WNR) ? "write" : "read",
+                             regs->elr);
     inject_abort(regs, instr);
 }
 
@@ -191,11 +185,7 @@ void do_guest_sync(struct cpu_user_regs *regs)
     switch ( ec )
     {
     case EC_HVC:                /* ELR_hyp is already past the HVC */
-        if ( imm == XEN_HYPERCALL_TAG )
-            do_guest_hypercall(regs);
-        else if ( imm == 0 )
-            do_guest_psci(regs);
-        else
+        if ( !do_guest_hvc(regs, imm) )
             guest_crash(regs, ec, "HVC immediate");
         break;
     case EC_SMC:                /* trapped by HCR.TSC: ELR_hyp is at the SMC */
