@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* common/vcpu.c: starting and stopping dom0's vcpus on their CPUs (include/vcpu.h). */
+#include <console.h>
 #include <cpu.h>
 #include <lib.h>
 #include <percpu_mm.h>
+#include <printk.h>
+#include <psci.h>
 #include <vcpu.h>
 
 struct domain *dom0;
@@ -44,4 +47,18 @@ void vcpu_off(void)
     v->state = VCPU_OFF;
     dsb(ish);
     switch_stack_and_call(this_cpu()->stack_top, off_loop, NULL);
+}
+
+void vcpu_report_stage2_fault(paddr_t ipa, const char *access, u64 elr)
+{
+    printk("dom0: d0v%u stage-2 fault: IPA 0x%llx %s ELR 0x%llx\n", smp_processor_id(),
+           (unsigned long long)ipa, access, (unsigned long long)elr);
+}
+
+void vcpu_crash(void)
+{
+    printk("dom0: crashed\n");
+    console_flush();
+    psci_system_off();
+    park();
 }

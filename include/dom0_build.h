@@ -2,8 +2,9 @@
 /*
  * Building dom0 from the boot modules and starting it (xen-like/dom0_build.c,
  * xen-like/dom0_fdt.c), as Xen builds dom0 on Arm: RAM mapped 1:1, devices
- * passed through, the kernel placed as its image header asks, a device tree
- * derived from the host's.
+ * passed through, the kernel placed as its image header asks (an arm64
+ * Image, or on arm32 a zImage: GUEST_KERNEL_ZIMAGE in arch/vcpu.h), a
+ * device tree derived from the host's.
  */
 #ifndef HYPCORE_DOM0_BUILD_H
 #define HYPCORE_DOM0_BUILD_H
@@ -16,7 +17,7 @@
 
 /*
  * dom0_build: after smp_init(), on the boot CPU.  Without a kernel module,
- * with one that is not an arm64 Image, or when dom0_mem= cannot be met, one
+ * with one that is not an arm64 Image (arm32: a zImage), or when dom0_mem= cannot be met, one
  * "dom0:" line and a false return (the caller completes the boot as
  * without dom0).  Otherwise builds dom0, gives the boot modules back to the
  * heap and enters dom0 on this CPU: it does not return.

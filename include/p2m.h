@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Stage-2 translation (guest physical -> host physical) for a domain: the
- * tables and the registers that point the CPU at them.  The table format is
- * the architecture's (arch/<arch>/p2m.c); common code only asks for ranges
- * to be mapped with one of two kinds of attribute.
+ * tables (common/p2m.c: arm64 and arm32 with LPAE share the stage-2 format)
+ * and the registers that point the CPU at them (arch/<arch>/p2m.c).  Users
+ * only ask for ranges to be mapped with one of two kinds of attribute.
  *
  * Life cycle (boot CPU, before any guest runs):
- *   arch_p2m_init()      root table(s) from the heap, the IPA size the CPU
- *                        supports, VMID
- *   arch_p2m_map()       any number of times; never replaces a mapping
+ *   p2m_init()           root table(s) from the heap, the IPA size the CPU
+ *                        supports (arch_p2m_ipa_bits), VMID, the register
+ *                        values (arch_p2m_regs)
+ *   p2m_map()            any number of times; never replaces a mapping
  *   arch_p2m_activate()  on every CPU that will run the domain, before entry
  *   arch_p2m_flush()     once the tables are complete (and after activate
  *                        on the boot CPU): drops every stale stage-1+2
@@ -37,28 +38,43 @@ struct p2m {
     u64 vttbr;              /* ... and VTTBR_EL2 / VTTBR */
 };
 
-/*
- * arch_p2m_init: empty tables for @vmid, sized for the largest IPA the CPU
- * supports up to the 40 bits hypcore's descriptors are laid out for.  False
- * when the heap cannot give the root.
- */
-bool arch_p2m_init(struct p2m *p2m, unsigned int vmid);
+/* The largest IPA hypcore's stage-2 tables are laid out for (two level-1 roots). */
+#define P2M_MAX_IPA_BITS    40
 
 /*
- * arch_p2m_map: map [ipa, ipa + size) to [pa, pa + size) (page aligned,
+ * p2m_init: empty tables for @vmid, sized for arch_p2m_ipa_bits().  False
+ * when the heap cannot give the root.
+ */
+bool p2m_init(struct p2m *p2m, unsigned int vmid);
+
+/*
+ * arch_p2m_ipa_bits: the IPA size to use on this CPU: what it supports, at
+ * most P2M_MAX_IPA_BITS and more than 30.  Boot CPU, any time.
+ */
+unsigned int arch_p2m_ipa_bits(void);
+
+/*
+ * arch_p2m_regs: fill p2m->vtcr and p2m->vttbr for p2m->root, ->root_pages,
+ * ->ipa_bits and ->vmid (set by p2m_init, which calls it): a walk starting
+ * at level 1, 4 KiB granule, cacheable inner-shareable walks.
+ */
+void arch_p2m_regs(struct p2m *p2m);
+
+/*
+ * p2m_map: map [ipa, ipa + size) to [pa, pa + size) (page aligned,
  * asserted) with the largest blocks alignment allows.  Pages already mapped
  * are left as they are (two DT nodes may share a page).  Returns false when
  * a table page cannot be had or the range lies above the IPA size.
  */
-bool arch_p2m_map(struct p2m *p2m, paddr_t ipa, paddr_t pa, u64 size,
-                  enum p2m_type type);
+bool p2m_map(struct p2m *p2m, paddr_t ipa, paddr_t pa, u64 size,
+             enum p2m_type type);
 
 /*
- * arch_p2m_lookup: walk the tables (as the CPU would) for @ipa; true with
+ * p2m_lookup: walk the tables (as the CPU would) for @ipa; true with
  * *pa and *type when mapped.  For checks and tests.
  */
-bool arch_p2m_lookup(const struct p2m *p2m, paddr_t ipa, paddr_t *pa,
-                     enum p2m_type *type);
+bool p2m_lookup(const struct p2m *p2m, paddr_t ipa, paddr_t *pa,
+                enum p2m_type *type);
 
 /* arch_p2m_activate: point this CPU's stage 2 at @p2m (not yet enabled: HCR.VM). */
 void arch_p2m_activate(const struct p2m *p2m);

@@ -51,10 +51,20 @@ void arch_vcpu_init(struct vcpu *v, const struct p2m *p2m);
 /*
  * arch_vcpu_enter: on v's own CPU, program EL2 from v->arch and enter the
  * guest at @entry (guest physical, MMU off) at EL1h with every exception
- * masked, first argument register = @arg0, the others 0.  The CPU's stack
+ * masked (arm32: SVC mode, Thumb when bit 0 of @entry is set), first
+ * argument register = @arg0, the others 0 (PSCI CPU_ON's contract).  The CPU's stack
  * is reset: nothing on it survives.
  */
 void __noreturn arch_vcpu_enter(struct vcpu *v, paddr_t entry, u64 arg0);
+
+/*
+ * arch_vcpu_enter_kernel: arch_vcpu_enter() for the boot vcpu at a Linux
+ * kernel's entry, with the registers the architecture's boot protocol asks
+ * for: arm64 x0 = @dtb (Documentation/arch/arm64/booting.rst); arm32
+ * r0 = 0, r1 = ~0 (no machine type: the DTB describes the machine, as Xen
+ * passes it), r2 = @dtb (Documentation/arch/arm/booting.rst), in SVC mode.
+ */
+void __noreturn arch_vcpu_enter_kernel(struct vcpu *v, paddr_t entry, paddr_t dtb);
 
 /*
  * arch_guest_va_to_ipa: translate a guest virtual address for a read, as
@@ -79,5 +89,18 @@ void __noreturn vcpu_off(void);
  */
 void do_guest_hypercall(struct cpu_user_regs *regs);   /* HVC #XEN_HYPERCALL_TAG */
 void do_guest_psci(struct cpu_user_regs *regs);        /* SMCCC over HVC #0 / SMC */
+
+/*
+ * do_guest_hvc (xen-like/hypercall.c): an HVC from the guest with
+ * immediate @imm, ELR already past it: Xen's hypercall tag (0xEA1) or PSCI
+ * (0).  False for any other immediate: the caller crashes the guest.
+ */
+bool do_guest_hvc(struct cpu_user_regs *regs, unsigned int imm);
+
+/* The one line a stage-2 fault prints (@access: "read", "write", "exec"). */
+void vcpu_report_stage2_fault(paddr_t ipa, const char *access, u64 elr);
+
+/* "dom0: crashed" after the caller's line saying why; the machine powers off. */
+void __noreturn vcpu_crash(void);
 
 #endif

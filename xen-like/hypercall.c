@@ -12,6 +12,9 @@
 #include <string.h>
 #include <vcpu.h>
 
+/* Xen's hypercall tag: HVC #0xEA1 (xen/include/public/arch-arm.h); PSCI uses HVC #0. */
+#define XEN_HYPERCALL_TAG       0xea1
+#define SMCCC_HVC_IMM           0
 #define HYPERVISOR_console_io   18
 #define CONSOLEIO_write         0
 #define CONSOLEIO_read          1
@@ -69,4 +72,15 @@ void do_guest_hypercall(struct cpu_user_regs *regs)
     else
         ret = -XEN_ENOSYS;
     guest_reg(regs, 0) = (u64)ret;
+}
+
+bool do_guest_hvc(struct cpu_user_regs *regs, unsigned int imm)
+{
+    if ( imm == XEN_HYPERCALL_TAG )
+        do_guest_hypercall(regs);
+    else if ( imm == SMCCC_HVC_IMM )
+        do_guest_psci(regs);
+    else
+        return false;
+    return true;
 }

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* arch/arm32/cpu.c: counter, MPIDR, per-CPU pointer and the SMC/HVC conduit. */
+#include <arch/processor.h>
 #include <arch/sysregs.h>
 #include <cpu.h>
 #include <psci.h>
@@ -37,6 +38,19 @@ long arch_smccc_call(bool hvc, u32 fid, unsigned long a1, unsigned long a2,
         asm volatile ( ".arch_extension sec\n\tsmc #0"
                        : "+r" (r0), "+r" (r1), "+r" (r2), "+r" (r3) :: "memory" );
     return (long)r0;
+}
+
+void arch_clean_dcache_poc(const void *va, size_t len)
+{
+    u32 ctr, line;
+    uintptr_t p, end = (uintptr_t)va + len;
+
+    asm volatile ( "mrc p15, 0, %0, c0, c0, 1" : "=r" (ctr) );     /* CTR */
+    line = 4U << ((ctr >> CTR_DMINLINE_SHIFT) & CTR_DMINLINE_MASK);
+    /* DCCMVAC: clean by MVA to the PoC (Arm ARM B4.2.1). */
+    for ( p = (uintptr_t)va & ~(uintptr_t)(line - 1); p < end; p += line )
+        asm volatile ( "mcr p15, 0, %0, c7, c10, 1" :: "r" (p) : "memory" );
+    dsb(sy);    /* the cleans complete before anything that depends on them */
 }
 
 /*

@@ -14,6 +14,13 @@
  * The check needs scratch registers before anything is saved: TPIDRURW and
  * TPIDRURO, which belong to PL0 and which hypcore, with no PL0 of its own,
  * does not use.  The hyp-trap vector (from a guest) must not use them.
+ *
+ * The hyp trap vector (5) is only taken from a guest (SVC/USR under
+ * stage 2: its HVC, trapped SMC, stage-2 aborts; ARMv7 Arm ARM B1.8.1):
+ * it is handled and the guest resumed.  While a guest runs, SP_hyp is the
+ * top of its CPU's stack, so the frame pushed there is the vcpu's register
+ * frame, as on arm64.  HYP mode banks only SP, SPSR and ELR: r0-r12 and LR
+ * are the guest's User-mode registers (B1.3.2) and are all saved.
  */
 #include <arch/asm.h>
 #include <arch/pgtable.h>
@@ -35,10 +42,28 @@ FUNC(hyp_vectors)
         vector  2       /* HVC/SVC in HYP */
         vector  3       /* prefetch abort */
         vector  4       /* data abort */
-        vector  5       /* hyp trap (from a guest) */
+        b       guest_trap_entry    /* 5: hyp trap (from a guest) */
         vector  6       /* IRQ */
         vector  7       /* FIQ */
 END(hyp_vectors)
+
+/*
+ * save_exception_regs: LR, ELR_hyp, SPSR_hyp (the interrupted CPSR), HSR,
+ * HDFAR and HIFAR into the frame at SP.  Clobbers r0.
+ */
+.macro save_exception_regs
+        str     lr, [sp, #REGS_LR]
+        mrs     r0, ELR_hyp
+        str     r0, [sp, #REGS_ELR]
+        mrs     r0, SPSR
+        str     r0, [sp, #REGS_SPSR]
+        mrc     p15, 4, r0, c5, c2, 0       /* HSR */
+        str     r0, [sp, #REGS_ESR]
+        mrc     p15, 4, r0, c6, c0, 0       /* HDFAR */
+        str     r0, [sp, #REGS_FAR]
+        mrc     p15, 4, r0, c6, c0, 2       /* HIFAR */
+        str     r0, [sp, #REGS_IFAR]
+.endm
 
 .macro trap_stub num
 trap_\num:
@@ -98,7 +123,6 @@ trap_\num:
         trap_stub_hyp 2
         trap_stub_hyp 3
         trap_stub_hyp 4
-        trap_stub 5
         trap_stub 6
         trap_stub 7
         .ltorg
@@ -111,18 +135,60 @@ FUNC_LOCAL(trap_entry)
         add     r0, sp, #REGS_SIZE
         str     r0, [sp, #REGS_SP]
 trap_entry_sp_saved:
-        str     lr, [sp, #REGS_LR]
-        mrs     r0, ELR_hyp
-        str     r0, [sp, #REGS_ELR]
-        mrs     r0, SPSR
-        str     r0, [sp, #REGS_SPSR]
-        mrc     p15, 4, r0, c5, c2, 0       /* HSR */
-        str     r0, [sp, #REGS_ESR]
-        mrc     p15, 4, r0, c6, c0, 0       /* HDFAR */
-        str     r0, [sp, #REGS_FAR]
-        mrc     p15, 4, r0, c6, c0, 2       /* HIFAR */
-        str     r0, [sp, #REGS_IFAR]
+        save_exception_regs
         mov     r0, sp
         bl      do_trap
         b       park
 END(trap_entry)
+
+/*
+ * guest_trap_entry: a trap from the guest.  Saves r0-r12, LR (LR_usr) and
+ * the exception registers in a frame at the top of the CPU's stack, calls
+ * do_guest_sync(regs), then resumes the guest from the frame (the handler
+ * may have changed it).
+ * Inputs: SP = this CPU's stack top.  Never returns.
+ */
+FUNC_LOCAL(guest_trap_entry)
+        sub     sp, sp, #REGS_SIZE
+        stmia   sp, {r0-r12}
+        save_exception_regs                 /* LR is LR_usr: the guest's */
+        mov     r0, #0
+        str     r0, [sp, #REGS_SP]          /* SP_svc/usr stay in their banks */
+        mov     fp, #0                      /* the call trace ends here */
+        mov     r0, sp
+        bl      do_guest_sync
+        mov     r0, sp
+        b       guest_resume
+END(guest_trap_entry)
+
+/*
+ * guest_resume: return to the guest from the frame at r0 (the top of this
+ * CPU's stack), leaving SP_hyp at the stack top for the next trap.
+ * Inputs: r0 = frame.  Never returns.
+ */
+FUNC_LOCAL(guest_resume)
+        mov     sp, r0
+        ldr     r0, [sp, #REGS_ELR]
+        msr     ELR_hyp, r0
+        ldr     r0, [sp, #REGS_SPSR]
+        msr     spsr_cxsf, r0               /* SPSR_hyp (the banked name is UNDEFINED here) */
+        ldr     lr, [sp, #REGS_LR]
+        ldmia   sp, {r0-r12}
+        add     sp, sp, #REGS_SIZE
+        eret                                /* context synchronising: no ISB needed */
+END(guest_resume)
+
+/*
+ * guest_first_entry: enter a guest for the first time (ELR_hyp, SPSR_hyp
+ * and the HYP controls already written by arch_vcpu_enter()).
+ * C: void guest_first_entry(u32 r0, u32 r1, u32 r2, vaddr_t stack_top);
+ * Inputs: r0-r2 = the guest's, r3 = this CPU's stack top.  Never returns.
+ * Clobbers: everything (r3-r12, LR zeroed for the guest).
+ */
+FUNC(guest_first_entry)
+        mov     sp, r3
+        .irp n, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 14
+        mov     r\n, #0
+        .endr
+        eret
+END(guest_first_entry)

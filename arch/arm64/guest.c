@@ -20,8 +20,6 @@ void __noreturn guest_first_entry(u64 x0, vaddr_t stack_top);
 #define sysreg_w(reg, v) asm volatile ( "msr " #reg ", %0" :: "r" ((u64)(v)) )
 #define sysreg_r(reg) ({ u64 v__; asm volatile ( "mrs %0, " #reg : "=r" (v__) ); v__; })
 
-/* Xen's hypercall tag: HVC #0xEA1 (xen/include/public/arch-arm.h). */
-#define XEN_HYPERCALL_TAG       0xea1
 /* VBAR_EL1 offsets of the synchronous vectors (Arm ARM D1.10.2). */
 #define VEC_CUR_SP0             0x000
 #define VEC_CUR_SPX             0x200
@@ -77,6 +75,11 @@ void arch_vcpu_enter(struct vcpu *v, paddr_t entry, u64 arg0)
     guest_first_entry(arg0, this_cpu()->stack_top);
 }
 
+void arch_vcpu_enter_kernel(struct vcpu *v, paddr_t entry, paddr_t dtb)
+{
+    arch_vcpu_enter(v, entry, dtb);     /* booting.rst: x0 = DTB, x1-x3 = 0 */
+}
+
 bool arch_guest_va_to_ipa(vaddr_t va, paddr_t *ipa)
 {
     u64 saved = sysreg_r(par_el1), par;
@@ -130,10 +133,7 @@ static void __noreturn guest_crash(struct cpu_user_regs *regs, unsigned int ec,
     printk("dom0: d0v%u unhandled %s from EL1: EC=0x%02x ESR=0x%08llx ELR=0x%llx FAR=0x%llx\n",
            smp_processor_id(), what, ec, (unsigned long long)regs->esr,
            (unsigned long long)regs->elr, (unsigned long long)regs->far);
-    printk("dom0: crashed\n");
-    console_flush();
-    psci_system_off();
-    park();
+    vcpu_crash();
 }
 
 static void stage2_abort(struct cpu_user_regs *regs, bool instr)
@@ -142,10 +142,8 @@ static void stage2_abort(struct cpu_user_regs *regs, bool instr)
     paddr_t ipa = ((hpfar & HPFAR_FIPA_MASK) << (PAGE_SHIFT - HPFAR_FIPA_SHIFT)) |
                   (regs->far & ~PAGE_MASK);
 
-    printk("dom0: d0v%u stage-2 fault: IPA 0x%llx %s ELR 0x%llx\n", smp_processor_id(),
-           (unsigned long long)ipa,
-           instr ? "exec" : (regs->esr & ESR_DABT_WNR) ? "write" : "read",
-           (unsigned long long)regs->elr);
+    vcpu_report_stage2_fault(ipa, instr ? "exec" : (regs->esr & ESR_DABT_WNR) ? "write" : "read",
+                             regs->elr);
     inject_abort(regs, instr);
 }
 
@@ -159,11 +157,7 @@ void do_guest_sync(struct cpu_user_regs *regs)
     switch ( ec )
     {
     case EC_HVC64:              /* ELR is already past the HVC */
-        if ( imm == XEN_HYPERCALL_TAG )
-            do_guest_hypercall(regs);
-        else if ( imm == 0 )
-            do_guest_psci(regs);
-        else
+        if ( !do_guest_hvc(regs, imm) )
             guest_crash(regs, ec, "HVC immediate");
         break;
     case EC_SMC64:              /* trapped by HCR_EL2.TSC: ELR is at the SMC */

@@ -2,14 +2,15 @@
 
 Each case boots QEMU with a kernel module and checks hypcore's `dom0:` lines
 (and, with the test payload, what dom0 itself reports) against a model
-worked out here from the inputs: dom0_mem, the kernel's Image header, the
-CPUs.  Without a usable kernel, or when dom0_mem cannot be met, hypcore
+worked out here from the inputs: dom0_mem, the kernel's Image header (arm32:
+its zImage header), the CPUs.  The same cases run on arm32 (names
+"arm32:dom0:*"), where dom0 is a zImage entered in SVC mode.  Without a usable kernel, or when dom0_mem cannot be met, hypcore
 prints one line, completes the boot without dom0 and powers off.
 
 The small images made here are not the test payload (tests/payload/, from
 issue10-payload): they are an Image header, sometimes followed by two or
 three instructions, enough to test hypcore's decisions and its way into and
-out of EL1."""
+out of EL1 (arm32: a zImage header and A32 code)."""
 import os
 import re
 import struct
@@ -23,7 +24,8 @@ FLAG_ANYWHERE = 0x8
 FLAG_4K = 0x2
 DOM0_RAM_RE = re.compile(r'dom0: ram (0x[0-9a-f]+)-(0x[0-9a-f]+)$')
 P2M_RE = re.compile(r'dom0: p2m root (0x[0-9a-f]+) vmid (\d+) ipa-bits (\d+)')
-ENTER_RE = re.compile(r'dom0: entering EL1 at (0x[0-9a-f]+) on cpu0 dtb (0x[0-9a-f]+)')
+ENTER_RE = re.compile(r'dom0: entering (?:EL1|SVC) at (0x[0-9a-f]+) on cpu0 dtb (0x[0-9a-f]+)')
+ENTRY_MODE = {'arm64': 'EL1', 'arm32': 'SVC'}
 KERNEL_RE = re.compile(r'dom0: kernel (0x[0-9a-f]+)-(0x[0-9a-f]+) (copied|in place)')
 HEAP_RE = re.compile(r'heap: total=(\d+) free=(\d+)')
 
@@ -56,6 +58,67 @@ def system_off_code(conduit=HVC_0):
     return (_movz_w0(SYSTEM_OFF & 0xffff), _movk_w0_hi(SYSTEM_OFF >> 16), conduit, B_SELF)
 
 
+# A32 encodings (ARMv7 Arm ARM A8.8): what the tiny zImages run.
+def _movw_r0(imm16):
+    return 0xe3000000 | (imm16 >> 12) << 16 | (imm16 & 0xfff)
+
+
+def _movt_r0(imm16):
+    return 0xe3400000 | (imm16 >> 12) << 16 | (imm16 & 0xfff)
+
+
+A32_HVC_0 = 0xe1400070
+A32_SMC_0 = 0xe1600070
+A32_B_SELF = 0xeafffffe
+ZIMAGE_MAGIC = 0x016f2818
+ZIMAGE_LE = 0x04030201
+ZIMAGE_HDR = 0x34           # magic at 0x24, start 0x28, end 0x2c, endianness 0x30
+
+
+def zimage(code_words=(), size=None):
+    """An arm32 zImage (booting.rst): a branch over the header, magic, start 0
+    (position independent), end = `size` (default: the bytes made), then code."""
+    code = b''.join(struct.pack('<I', w) for w in code_words)
+    end = size if size is not None else ZIMAGE_HDR + len(code)
+    branch = 0xea000000 | ((ZIMAGE_HDR - 8) // 4)       # b ZIMAGE_HDR
+    head = struct.pack('<I', branch) + bytes(0x24 - 4) + struct.pack(
+        '<IIII', ZIMAGE_MAGIC, 0, end, ZIMAGE_LE)
+    assert len(head) == ZIMAGE_HDR
+    return head + code
+
+
+def a32_system_off_code(conduit=A32_HVC_0):
+    """r0 := PSCI SYSTEM_OFF; HVC #0 (or SMC #0, trapped); spin."""
+    return (_movw_r0(SYSTEM_OFF & 0xffff), _movt_r0(SYSTEM_OFF >> 16), conduit, A32_B_SELF)
+
+
+def kernel(arch, smc=False, size=None):
+    """A tiny dom0 kernel for `arch` that powers off over HVC (or SMC)."""
+    if arch == 'arm32':
+        return zimage(a32_system_off_code(A32_SMC_0 if smc else A32_HVC_0), size=size)
+    code = system_off_code(SMC_0 if smc else HVC_0)
+    return image(code) if size is None else image(code, image_size=size)
+
+
+def zimage_model(ram, size, fdt_room):
+    """Where the zImage and its DTB must be (Xen 4.17 kernel_zimage_place and
+    place_modules, booting.rst): the zImage 2 MiB-aligned as high as it fits in
+    the first 128 MiB of the first RAM range; the DTB (2 MiB-rounded) at
+    +128 MiB, or at the top of the range, or just below the zImage."""
+    start, end = ram[0]
+    low_end = min(start + 128 * MiB, end)
+    kernel = (low_end - size) & ~(2 * MiB - 1)
+    kend = kernel + size
+    mods = -(-fdt_room // (2 * MiB)) * 2 * MiB
+    if end >= start + 128 * MiB + mods and kend < start + 128 * MiB:
+        dtb = start + 128 * MiB
+    elif end - mods > -(-kend // (2 * MiB)) * 2 * MiB:
+        dtb = end - mods
+    else:
+        dtb = kernel - mods
+    return kernel, dtb
+
+
 def _write(directory, name, data):
     path = os.path.join(directory, name)
     with open(path, 'wb') as f:
@@ -77,10 +140,34 @@ def dom0_ram(result):
             for line in result.lines() if (m := DOM0_RAM_RE.search(line))]
 
 
-def check_entered(mem, cpus=1):
+ZIMAGE_RE = re.compile(r'dom0: kernel zImage start=0x0 size=(0x[0-9a-f]+)$')
+DTB_RE = re.compile(r'dom0: dtb (0x[0-9a-f]+)-(0x[0-9a-f]+) written$')
+
+
+def check_zimage(result, ram, entry, dtb):
+    """arm32: the zImage and DTB where zimage_model puts them, all below 4 GiB."""
+    z = next((m for l in result.lines() if (m := ZIMAGE_RE.search(l))), None)
+    d = next((m for l in result.lines() if (m := DTB_RE.search(l))), None)
+    if not z or not d:
+        return 'no "dom0: kernel zImage" or "dom0: dtb" line'
+    if any(e > 4 * GiB for _, e in ram):
+        return f'dom0 RAM {ram} reaches above 4 GiB'
+    # hypcore sets aside for the DTB the host DTB's used bytes, page-rounded,
+    # plus two pages; place_zimage rounds that to 2 MiB: QEMU's DTB (a few KiB)
+    # takes 2 MiB, a DTB written larger than that would take its own size.
+    size = int(d.group(2), 16) - int(d.group(1), 16)
+    want = zimage_model(ram, int(z.group(1), 16), max(size + 2 * PAGE, 2 * MiB))
+    if (entry, dtb) != want:
+        return (f'zImage at {entry:#x}, DTB at {dtb:#x}; the model (Xen 4.17 placement) '
+                f'says {want[0]:#x}, {want[1]:#x}')
+    return None
+
+
+def check_entered(mem, cpus=1, arch='arm64'):
     """The model: dom0's RAM adds up to dom0_mem in ascending disjoint ranges
     inside the machine's RAM, none over hypcore's image; the kernel sits at
-    a 2 MiB-aligned base of one of them; the p2m line; dom0 powered off."""
+    a 2 MiB-aligned base of one of them (arm32: where zimage_model says); the
+    p2m line; dom0 powered off."""
     def check(result, plan, img):
         ram = dom0_ram(result)
         if not ram:
@@ -96,13 +183,17 @@ def check_entered(mem, cpus=1):
             if any(s < hi and lo < e for s, e in ram):
                 return f'dom0 RAM covers hypcore\'s {lo:#x}-{hi:#x}'
         m = next((ENTER_RE.search(l) for l in result.lines() if ENTER_RE.search(l)), None)
-        if not m:
-            return 'no "dom0: entering EL1" line'
+        if not m or f'entering {ENTRY_MODE[arch]} ' not in m.group(0):
+            return f'no "dom0: entering {ENTRY_MODE[arch]}" line'
         entry, dtb = int(m.group(1), 16), int(m.group(2), 16)
         bank = next(((s, e) for s, e in ram if s <= entry < e), None)
         if bank is None or entry % (2 * MiB):
             return f'kernel entry {entry:#x} is not 2 MiB aligned inside dom0 RAM'
-        if not (bank[0] <= dtb < bank[1]) or dtb % 8 or dtb < entry:
+        if arch == 'arm32':
+            problem = check_zimage(result, ram, entry, dtb)
+            if problem:
+                return problem
+        elif not (bank[0] <= dtb < bank[1]) or dtb % 8 or dtb < entry:
             return f'DTB at {dtb:#x} is not after the kernel in its RAM range'
         p = next((P2M_RE.search(l) for l in result.lines() if P2M_RE.search(l)), None)
         if not p or p.group(2) != '1' or p.group(3) != '40':
@@ -117,7 +208,8 @@ def refusal(expect_re):
     """One dom0 line matching expect_re, no dom0 entry, the boot completes."""
     def check(result, plan, img):
         lines = [l for l in result.lines() if 'dom0: ' in l and 'cmdline:' not in l
-                 and 'dom0: kernel Image ' not in l]      # the header as read
+                 and 'dom0: kernel Image ' not in l        # the header as read
+                 and 'dom0: kernel zImage ' not in l]
         if len(lines) != 1 or not re.search(expect_re, lines[0]):
             return f'expected one dom0 line matching {expect_re!r}, got {lines}'
         if result.reason != 'boot complete':
@@ -149,30 +241,37 @@ def cases(arch='arm64'):
     def mod(data, bootargs=None):
         return lambda d: [qemu.Module(_write(d, 'kernel', data), bootargs=bootargs)]
 
+    not_kernel = {'arm64': r'is not an arm64 Image .*: no dom0$',
+                  'arm32': r'is not an arm32 zImage .*: no dom0$'}[arch]
+    gic = 2 if arch == 'arm32' else 3
     out = [
         boot_case('dom0:no-kernel', qemu.RunSpec(arch=arch),
                   [refusal(r'dom0: no kernel module: no dom0$')]),
         module_case(arch, 'dom0:bad-kernel', mod(bytes(range(256)) * 64),
-                    checks=[refusal(r'is not an arm64 Image .*: no dom0$')]),
-        module_case(arch, 'dom0:mem-too-large', mod(image(system_off_code())),
+                    checks=[refusal(not_kernel)]),
+        module_case(arch, 'dom0:mem-too-large', mod(kernel(arch)),
                     hyp_args='dom0_mem=2G',
                     checks=[refusal(r'dom0_mem=0x80000000 is more than the free RAM .*: no dom0$')]),
-        module_case(arch, 'dom0:mem-too-small', mod(image(system_off_code(), image_size=64 * MiB)),
+        module_case(arch, 'dom0:mem-too-small', mod(kernel(arch, size=64 * MiB)),
                     hyp_args='dom0_mem=32M',
                     checks=[refusal(r'dom0_mem=0x2000000 is smaller than the kernel.*: no dom0$')]),
+        module_case(arch, 'dom0:enter+system-off/hvc', mod(kernel(arch)),
+                    gic=gic, checks=[check_entered(128 * MiB, arch=arch)]),
+        module_case(arch, 'dom0:enter+system-off/smc', mod(kernel(arch, smc=True)),
+                    gic=gic, hyp_args='dom0_mem=96M', checks=[check_entered(96 * MiB, arch=arch)]),
+        module_case(arch, 'dom0:enter+system-off/smp4', mod(kernel(arch)),
+                    smp=4, gic=gic, hyp_args='dom0_mem=200M',
+                    checks=[check_entered(200 * MiB, arch=arch)]),
     ]
     if arch == 'arm64':
-        out += [
-            module_case(arch, 'dom0:enter+system-off/hvc', mod(image(system_off_code())),
-                        checks=[check_entered(128 * MiB)]),
-            module_case(arch, 'dom0:enter+system-off/smc', mod(image(system_off_code(SMC_0))),
-                        hyp_args='dom0_mem=96M', checks=[check_entered(96 * MiB)]),
-            module_case(arch, 'dom0:enter+system-off/smp4', mod(image(system_off_code())),
-                        smp=4, hyp_args='dom0_mem=200M', checks=[check_entered(200 * MiB)]),
-            module_case(arch, 'dom0:enter+system-off/gic2', mod(image(system_off_code())),
-                        gic=2, checks=[check_entered(128 * MiB)]),
-        ] + payload_cases(arch)
-    return out
+        out.append(module_case(arch, 'dom0:enter+system-off/gic2', mod(kernel(arch)),
+                               gic=2, checks=[check_entered(128 * MiB)]))
+    else:
+        # -m 4G: RAM above 4 GiB is in the heap, never in dom0's RAM.
+        out.append(module_case(arch, 'dom0:enter+system-off/mem4g', mod(kernel(arch)),
+                               gic=gic, mem=4 * GiB, hyp_args='dom0_mem=256M',
+                               checks=[check_entered(256 * MiB, arch=arch)]))
+    return out + payload_cases(arch)
 
 
 # ------------------------------------------------ with the test payload
@@ -196,11 +295,16 @@ def payload_lines(result):
     return [m.group(1) for line in result.lines() if (m := PAYLOAD_RE.match(line))]
 
 
-def check_payload(mem, bootargs, probe):
+ENTRY_LINE = {'arm64': 'el=1', 'arm32': 'mode=svc'}
+# arm32: the DFSR hypcore injects, as Xen 4.17 does: "debug event", short format.
+DFSR_DEBUG_EVENT = 0x2
+
+
+def check_payload(mem, bootargs, probe, arch='arm64'):
     def check(result, plan, img):
         got = payload_lines(result)
-        if 'el=1' not in got:
-            return 'the payload did not report el=1'
+        if ENTRY_LINE[arch] not in got:
+            return f'the payload did not report {ENTRY_LINE[arch]}'
         if 'dtb-magic=ok' not in got or 'done' not in got:
             return 'the payload did not find its DTB or did not finish'
         mem_lines = [l for l in got if l.startswith('memory ')]
@@ -226,18 +330,24 @@ def check_payload(mem, bootargs, probe):
         if not abort:
             return 'the payload did not report an abort for its probe'
         esr = int(abort[0].rsplit('=', 1)[1], 16)
+        if arch == 'arm32':
+            if esr != DFSR_DEBUG_EVENT:
+                return f'the abort injected into SVC has DFSR {esr:#x}, not Xen 4.17\'s {DFSR_DEBUG_EVENT:#x}'
+            return None
         if esr >> 26 != 0x25 or esr & 0x3f != 0x10:
             return f'the abort injected into EL1 has ESR {esr:#x}, not a same-EL data abort (EC 0x25) with FSC 0x10 (external)'
         return None
     return check
 
 
-def payload_case(arch, name, layout='default', smp=2, mem_mib=128, gic=3):
+def payload_case(arch, name, layout='default', smp=2, mem_mib=128, gic=None):
     full = tag(arch, name)
+    gic = gic or (2 if arch == 'arm32' else 3)
 
     def run():
         img = images.load(arch, layout)
-        probe = qemu.default_load(img) + PAGE       # inside hypcore's image
+        # Inside hypcore's image, where the default (kernel) loader puts it.
+        probe = qemu.default_load(img, 'kernel') + PAGE
         bootargs = f'console=hvc0 probe={probe:#x}'
         spec = qemu.RunSpec(arch=arch, layout=layout, smp=smp, gic=gic,
                             hyp_args=f'dom0_mem={mem_mib}M',
@@ -245,7 +355,8 @@ def payload_case(arch, name, layout='default', smp=2, mem_mib=128, gic=3):
         plan, result, img = run_qemu(full, spec)
         if not result.ok:
             return with_log('the run failed', result, plan)
-        for check in (check_entered(mem_mib * MiB), check_payload(mem_mib * MiB, bootargs, probe)):
+        for check in (check_entered(mem_mib * MiB, arch=arch),
+                      check_payload(mem_mib * MiB, bootargs, probe, arch)):
             problem = check(result, plan, img)
             if problem:
                 return with_log(problem, result, plan)
@@ -259,6 +370,8 @@ def payload_cases(arch='arm64'):
     return [
         payload_case(arch, 'dom0:payload'),
         payload_case(arch, 'dom0:payload/smp4', smp=4, mem_mib=256),
-        payload_case(arch, 'dom0:payload/gic2', gic=2, mem_mib=64),
+        # arm32 runs GICv2 throughout: its third case varies dom0_mem alone.
+        payload_case(arch, 'dom0:payload/gic2' if arch == 'arm64' else 'dom0:payload/mem64',
+                     gic=2, mem_mib=64),
         payload_case(arch, 'dom0:payload/layout-ram', layout='ram'),
     ]

@@ -144,7 +144,7 @@ def xen_cases(arch):
     gic = 3 if arch == 'arm64' else 2
     return ([xen_case(arch, 2, gic, args, probe),
              xen_case(arch, 1, gic, 'probe=' + hex(probe + 64 * MiB), probe + 64 * MiB)]
-            + ([side_by_side_case(arch)] if arch == 'arm64' else []))
+            + [side_by_side_case(arch, gic=gic)])
 
 
 def side_by_side_case(arch='arm64', smp=2, gic=3):
@@ -152,7 +152,8 @@ def side_by_side_case(arch='arm64', smp=2, gic=3):
     the payload must print the same lines in the same order, apart from the
     lines that name addresses (dtb=, memory, probe), which legitimately differ
     (each hypervisor puts dom0's RAM elsewhere).  The probe, RAM_BASE, is RAM
-    neither gives dom0, so it aborts under both."""
+    neither gives dom0, so it aborts under both.  arm32: GICv2, as Xen's
+    arm32 runs use."""
     name = suites.tag(arch, f'xen:side-by-side/smp{smp}/gic{gic}')
     bootargs = f'console=hvc0 probe={RAM_BASE:#x}'
 
