@@ -16,6 +16,7 @@ import struct
 
 from . import image as images, qemu
 from .common import BUILD, GiB, MiB, PAGE, TOP
+from .xensuite import XEN_DABT_ESR
 from .suites import Case, boot_case, tag, with_log, run_qemu, workdir
 
 IMAGE_MAGIC = b'ARM\x64'
@@ -226,8 +227,9 @@ def check_payload(mem, bootargs, probe):
         if not abort:
             return 'the payload did not report an abort for its probe'
         esr = int(abort[0].rsplit('=', 1)[1], 16)
-        if esr >> 26 != 0x25 or esr & 0x3f != 0x10:
-            return f'the abort injected into EL1 has ESR {esr:#x}, not a same-EL data abort (EC 0x25) with FSC 0x10 (external)'
+        if esr != XEN_DABT_ESR:
+            return (f'the abort injected into EL1 has ESR {esr:#x}, not Xen 4.17\'s '
+                    f'{XEN_DABT_ESR:#x} (EC 0x25 same-EL data abort, IL 1, ISS 0)')
         return None
     return check
 
