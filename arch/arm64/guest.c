@@ -140,6 +140,17 @@ static void inject_abort(struct cpu_user_regs *regs, bool instr)
     inject_sync(regs, (ec << ESR_EC_SHIFT) | (regs->esr & ESR_IL));
 }
 
+/*
+ * Inject an Undefined Instruction into EL1 for a trapped instruction
+ * hypcore does not emulate, as Xen 4.17 does (inject_undef64_exception):
+ * EC 0 (unknown reason), IL copied from the trap, ISS 0: ESR_EL1 =
+ * 0x02000000 for an A64 instruction.
+ */
+static void inject_undef(struct cpu_user_regs *regs)
+{
+    inject_sync(regs, (EC_UNKNOWN << ESR_EC_SHIFT) | (regs->esr & ESR_IL));
+}
+
 static void __noreturn guest_crash(struct cpu_user_regs *regs, unsigned int ec,
                                    const char *what)
 {
@@ -180,7 +191,12 @@ void do_guest_sync(struct cpu_user_regs *regs)
         else if ( imm == 0 )
             do_guest_psci(regs);
         else
-            guest_crash(regs, ec, "HVC immediate");
+        {
+            /* Xen 4.17's do_trap_hypercall: warn, then an UNDEF for the guest. */
+            printk("dom0: d0v%u HVC #0x%x is no hypercall: undefined instruction injected\n",
+                   smp_processor_id(), imm);
+            inject_undef(regs);
+        }
         break;
     case EC_SMC64:              /* trapped by HCR_EL2.TSC: ELR is at the SMC */
         regs->elr += 4;

@@ -16,7 +16,7 @@ import struct
 
 from . import image as images, qemu
 from .common import BUILD, GiB, MiB, PAGE, TOP
-from .xensuite import XEN_DABT_ESR
+from .xensuite import XEN_DABT_ESR, check_edges, edges_path
 from .suites import Case, boot_case, tag, with_log, run_qemu, workdir
 
 IMAGE_MAGIC = b'ARM\x64'
@@ -172,7 +172,7 @@ def cases(arch='arm64'):
                         smp=4, hyp_args='dom0_mem=200M', checks=[check_entered(200 * MiB)]),
             module_case(arch, 'dom0:enter+system-off/gic2', mod(image(system_off_code())),
                         gic=2, checks=[check_entered(128 * MiB)]),
-        ] + payload_cases(arch)
+        ] + payload_cases(arch) + edges_cases(arch)
     return out
 
 
@@ -264,3 +264,33 @@ def payload_cases(arch='arm64'):
         payload_case(arch, 'dom0:payload/gic2', gic=2, mem_mib=64),
         payload_case(arch, 'dom0:payload/layout-ram', layout='ram'),
     ]
+
+
+# ------------------------------------------------ with the edge-case payload
+# tests/payload/edges-arm64.S against Xen 4.17's answers (xensuite's model,
+# which xen:edges checks against Xen itself).
+UNDEF_RE = re.compile(r'dom0: d0v0 HVC #0x1234 is no hypercall: undefined instruction injected$')
+
+
+def edges_case(arch, smp, gic=3):
+    full = tag(arch, f'dom0:edges/smp{smp}')
+
+    def run():
+        spec = qemu.RunSpec(arch=arch, smp=smp, gic=gic, hyp_args='dom0_mem=64M',
+                            modules=[qemu.Module(edges_path(arch), bootargs='console=hvc0')])
+        plan, result, img = run_qemu(full, spec)
+        if not result.ok:
+            return with_log('the run failed', result, plan)
+        if result.reason != 'dom0 powered off':
+            return with_log(f'the run ended with {result.reason!r}', result, plan)
+        if not any(UNDEF_RE.search(line) for line in result.lines()):
+            return with_log('no "HVC #0x1234 is no hypercall" line', result, plan)
+        problem = check_edges(result.log, smp)
+        return with_log(problem, result, plan) if problem else None
+    return Case(full, run)
+
+
+def edges_cases(arch='arm64'):
+    if not os.path.isfile(os.path.join(TOP, 'tests', 'payload', f'edges-{arch}.S')):
+        return []
+    return [edges_case(arch, 2), edges_case(arch, 1), edges_case(arch, 4, gic=2)]

@@ -150,7 +150,7 @@ def xen_cases(arch):
     gic = 3 if arch == 'arm64' else 2
     return ([xen_case(arch, 2, gic, args, probe),
              xen_case(arch, 1, gic, 'probe=' + hex(probe + 64 * MiB), probe + 64 * MiB)]
-            + ([side_by_side_case(arch)] if arch == 'arm64' else []))
+            + ([side_by_side_case(arch), xen_edges_case(arch, 2), xen_edges_case(arch, 1)] if arch == 'arm64' else []))
 
 
 def side_by_side_case(arch='arm64', smp=2, gic=3):
@@ -184,4 +184,70 @@ def side_by_side_case(arch='arm64', smp=2, gic=3):
                     + '\n'.join(diff[:10]) + (f'\n  (xen {len(theirs)} lines, hypcore '
                                               f'{len(mine)})' if len(theirs) != len(mine) else ''))
         return None
+    return suites.Case(name, run)
+
+
+# ------------------------------------------------ the edge-case payload
+# tests/payload/edges-arm64.S: an unknown HVC immediate, console_io's error and
+# corner cases, two CPU_ON / CPU_OFF rounds of cpu1.  The model is what Xen
+# 4.17's code answers (traps.c do_trap_hypercall + inject_undef64_exception:
+# EC 0, IL 1, ISS 0, ELR_EL1 past the HVC; console.c do_console_io: -EFAULT
+# for a buffer that is not guest RAM, 0 for count 0 and for a read with no
+# input, -ENOSYS for another command; -ENOSYS for a hypercall with no handler;
+# vpsci.c: CPU_ON of a vCPU that did CPU_OFF succeeds again, AFFINITY_INFO 0
+# while on, 1 once off); xen:edges checks Xen against it, dom0:edges hypcore.
+XEN_UNDEF_ESR = 1 << 25             # EC 0x00 (unknown), IL 1, ISS 0
+XEN_EFAULT, XEN_ENOSYS = -14, -38
+EDGES_CYCLES = 2                    # edges-arm64.S CYCLES
+
+
+def edges_path(arch='arm64'):
+    return os.path.join(os.path.dirname(xen.payload_path(arch)), 'edges.bin')
+
+
+def edges_model_lines(smp):
+    lines = [f'payload: hvc-imm esr={XEN_UNDEF_ESR:#x} elr=hvc+4',
+             f'payload: console-io write-unbacked = {XEN_EFAULT}',
+             f'payload: console-io write-mmio = {XEN_EFAULT}',
+             'payload: console-io write-count0 = 0',
+             'payload: console-io read = 0',
+             f'payload: console-io bad-cmd = {XEN_ENOSYS}',
+             f'payload: hypercall 99 = {XEN_ENOSYS}',
+             f'payload: hypercall 1 = {XEN_ENOSYS}']
+    for n in range(1, EDGES_CYCLES + 1):
+        if smp < 2:
+            lines.append(f'payload: psci cycle{n} cpu-on = {PSCI_INVALID_PARAMETERS}')
+            break
+        lines += [f'payload: psci cycle{n} cpu-on = {PSCI_SUCCESS}',
+                  f'payload: psci cycle{n} context={CONTEXT_ID + n:#x}',
+                  f'payload: psci cycle{n} affinity-on = 0',
+                  f'payload: psci cycle{n} affinity-off = {AFFINITY_OFF}']
+    return lines + ['payload: done']
+
+
+def check_edges(log, smp):
+    """None when the edge payload's lines are the model's, else the first difference."""
+    want, got = edges_model_lines(smp), payload_lines(log)
+    for index, expected in enumerate(want):
+        if index >= len(got) or got[index] != expected:
+            return (f'payload line {index}: expected {expected!r}, got '
+                    f'{got[index] if index < len(got) else "nothing"!r}; all: {got}')
+    if len(got) != len(want):
+        return f'extra payload lines: {got[len(want):]}'
+    return None
+
+
+def xen_edges_case(arch='arm64', smp=2, gic=3):
+    """The edge payload under Xen 4.17 against the model (is the model Xen's?)."""
+    name = suites.tag(arch, f'xen:edges/smp{smp}/gic{gic}')
+
+    def run():
+        spec = qemu.RunSpec(arch=arch, smp=smp, gic=gic, modules=[
+            qemu.Module(path=edges_path(arch), bootargs='console=hvc0')])
+        result = xen.run(spec, TIMEOUT)
+        with open(os.path.join(suites.workdir(name), 'serial.log'), 'w', encoding='utf-8') as f:
+            f.write(result.log)
+        if not result.ok:
+            return f'{result.reason}\n' + '\n'.join(result.lines()[-15:])
+        return check_edges(result.log, smp)
     return suites.Case(name, run)
