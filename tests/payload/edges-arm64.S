@@ -37,6 +37,7 @@
 #define READ_LEN                16
 #define ODD_HVC_IMM             0x1234
 #define CYCLES                  2       /* CPU_ON / CPU_OFF rounds of cpu1 */
+#define SETTLE_PER_SECOND       20      /* wait 50 ms after cpu1 is off */
 
 /* x16, x0, x1 := nr, cmd, count (x2 = buffer, loaded); HVC #0xEA1; x23 := x0. */
 .macro console_io nr, cmd, count
@@ -150,7 +151,8 @@ END(console_io_tests)
 /*
  * psci_cycle_test: CYCLES rounds of: CPU_ON cpu1 (context = CPU1_CONTEXT +
  * round); wait until cpu1 says it runs; AFFINITY_INFO (must be 0, on); let
- * cpu1 call CPU_OFF; poll AFFINITY_INFO until 1 (off) or TIMEOUT_SECONDS.
+ * cpu1 call CPU_OFF; poll AFFINITY_INFO until 1 (off) or TIMEOUT_SECONDS;
+ * wait 50 ms.
  * Lines "psci cycle<N> cpu-on = <r>", "... context=0x<x>", "... affinity-on
  * = <r>", "... affinity-off = <r>".  Clobbers x0-x17, x23-x26.
  */
@@ -215,6 +217,21 @@ FUNC_LOCAL(psci_cycle_test)
         mov     x0, x23
         bl      line_dec
         bl      line_end
+
+        /*
+         * Let cpu1's CPU_OFF finish before the next CPU_ON.  Xen 4.17 marks
+         * the vCPU down (AFFINITY_INFO says off) before it writes CPU_OFF's
+         * result to the vCPU's x0; a CPU_ON in between has its context id
+         * overwritten by that 0 (seen once in ~10 runs: "context=0x0").
+         */
+        mrs     x0, cntfrq_el0
+        mov     x1, #SETTLE_PER_SECOND
+        udiv    x0, x0, x1
+        isb
+        mrs     x1, cntvct_el0
+        add     x24, x0, x1             /* x24 := now + 1/SETTLE_PER_SECOND s */
+6:      bl      timeout_passed
+        cbz     x0, 6b
 
         add     x25, x25, #1
         cmp     x25, #CYCLES
