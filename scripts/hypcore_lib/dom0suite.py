@@ -14,7 +14,7 @@ import os
 import re
 import struct
 
-from . import image as images, qemu
+from . import image as images, qemu, smpsuite
 from .common import BUILD, GiB, MiB, PAGE, TOP
 from .xensuite import XEN_DABT_ESR, check_edges, edges_path
 from .suites import Case, boot_case, tag, with_log, run_qemu, workdir
@@ -234,16 +234,24 @@ def check_payload(mem, bootargs, probe):
     return check
 
 
-def payload_case(arch, name, layout='default', smp=2, mem_mib=128, gic=3):
+def payload_case(arch, name, layout='default', smp=2, mem_mib=128, gic=3, where=None):
+    """The payload as dom0; `where` (an smpsuite.Where) loads hypcore at one
+    of the clash layouts' addresses instead of the layout's default."""
     full = tag(arch, name)
 
     def run():
-        img = images.load(arch, layout)
-        probe = qemu.default_load(img) + PAGE       # inside hypcore's image
+        if where is None:
+            img = images.load(arch, layout)
+            load = qemu.default_load(img)
+            spec = qemu.RunSpec(arch=arch, layout=layout, smp=smp, gic=gic)
+        else:
+            spec = smpsuite.spec_for(arch, where, smp, gic)
+            img = images.load(arch, where.layout)
+            load = qemu.default_load(img) if where.load is None else where.load
+        probe = load + PAGE                         # inside hypcore's image
         bootargs = f'console=hvc0 probe={probe:#x}'
-        spec = qemu.RunSpec(arch=arch, layout=layout, smp=smp, gic=gic,
-                            hyp_args=f'dom0_mem={mem_mib}M',
-                            modules=[qemu.Module(payload_path(arch), bootargs=bootargs)])
+        spec.hyp_args = f'dom0_mem={mem_mib}M'
+        spec.modules = [qemu.Module(payload_path(arch), bootargs=bootargs)]
         plan, result, img = run_qemu(full, spec)
         if not result.ok:
             return with_log('the run failed', result, plan)
@@ -263,7 +271,8 @@ def payload_cases(arch='arm64'):
         payload_case(arch, 'dom0:payload/smp4', smp=4, mem_mib=256),
         payload_case(arch, 'dom0:payload/gic2', gic=2, mem_mib=64),
         payload_case(arch, 'dom0:payload/layout-ram', layout='ram'),
-    ]
+    ] + [payload_case(arch, f'dom0:payload/{where.label}/smp4', smp=4, where=where)
+         for where in smpsuite.ARCH_WHERES[arch] if where.label != 'default']
 
 
 # ------------------------------------------------ with the edge-case payload
