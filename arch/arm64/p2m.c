@@ -11,6 +11,10 @@
  * The tables are written through this CPU's mapping window; walks are
  * cacheable (VTCR_EL2 IRGN0/ORGN0 = WBWA, SH0 = inner), so no cache
  * maintenance is needed for the walker to see them, only a DSB.
+ *
+ * Registers and barriers only through <arch/sysregs.h>, so that
+ * tests/unit/test-p2m.c can build this file for the host (with a stand-in
+ * for that header) and walk the tables it writes.
  */
 #include <arch/pgtable.h>
 #include <arch/processor.h>
@@ -62,7 +66,7 @@ bool arch_p2m_init(struct p2m *p2m, unsigned int vmid)
     unsigned int pa_range, ps, i;
     paddr_t root;
 
-    asm volatile ( "mrs %0, id_aa64mmfr0_el1" : "=r" (mmfr0) );
+    mmfr0 = sysreg_read(mmfr0);
     pa_range = mmfr0 & PARANGE_MASK;
     if ( pa_range >= ARRAY_SIZE(parange_bits) )
         pa_range = ARRAY_SIZE(parange_bits) - 1;
@@ -237,8 +241,8 @@ bool arch_p2m_lookup(const struct p2m *p2m, paddr_t ipa, paddr_t *pa,
 
 void arch_p2m_activate(const struct p2m *p2m)
 {
-    asm volatile ( "msr vtcr_el2, %0" :: "r" (p2m->vtcr) );
-    asm volatile ( "msr vttbr_el2, %0" :: "r" (p2m->vttbr) );
+    sysreg_write(vtcr, p2m->vtcr);
+    sysreg_write(vttbr, p2m->vttbr);
     isb();          /* the new VMID is current before any TLBI that names it */
 }
 
@@ -254,7 +258,7 @@ void arch_p2m_flush(const struct p2m *p2m)
      * inner-shareable domain, ISB before this CPU can walk again.
      */
     dsb(ishst);
-    asm volatile ( "tlbi vmalls12e1is" ::: "memory" );
+    tlbi_vmid_all_is();
     dsb(ish);
     isb();
 }
