@@ -530,6 +530,8 @@ bool dom0_build(const void *fdt)
     init_vcpus(d);
     dom0 = d;
     dsb(ish);       /* dom0 and its vcpus are visible before any CPU_ON reaches them */
+    /* The physical counter since reset: ./hypcore bench --suite dom0. */
+    printk("bench: dom0_entry ticks=%llu\n", (unsigned long long)arch_counter());
     printk("dom0: entering EL1 at 0x%llx on cpu0 dtb 0x%llx\n", (unsigned long long)kernel,
            (unsigned long long)dtb);
     console_flush();

@@ -15,7 +15,11 @@
  * independent; the vector table needs the 2 KiB alignment the Image's 2 MiB
  * placement gives.
  *
+ * The first line is the physical counter at entry (both hypervisors let EL1
+ * read CNTPCT_EL0): ./hypcore bench --suite dom0 compares the two with it.
+ *
  * Registers:
+ *   x20  primary_entry          CNTPCT_EL0 at entry
  *   x21  hvc_imm_test           ESR_EL1 of the exception (set by el1_sync)
  *   x22  hvc_imm_test           ELR_EL1 of the exception (set by el1_sync)
  *   x23  hvc_imm_test           1 once the exception was taken (el1_sync)
@@ -79,6 +83,12 @@ FUNC_LOCAL(primary_entry)
         adr     x0, vectors
         msr     vbar_el1, x0
         isb
+        mrs     x20, cntpct_el0         /* x20 := the physical counter at entry */
+        bl      line_start
+        line_str "entry cntpct="
+        mov     x0, x20
+        bl      line_dec
+        bl      line_end
         bl      hvc_imm_test
         bl      console_io_tests
         bl      psci_cycle_test
