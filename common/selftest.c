@@ -39,8 +39,10 @@ void selftest_run(const char *name)
               !strncmp(name, "stack-overflow:", 15) ||
               !strncmp(name, "stack-overflow-big:", 19) )
         ;   /* run by smp_init() */
+    else if ( !strcmp(name, "dom0-dtb") )
+        ;   /* run by dom0_build() */
     else
         printk(XENLOG_WARNING "selftest: unknown self-test \"%s\" ignored (known: fault, "
-               "heap, smp, stall:<cpu>, stack-overflow:<cpu>, stack-overflow-big:<cpu>)\n",
+               "heap, smp, stall:<cpu>, stack-overflow:<cpu>, stack-overflow-big:<cpu>, dom0-dtb)\n",
                name);
 }

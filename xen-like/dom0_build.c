@@ -34,6 +34,7 @@
 #include <page_alloc.h>
 #include <percpu_mm.h>
 #include <printk.h>
+#include <selftest.h>
 #include <sections.h>
 #include <string.h>
 #include <vcpu.h>
@@ -533,6 +534,33 @@ static u64 make_fdt(const void *fdt, u8 **out, paddr_t *pages, unsigned int *ord
     return fdt_totalsize(*out);
 }
 
+/*
+ * selftest=dom0-dtb: dom0's device tree as "dom0: dtb-hex <offset> <hex>"
+ * lines of DTB_HEX_LINE bytes, so that a test can rebuild the blob and read
+ * it with dtc/fdtget (scripts/hypcore_lib/dom0suite.py).
+ */
+#define DTB_HEX_LINE    32
+
+static void dump_fdt(const u8 *buf, u64 size)
+{
+    static const char digits[] = "0123456789abcdef";
+    char hex[2 * DTB_HEX_LINE + 1];
+    u64 off, i;
+
+    for ( off = 0; off < size; off += DTB_HEX_LINE )
+    {
+        u64 n = MIN((u64)DTB_HEX_LINE, size - off);
+
+        for ( i = 0; i < n; i++ )
+        {
+            hex[2 * i] = digits[buf[off + i] >> 4];
+            hex[2 * i + 1] = digits[buf[off + i] & 0xf];
+        }
+        hex[2 * n] = '\0';
+        printk("dom0: dtb-hex %06llx %s\n", (unsigned long long)off, hex);
+    }
+}
+
 static void drop_fdt(paddr_t pages, unsigned int order)
 {
     vaddr_t va = (vaddr_t)__fdt_area_start + DOM0_FDT_VA_OFFSET;
@@ -646,6 +674,8 @@ bool dom0_build(const void *fdt)
         panic("dom0: its device tree (%llu bytes) does not fit the 0x%llx bytes set aside",
               (unsigned long long)fdt_size, (unsigned long long)fdt_room);
     copy_to_dom0(dtb, 0, fdt_buf, fdt_size);
+    if ( !strcmp(selftest_option(), "dom0-dtb") )
+        dump_fdt(fdt_buf, fdt_size);
     drop_fdt(fdt_pages, fdt_order);
     printk("dom0: dtb 0x%llx-0x%llx written\n", (unsigned long long)dtb,
            (unsigned long long)(dtb + fdt_size));
@@ -667,6 +697,8 @@ bool dom0_build(const void *fdt)
     init_vcpus(d);
     dom0 = d;
     dsb(ish);       /* dom0 and its vcpus are visible before any CPU_ON reaches them */
+    /* The physical counter since reset: ./hypcore bench --suite dom0. */
+    printk("bench: dom0_entry ticks=%llu\n", (unsigned long long)arch_counter());
     printk("dom0: entering %s at 0x%llx on cpu0 dtb 0x%llx\n", GUEST_KERNEL_MODE, (unsigned long long)kernel,
            (unsigned long long)dtb);
     console_flush();

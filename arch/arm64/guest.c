@@ -96,19 +96,14 @@ bool arch_guest_va_to_ipa(vaddr_t va, paddr_t *ipa)
 }
 
 /*
- * Inject a synchronous external abort into EL1 for the access that trapped
- * (as Xen does for a guest access nothing backs): ESR_EL1 says data or
- * instruction abort from the EL it came from, FAR_EL1 the faulting VA, and
- * the guest continues at its own vector with everything masked.
+ * Enter the guest's own synchronous vector with syndrome @esr, as the CPU
+ * would have for an exception taken to EL1: ELR_EL1/SPSR_EL1 get the
+ * return state (regs->elr: for a trapped HVC that is past the HVC, as Xen
+ * leaves it), and the guest continues at EL1h with DAIF masked.
  */
-static void inject_abort(struct cpu_user_regs *regs, bool instr)
+static void inject_sync(struct cpu_user_regs *regs, u64 esr)
 {
     u64 mode = regs->spsr & SPSR_MODE_MASK;
-    bool from_el0 = (regs->spsr & SPSR_AARCH32) || mode == SPSR_MODE_EL0t;
-    u64 ec = instr ? (from_el0 ? EC_IABT_LOWER : EC_IABT_CUR)
-                   : (from_el0 ? EC_DABT_LOWER : EC_DABT_CUR);
-    u64 esr = (ec << ESR_EC_SHIFT) | ESR_IL | FSC_SEA |
-              (instr ? 0 : (regs->esr & ESR_DABT_WNR));
     u64 off;
 
     if ( regs->spsr & SPSR_AARCH32 )
@@ -120,11 +115,43 @@ static void inject_abort(struct cpu_user_regs *regs, bool instr)
     else
         off = VEC_CUR_SPX;
     sysreg_w(esr_el1, esr);
-    sysreg_w(far_el1, regs->far);
     sysreg_w(elr_el1, regs->elr);
     sysreg_w(spsr_el1, regs->spsr);
     regs->elr = sysreg_r(vbar_el1) + off;
     regs->spsr = SPSR_EL1H_MASKED;
+}
+
+static bool from_el0(const struct cpu_user_regs *regs)
+{
+    return (regs->spsr & SPSR_AARCH32) ||
+           (regs->spsr & SPSR_MODE_MASK) == SPSR_MODE_EL0t;
+}
+
+/*
+ * Inject an abort into EL1 for the access that trapped, with the syndrome
+ * Xen 4.17 builds (xen/arch/arm/traps.c, inject_abt64_exception): the
+ * class only (data or instruction abort, same EL or lower), IL copied from
+ * the trap, ISS 0 -- so no fault status code and no WnR: ESR_EL1 =
+ * 0x96000000 for an A64 load or store at EL1.  FAR_EL1 = the faulting VA.
+ */
+static void inject_abort(struct cpu_user_regs *regs, bool instr)
+{
+    u64 ec = instr ? (from_el0(regs) ? EC_IABT_LOWER : EC_IABT_CUR)
+                   : (from_el0(regs) ? EC_DABT_LOWER : EC_DABT_CUR);
+
+    sysreg_w(far_el1, regs->far);
+    inject_sync(regs, (ec << ESR_EC_SHIFT) | (regs->esr & ESR_IL));
+}
+
+/*
+ * Inject an Undefined Instruction into EL1 for a trapped instruction
+ * hypcore does not emulate, as Xen 4.17 does (inject_undef64_exception):
+ * EC 0 (unknown reason), IL copied from the trap, ISS 0: ESR_EL1 =
+ * 0x02000000 for an A64 instruction.
+ */
+static void inject_undef(struct cpu_user_regs *regs)
+{
+    inject_sync(regs, (EC_UNKNOWN << ESR_EC_SHIFT) | (regs->esr & ESR_IL));
 }
 
 static void __noreturn guest_crash(struct cpu_user_regs *regs, unsigned int ec,
@@ -158,7 +185,12 @@ void do_guest_sync(struct cpu_user_regs *regs)
     {
     case EC_HVC64:              /* ELR is already past the HVC */
         if ( !do_guest_hvc(regs, imm) )
-            guest_crash(regs, ec, "HVC immediate");
+        {
+            /* Xen 4.17's do_trap_hypercall: warn, then an UNDEF for the guest. */
+            printk("dom0: d0v%u HVC #0x%x is no hypercall: undefined instruction injected\n",
+                   smp_processor_id(), imm);
+            inject_undef(regs);
+        }
         break;
     case EC_SMC64:              /* trapped by HCR_EL2.TSC: ELR is at the SMC */
         regs->elr += 4;

@@ -2,6 +2,10 @@
 /*
  * arch/arm64/p2m.c: the EL2 registers that point a CPU at a domain's
  * stage-2 tables (include/p2m.h; the tables are common/p2m.c).
+ *
+ * Registers and barriers only through <arch/sysregs.h>, so that
+ * tests/unit/test-p2m.c can build this file and common/p2m.c for the host
+ * (with a stand-in for that header) and walk the tables they write.
  */
 #include <arch/pgtable.h>
 #include <arch/processor.h>
@@ -29,7 +33,7 @@ static unsigned int ipa_ps(void)
     u64 mmfr0;
     unsigned int ps;
 
-    asm volatile ( "mrs %0, id_aa64mmfr0_el1" : "=r" (mmfr0) );
+    mmfr0 = sysreg_read(mmfr0);
     ps = mmfr0 & PARANGE_MASK;
     if ( ps >= ARRAY_SIZE(parange_bits) )
         ps = ARRAY_SIZE(parange_bits) - 1;
@@ -54,8 +58,8 @@ void arch_p2m_regs(struct p2m *p2m)
 
 void arch_p2m_activate(const struct p2m *p2m)
 {
-    asm volatile ( "msr vtcr_el2, %0" :: "r" (p2m->vtcr) );
-    asm volatile ( "msr vttbr_el2, %0" :: "r" (p2m->vttbr) );
+    sysreg_write(vtcr, p2m->vtcr);
+    sysreg_write(vttbr, p2m->vttbr);
     isb();          /* the new VMID is current before any TLBI that names it */
 }
 
@@ -71,7 +75,7 @@ void arch_p2m_flush(const struct p2m *p2m)
      * inner-shareable domain, ISB before this CPU can walk again.
      */
     dsb(ishst);
-    asm volatile ( "tlbi vmalls12e1is" ::: "memory" );
+    tlbi_vmid_all_is();
     dsb(ish);
     isb();
 }

@@ -12,6 +12,11 @@ in this run (stale rows are removed before it starts).
   heap   bench: heap_init at -m 1G, 4G and 16G (arm32: 1G and 4G)
   smp    bench: smp for 8 and 64 CPUs, GICv3 (arm32: 8)
   alloc  the host allocator benchmark (buddy against first fit, host ns)
+  dom0   (arm64) the edge payload (tests/payload/edges-arm64.S) as dom0 with one
+         CPU and dom0_mem=64M at -m 1G and 16G, under hypcore (bench: dom0_entry,
+         the physical counter when hypcore enters EL1) and under Xen 4.17; both
+         rows also give the payload's own first line, CNTPCT_EL0 read at entry,
+         so the two hypervisors are compared with one clock
 """
 import json
 import os
@@ -20,11 +25,11 @@ import shutil
 import subprocess
 
 from .common import BUILD, GiB, Failure
-from . import build, image as images, model, qemu
+from . import build, image as images, model, qemu, xen, xensuite
 from .memsuite import icount_twice
-from .suites import Case, bench_once
+from .suites import Case, bench_once, run_qemu
 
-BENCH_SUITES = ('boot', 'alloc', 'heap', 'smp')
+BENCH_SUITES = ('boot', 'alloc', 'heap', 'smp', 'dom0')
 # arm32: RAM above 4 GiB only up to -m 4G; QEMU's arm32 virt board stops at 8 CPUs.
 BENCH_MEMS = {'arm64': (1 * GiB, 4 * GiB, 16 * GiB), 'arm32': (1 * GiB, 4 * GiB)}
 BENCH_SMPS = {'arm64': (8, 64), 'arm32': (8,)}
@@ -32,6 +37,8 @@ BENCH_SMPS = {'arm64': (8, 64), 'arm32': (8,)}
 SMP_TIMEOUT = 90
 ALLOC_BENCH = os.path.join('tests', 'bench', 'bench-alloc')
 ALLOC_BENCH_RUNS = 5
+DOM0_MEMS = (1 * GiB, 16 * GiB)
+DOM0_TIMEOUT = 180                  # Xen under -icount at 16 GiB is the slowest
 
 
 def results_dir(arch):
@@ -65,6 +72,9 @@ def plan(arch, parts=None, layouts=None, load=None):
             rows += [(part, f'bench:smp:{arch}:smp{cpus}', cpus) for cpus in BENCH_SMPS[arch]]
         elif part == 'alloc':
             rows.append((part, 'bench:alloc:host', None))
+        elif part == 'dom0' and arch == 'arm64':
+            rows += [(part, f'bench:dom0:{arch}:{hyp}:{mem // GiB}G', (hyp, mem))
+                     for hyp in ('hypcore', 'xen') for mem in DOM0_MEMS]
     return rows
 
 
@@ -72,7 +82,8 @@ def cases(arch, parts=None, layouts=None, load=None):
     shutil.rmtree(results_dir(arch), ignore_errors=True)
     os.makedirs(results_dir(arch))
     measure = {'boot': lambda key: _boot(arch, key, load), 'heap': lambda key: _heap(arch, key),
-               'smp': lambda key: _smp(arch, key), 'alloc': lambda key: _alloc()}
+               'smp': lambda key: _smp(arch, key), 'alloc': lambda key: _alloc(),
+               'dom0': lambda key: _dom0(arch, *key)}
     out = []
     for part, name, key in plan(arch, parts, layouts, load):
         def run(part=part, name=name, key=key):
@@ -114,6 +125,34 @@ def _smp(arch, cpus):
     return row, None
 
 
+def _dom0_once(arch, hyp, mem, run):
+    """One -icount run of the edge payload as dom0: (ticks at EL1 entry as
+    hypcore reports it or None, the payload's entry CNTPCT, the log)."""
+    spec = qemu.RunSpec(arch=arch, smp=1, mem=mem, icount=True, modules=[
+        qemu.Module(path=xensuite.edges_path(arch), bootargs='console=hvc0')])
+    name = f'bench:dom0:{hyp}:{mem // GiB}G#{run}'
+    if hyp == 'xen':
+        spec.hyp_args = xen.DEFAULT_ARGS
+        result = xen.run(spec, DOM0_TIMEOUT)
+    else:
+        spec.hyp_args = 'dom0_mem=64M'
+        result = run_qemu(name, spec, DOM0_TIMEOUT)[1]
+    if not result.ok:
+        raise Failure(f'{name}: {result.reason}\n' + '\n'.join(result.lines()[-10:]))
+    entry = model.parse_bench(result.log).get('dom0_entry') if hyp == 'hypcore' else None
+    return entry, xensuite.edges_entry_ticks(result.log), result.log
+
+
+def _dom0(arch, hyp, mem):
+    (entry, payload, _), (entry2, payload2, _) = (_dom0_once(arch, hyp, mem, run)
+                                                   for run in (1, 2))
+    same = (entry, payload) == (entry2, payload2)
+    row = {'entry': entry, 'payload': payload, 'same': same}
+    if not same or payload is None or (hyp == 'hypcore' and entry is None):
+        return row, f'dom0 {hyp} {mem // GiB}G: entry={entry}/{entry2} payload={payload}/{payload2}'
+    return row, None
+
+
 def _alloc(runs=ALLOC_BENCH_RUNS):
     """tests/bench/bench-alloc over 1 Mi pages, `runs` times (host time is noisy)."""
     binary = os.path.join(build.BUILD, 'host', ALLOC_BENCH)
@@ -143,7 +182,7 @@ def print_tables(arch, parts=None, layouts=None, load=None):
     for part in parts or BENCH_SUITES:
         mine = [(name, key, _load(arch, name)) for p, name, key in rows if p == part]
         {'boot': _print_boot, 'heap': _print_heap, 'smp': _print_smp,
-         'alloc': _print_alloc}[part](mine)
+         'alloc': _print_alloc, 'dom0': _print_dom0}[part](mine)
         print(flush=True)
 
 
@@ -202,3 +241,16 @@ def _print_alloc(rows):
         print(f'  {order:>5} {runs[0]["pages"]:>9} {median("buddy_ns"):>10.1f} '
               f'{median("firstfit_ns"):>13.1f} {median("firstfit_ns") / median("buddy_ns"):>7.1f}'
               f'  {min(ratios):.1f}..{max(ratios):.1f}')
+
+
+def _print_dom0(rows):
+    if not rows:
+        return
+    print('dom0 start (the edge payload, 1 CPU, dom0_mem=64M; counter ticks from reset '
+          'under -icount, 1 tick = 16 instructions)')
+    print(f'  {"hypervisor":<10} {"RAM":>5} {"EL1 entry (hyp)":>16} {"payload CNTPCT":>15}  '
+          'both runs equal')
+    for _, (hyp, mem), row in rows:
+        row = row or {}
+        print(f'  {hyp:<10} {mem // GiB:>4}G {row.get("entry") or "-":>16} '
+              f'{row.get("payload") or "-":>15}  {"yes" if row.get("same") else "NO"}')

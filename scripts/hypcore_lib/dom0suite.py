@@ -14,9 +14,11 @@ out of EL1 (arm32: a zImage header and A32 code)."""
 import os
 import re
 import struct
+import subprocess
 
-from . import image as images, qemu
+from . import image as images, qemu, smpsuite
 from .common import BUILD, GiB, MiB, PAGE, TOP
+from .xensuite import XEN_DABT_ESR, check_edges, edges_path
 from .suites import Case, boot_case, tag, with_log, run_qemu, workdir
 
 IMAGE_MAGIC = b'ARM\x64'
@@ -264,14 +266,16 @@ def cases(arch='arm64'):
                     checks=[check_entered(200 * MiB, arch=arch)]),
     ]
     if arch == 'arm64':
-        out.append(module_case(arch, 'dom0:enter+system-off/gic2', mod(kernel(arch)),
-                               gic=2, checks=[check_entered(128 * MiB)]))
+        out += [module_case(arch, 'dom0:enter+system-off/gic2', mod(kernel(arch)),
+                            gic=2, checks=[check_entered(128 * MiB)]),
+                dtb_case(arch, 'dom0:dtb/initrd', True),
+                dtb_case(arch, 'dom0:dtb/no-initrd/gic2', False, gic=2)]
     else:
         # -m 4G: RAM above 4 GiB is in the heap, never in dom0's RAM.
         out.append(module_case(arch, 'dom0:enter+system-off/mem4g', mod(kernel(arch)),
                                gic=gic, mem=4 * GiB, hyp_args='dom0_mem=256M',
                                checks=[check_entered(256 * MiB, arch=arch)]))
-    return out + payload_cases(arch)
+    return out + payload_cases(arch) + (edges_cases(arch) if arch == 'arm64' else [])
 
 
 # ------------------------------------------------ with the test payload
@@ -334,24 +338,33 @@ def check_payload(mem, bootargs, probe, arch='arm64'):
             if esr != DFSR_DEBUG_EVENT:
                 return f'the abort injected into SVC has DFSR {esr:#x}, not Xen 4.17\'s {DFSR_DEBUG_EVENT:#x}'
             return None
-        if esr >> 26 != 0x25 or esr & 0x3f != 0x10:
-            return f'the abort injected into EL1 has ESR {esr:#x}, not a same-EL data abort (EC 0x25) with FSC 0x10 (external)'
+        if esr != XEN_DABT_ESR:
+            return (f'the abort injected into EL1 has ESR {esr:#x}, not Xen 4.17\'s '
+                    f'{XEN_DABT_ESR:#x} (EC 0x25 same-EL data abort, IL 1, ISS 0)')
         return None
     return check
 
 
-def payload_case(arch, name, layout='default', smp=2, mem_mib=128, gic=None):
+def payload_case(arch, name, layout='default', smp=2, mem_mib=128, gic=None, where=None):
+    """The payload as dom0; `where` (an smpsuite.Where) loads hypcore at one
+    of the clash layouts' addresses instead of the layout's default."""
     full = tag(arch, name)
     gic = gic or (2 if arch == 'arm32' else 3)
 
     def run():
-        img = images.load(arch, layout)
-        # Inside hypcore's image, where the default (kernel) loader puts it.
-        probe = qemu.default_load(img, 'kernel') + PAGE
+        if where is None:
+            img = images.load(arch, layout)
+            # Inside hypcore's image, where the default (kernel) loader puts it.
+            load = qemu.default_load(img, 'kernel')
+            spec = qemu.RunSpec(arch=arch, layout=layout, smp=smp, gic=gic)
+        else:
+            spec = smpsuite.spec_for(arch, where, smp, gic)
+            img = images.load(arch, where.layout)
+            load = qemu.default_load(img, 'kernel') if where.load is None else where.load
+        probe = load + PAGE                         # inside hypcore's image
         bootargs = f'console=hvc0 probe={probe:#x}'
-        spec = qemu.RunSpec(arch=arch, layout=layout, smp=smp, gic=gic,
-                            hyp_args=f'dom0_mem={mem_mib}M',
-                            modules=[qemu.Module(payload_path(arch), bootargs=bootargs)])
+        spec.hyp_args = f'dom0_mem={mem_mib}M'
+        spec.modules = [qemu.Module(payload_path(arch), bootargs=bootargs)]
         plan, result, img = run_qemu(full, spec)
         if not result.ok:
             return with_log('the run failed', result, plan)
@@ -374,4 +387,146 @@ def payload_cases(arch='arm64'):
         payload_case(arch, 'dom0:payload/gic2' if arch == 'arm64' else 'dom0:payload/mem64',
                      gic=2, mem_mib=64),
         payload_case(arch, 'dom0:payload/layout-ram', layout='ram'),
-    ]
+    ] + [payload_case(arch, f'dom0:payload/{where.label}/smp4', smp=4, where=where)
+         for where in smpsuite.ARCH_WHERES[arch] if where.label != 'default']
+
+
+# ------------------------------------------------ with the edge-case payload
+# tests/payload/edges-arm64.S against Xen 4.17's answers (xensuite's model,
+# which xen:edges checks against Xen itself).
+UNDEF_RE = re.compile(r'dom0: d0v0 HVC #0x1234 is no hypercall: undefined instruction injected$')
+
+
+def edges_case(arch, smp, gic=3):
+    full = tag(arch, f'dom0:edges/smp{smp}')
+
+    def run():
+        spec = qemu.RunSpec(arch=arch, smp=smp, gic=gic, hyp_args='dom0_mem=64M',
+                            modules=[qemu.Module(edges_path(arch), bootargs='console=hvc0')])
+        plan, result, img = run_qemu(full, spec)
+        if not result.ok:
+            return with_log('the run failed', result, plan)
+        if result.reason != 'dom0 powered off':
+            return with_log(f'the run ended with {result.reason!r}', result, plan)
+        if not any(UNDEF_RE.search(line) for line in result.lines()):
+            return with_log('no "HVC #0x1234 is no hypercall" line', result, plan)
+        problem = check_edges(result.log, smp)
+        return with_log(problem, result, plan) if problem else None
+    return Case(full, run)
+
+
+def edges_cases(arch='arm64'):
+    if not os.path.isfile(os.path.join(TOP, 'tests', 'payload', f'edges-{arch}.S')):
+        return []
+    return [edges_case(arch, 2), edges_case(arch, 1), edges_case(arch, 4, gic=2)]
+
+
+# ------------------------------------------------ dom0's device tree, read back
+# selftest=dom0-dtb prints the DTB hypcore wrote for dom0 as "dom0: dtb-hex"
+# lines; the blob rebuilt from them is read with fdtget/dtc (not libfdt, which
+# wrote it) and checked against the inputs and hypcore's own lines.
+DTB_HEX_RE = re.compile(r'dom0: dtb-hex ([0-9a-f]{6}) ([0-9a-f]+)$')
+DTB_RE = re.compile(r'dom0: dtb (0x[0-9a-f]+)-(0x[0-9a-f]+) written')
+INITRD_RE = re.compile(r'dom0: initrd (0x[0-9a-f]+)-(0x[0-9a-f]+) copied')
+
+
+def dtb_from_log(result):
+    """The blob from the dtb-hex lines, or a string saying what is wrong."""
+    blob = bytearray()
+    for line in result.lines():
+        m = DTB_HEX_RE.search(line)
+        if m:
+            if int(m.group(1), 16) != len(blob):
+                return f'dtb-hex line at offset {m.group(1)}, expected {len(blob):06x}'
+            blob += bytes.fromhex(m.group(2))
+    m = next((DTB_RE.search(l) for l in result.lines() if DTB_RE.search(l)), None)
+    if not m:
+        return 'no "dom0: dtb ... written" line'
+    if len(blob) != int(m.group(2), 16) - int(m.group(1), 16):
+        return f'{len(blob)} bytes of dtb-hex, but the DTB written is {m.group(0)}'
+    return bytes(blob)
+
+
+def _fdtget(path, node, prop=None, kind='s'):
+    args = ['fdtget'] + (['-l', path, node] if prop is None else ['-t', kind, path, node, prop])
+    p = subprocess.run(args, capture_output=True, text=True)
+    return p.stdout.split('\n')[:-1] if prop is None else (p.stdout.strip() if p.returncode == 0
+                                                            else None)
+
+
+def _cells(text):
+    return [int(c, 16) for c in text.split()]
+
+
+def _pairs(cells, ac, sc):
+    out, step = [], ac + sc
+    for i in range(0, len(cells), step):
+        a = 0
+        for c in cells[i:i + ac]:
+            a = a << 32 | c
+        s = 0
+        for c in cells[i + ac:i + step]:
+            s = s << 32 | c
+        out.append((a, a + s))
+    return out
+
+
+def check_dom0_dtb(bootargs, with_initrd):
+    def check(result, plan, img):
+        blob = dtb_from_log(result)
+        if isinstance(blob, str):
+            return blob
+        path = os.path.join(os.path.dirname(plan.argv[plan.argv.index('-kernel') + 1]),
+                            'dom0.dtb')
+        with open(path, 'wb') as f:
+            f.write(blob)
+        dts = subprocess.run(['dtc', '-q', '-I', 'dtb', '-O', 'dts', path],
+                             capture_output=True, text=True)
+        if dts.returncode:
+            return f'dtc cannot read dom0\'s DTB ({path}): {dts.stderr.strip()}'
+        ac = int(_fdtget(path, '/', '#address-cells', 'x') or '2', 16)
+        sc = int(_fdtget(path, '/', '#size-cells', 'x') or '1', 16)
+        memory = [n for n in _fdtget(path, '/') if n.startswith('memory')]
+        ram = dom0_ram(result)
+        if len(memory) != 1 or memory[0] != f'memory@{ram[0][0]:x}':
+            return f'memory nodes {memory}, expected one memory@{ram[0][0]:x}'
+        reg = _pairs(_cells(_fdtget(path, '/' + memory[0], 'reg', 'x')), ac, sc)
+        if reg != ram:
+            return f'{memory[0]} reg {[(hex(a), hex(b)) for a, b in reg]} is not dom0\'s RAM'
+        modules = [n for n in _fdtget(path, '/chosen') if n.startswith('module')]
+        if modules:
+            return f'/chosen still has {modules}'
+        got = _fdtget(path, '/chosen', 'bootargs')
+        if got != bootargs:
+            return f'/chosen/bootargs {got!r}, expected the module\'s {bootargs!r}'
+        start = _fdtget(path, '/chosen', 'linux,initrd-start', 'x')
+        end = _fdtget(path, '/chosen', 'linux,initrd-end', 'x')
+        m = next((INITRD_RE.search(l) for l in result.lines() if INITRD_RE.search(l)), None)
+        if with_initrd:
+            if not m or start is None or end is None:
+                return f'initrd: line {m and m.group(0)!r}, start {start!r}, end {end!r}'
+            want = (int(m.group(1), 16), int(m.group(2), 16))
+            got = (_pairs(_cells(start), 2, 0)[0][0], _pairs(_cells(end), 2, 0)[0][0])
+            if got != want:
+                return f'linux,initrd-start/-end {got}, hypcore copied the initrd to {want}'
+        elif start is not None or end is not None or m:
+            return 'linux,initrd-* without a ramdisk module'
+        if _fdtget(path, '/psci', 'method') != 'hvc':
+            return f'/psci method {_fdtget(path, "/psci", "method")!r}, not "hvc" as Xen writes'
+        for block in re.findall(r'\{[^{}]*"arm,gic-v3-its"[^{}]*\}', dts.stdout):
+            if 'status = "disabled"' not in block:
+                return 'an ITS node is not disabled in dom0\'s DT'
+        return None
+    return check
+
+
+def dtb_case(arch, name, with_initrd, gic=3):
+    bootargs = 'console=hvc0 earlycon=xenboot probe=none'
+
+    def make(directory):
+        mods = [qemu.Module(payload_path(arch), bootargs=bootargs)]
+        if with_initrd:
+            mods.append(qemu.Module(_write(directory, 'initrd', bytes(range(256)) * 300)))
+        return mods
+    return module_case(arch, name, make, hyp_args='dom0_mem=64M selftest=dom0-dtb', gic=gic,
+                       checks=[check_entered(64 * MiB), check_dom0_dtb(bootargs, with_initrd)])

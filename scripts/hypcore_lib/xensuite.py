@@ -24,6 +24,10 @@ PSCI_TOS_NOT_PRESENT = 2            # MIGRATE_INFO_TYPE: no Trusted OS to migrat
 AFFINITY_OFF = 1
 ESR_EC_SHIFT = 26
 ESR_EC_DABT_SAME_EL = 0x25          # arm64: data abort taken without a change of EL
+# What Xen 4.17's inject_abt64_exception (xen/arch/arm/traps.c) writes to
+# ESR_EL1 for an A64 load at EL1 that nothing backs: EC 0x25, IL copied from
+# the trap (1), ISS 0 (no fault status code, no WnR).
+XEN_DABT_ESR = (ESR_EC_DABT_SAME_EL << ESR_EC_SHIFT) | (1 << 25)
 DFSR_DEBUG_EVENT = 0x2              # arm32: what Xen 4.17 injects ("best we can do")
 TIMEOUT = 90                        # seconds; a run takes about 3 s here
 XEN_DOM0_MEM_MIB = 64               # xen.DEFAULT_ARGS' dom0_mem, given to hypcore too
@@ -31,7 +35,7 @@ PROBE_RE = re.compile(r'payload: probe (0x[0-9a-f]+) -> (value|abort esr=)(0x[0-
 DTB_RE = re.compile(r'payload: dtb=(0x[0-9a-f]+)$')
 
 # Lines whose values are addresses: the same between hypervisors only in form.
-ADDRESS_LINE_RE = re.compile(r'payload: (dtb=|memory |probe )')
+ADDRESS_LINE_RE = re.compile(r'payload: (dtb=|memory )')
 
 
 def payload_lines(log):
@@ -40,7 +44,9 @@ def payload_lines(log):
 
 
 def comparable(lines):
-    """`lines` without the address lines: what hypcore's run and Xen's must share."""
+    """`lines` without the address lines: what hypcore's run and Xen's must
+    share.  The probe line stays: both probe the same address (RAM_BASE), so
+    its address and the ESR_EL1 the abort brings must be the same too."""
     return [line for line in lines if not ADDRESS_LINE_RE.match(line)]
 
 
@@ -88,8 +94,8 @@ def check_probe(line, inputs, banks):
     if m.group(2) == 'value':
         return f'{line!r}: {inputs.probe:#x} is outside dom0\'s RAM {banks} but the read returned'
     syndrome = int(m.group(3), 16)
-    if inputs.arch == 'arm64' and syndrome >> ESR_EC_SHIFT != ESR_EC_DABT_SAME_EL:
-        return f'{line!r}: ESR_EL1.EC is not a data abort from EL1 ({ESR_EC_DABT_SAME_EL:#x})'
+    if inputs.arch == 'arm64' and syndrome != XEN_DABT_ESR:
+        return f'{line!r}: ESR_EL1 is not Xen 4.17\'s data abort syndrome {XEN_DABT_ESR:#x}'
     if inputs.arch == 'arm32' and syndrome != DFSR_DEBUG_EVENT:
         return f'{line!r}: Xen 4.17 injects DFSR {DFSR_DEBUG_EVENT:#x}'
     return None
@@ -144,15 +150,17 @@ def xen_cases(arch):
     gic = 3 if arch == 'arm64' else 2
     return ([xen_case(arch, 2, gic, args, probe),
              xen_case(arch, 1, gic, 'probe=' + hex(probe + 64 * MiB), probe + 64 * MiB)]
-            + [side_by_side_case(arch, gic=gic)])
+            + [side_by_side_case(arch, gic=gic)]
+            + ([xen_edges_case(arch, 2), xen_edges_case(arch, 1)] if arch == 'arm64' else []))
 
 
 def side_by_side_case(arch='arm64', smp=2, gic=3):
     """The same payload, bootargs and dom0_mem under Xen 4.17 and under hypcore:
     the payload must print the same lines in the same order, apart from the
-    lines that name addresses (dtb=, memory, probe), which legitimately differ
+    lines that name addresses (dtb=, memory), which legitimately differ
     (each hypervisor puts dom0's RAM elsewhere).  The probe, RAM_BASE, is RAM
-    neither gives dom0, so it aborts under both.  arm32: GICv2, as Xen's
+    neither gives dom0, so it aborts under both, and its line (address and
+    the abort syndrome injected) must be identical.  arm32: GICv2, as Xen's
     arm32 runs use."""
     name = suites.tag(arch, f'xen:side-by-side/smp{smp}/gic{gic}')
     bootargs = f'console=hvc0 probe={RAM_BASE:#x}'
@@ -178,4 +186,84 @@ def side_by_side_case(arch='arm64', smp=2, gic=3):
                     + '\n'.join(diff[:10]) + (f'\n  (xen {len(theirs)} lines, hypcore '
                                               f'{len(mine)})' if len(theirs) != len(mine) else ''))
         return None
+    return suites.Case(name, run)
+
+
+# ------------------------------------------------ the edge-case payload
+# tests/payload/edges-arm64.S: an unknown HVC immediate, console_io's error and
+# corner cases, two CPU_ON / CPU_OFF rounds of cpu1.  The model is what Xen
+# 4.17's code answers (traps.c do_trap_hypercall + inject_undef64_exception:
+# EC 0, IL 1, ISS 0, ELR_EL1 past the HVC; console.c do_console_io: -EFAULT
+# for a buffer that is not guest RAM, 0 for count 0 and for a read with no
+# input, -ENOSYS for another command; -ENOSYS for a hypercall with no handler;
+# vpsci.c: CPU_ON of a vCPU that did CPU_OFF succeeds again, AFFINITY_INFO 0
+# while on, 1 once off); xen:edges checks Xen against it, dom0:edges hypcore.
+XEN_UNDEF_ESR = 1 << 25             # EC 0x00 (unknown), IL 1, ISS 0
+XEN_EFAULT, XEN_ENOSYS = -14, -38
+EDGES_CYCLES = 2                    # edges-arm64.S CYCLES
+
+
+def edges_path(arch='arm64'):
+    return os.path.join(os.path.dirname(xen.payload_path(arch)), 'edges.bin')
+
+
+def edges_model_lines(smp):
+    lines = [f'payload: hvc-imm esr={XEN_UNDEF_ESR:#x} elr=hvc+4',
+             f'payload: console-io write-unbacked = {XEN_EFAULT}',
+             f'payload: console-io write-mmio = {XEN_EFAULT}',
+             'payload: console-io write-count0 = 0',
+             'payload: console-io read = 0',
+             f'payload: console-io bad-cmd = {XEN_ENOSYS}',
+             f'payload: hypercall 99 = {XEN_ENOSYS}',
+             f'payload: hypercall 1 = {XEN_ENOSYS}']
+    for n in range(1, EDGES_CYCLES + 1):
+        if smp < 2:
+            lines.append(f'payload: psci cycle{n} cpu-on = {PSCI_INVALID_PARAMETERS}')
+            break
+        lines += [f'payload: psci cycle{n} cpu-on = {PSCI_SUCCESS}',
+                  f'payload: psci cycle{n} context={CONTEXT_ID + n:#x}',
+                  f'payload: psci cycle{n} affinity-on = 0',
+                  f'payload: psci cycle{n} affinity-off = {AFFINITY_OFF}']
+    return lines + ['payload: done']
+
+
+ENTRY_CNTPCT_RE = re.compile(r'payload: entry cntpct=(\d+)$')
+
+
+def edges_entry_ticks(log):
+    """The physical counter when the edge payload started, or None."""
+    m = next((ENTRY_CNTPCT_RE.match(line) for line in payload_lines(log)
+              if ENTRY_CNTPCT_RE.match(line)), None)
+    return int(m.group(1)) if m else None
+
+
+def check_edges(log, smp):
+    """None when the edge payload's lines are the model's, else the first difference.
+    The first line, the counter at entry, differs from run to run: its form only."""
+    got = payload_lines(log)
+    if not got or not ENTRY_CNTPCT_RE.match(got[0]):
+        return f'the first payload line is not "payload: entry cntpct=<n>": {got[:1]}'
+    want, got = edges_model_lines(smp), got[1:]
+    for index, expected in enumerate(want):
+        if index >= len(got) or got[index] != expected:
+            return (f'payload line {index}: expected {expected!r}, got '
+                    f'{got[index] if index < len(got) else "nothing"!r}; all: {got}')
+    if len(got) != len(want):
+        return f'extra payload lines: {got[len(want):]}'
+    return None
+
+
+def xen_edges_case(arch='arm64', smp=2, gic=3):
+    """The edge payload under Xen 4.17 against the model (is the model Xen's?)."""
+    name = suites.tag(arch, f'xen:edges/smp{smp}/gic{gic}')
+
+    def run():
+        spec = qemu.RunSpec(arch=arch, smp=smp, gic=gic, modules=[
+            qemu.Module(path=edges_path(arch), bootargs='console=hvc0')])
+        result = xen.run(spec, TIMEOUT)
+        with open(os.path.join(suites.workdir(name), 'serial.log'), 'w', encoding='utf-8') as f:
+            f.write(result.log)
+        if not result.ok:
+            return f'{result.reason}\n' + '\n'.join(result.lines()[-15:])
+        return check_edges(result.log, smp)
     return suites.Case(name, run)

@@ -66,6 +66,7 @@
 #define ICC_SRE_EL2_ENABLE      (_UL(1) << 3)
 
 /* ESR_ELx classes a guest traps with, and the abort fields hypcore uses. */
+#define EC_UNKNOWN              0x00
 #define EC_HVC64                0x16
 #define EC_SMC64                0x17
 #define EC_IABT_LOWER           0x20
@@ -74,7 +75,6 @@
 #define EC_DABT_CUR             0x25
 #define ESR_HVC_IMM_MASK        0xffff
 #define ESR_DABT_WNR            (_UL(1) << 6)
-#define FSC_SEA                 0x10    /* synchronous external abort */
 /* HPFAR_EL2.FIPA, bits [43:4], holds IPA[51:12]. */
 #define HPFAR_FIPA_SHIFT        4
 #define HPFAR_FIPA_MASK         _UL(0xffffffffff0)

@@ -24,6 +24,9 @@
 #define SYSREG_cntpct   "cntpct_el0"
 #define SYSREG_cntfrq   "cntfrq_el0"
 #define SYSREG_currentel "CurrentEL"
+#define SYSREG_mmfr0    "id_aa64mmfr0_el1"
+#define SYSREG_vtcr     "vtcr_el2"
+#define SYSREG_vttbr    "vttbr_el2"
 
 #define sysreg_read(name) ({                                        \
     u64 v__;                                                        \
@@ -38,5 +41,7 @@
 
 #define isb()       asm volatile ( "isb" ::: "memory" )
 #define dsb(opt)    asm volatile ( "dsb " #opt ::: "memory" )
+/* Invalidate every stage-1+2 TLB entry of the current VMID, inner shareable. */
+#define tlbi_vmid_all_is() asm volatile ( "tlbi vmalls12e1is" ::: "memory" )
 
 #endif /* ARCH_ARM64_SYSREGS_H */
