@@ -94,7 +94,9 @@ def _apt(arch):
     apt_dir = os.path.join(build.DEPS, 'apt')
     opts = ['-o', 'APT::Architectures::=amd64', '-o', 'APT::Architectures::=arm64',
             '-o', 'APT::Architectures::=armhf',
-            '-o', 'Dir::State::Lists=' + os.path.join(apt_dir, 'lists')]
+            '-o', 'Dir::State::Lists=' + os.path.join(apt_dir, 'lists'),
+            # Offline, fail in seconds rather than after apt's long default retries.
+            '-o', 'Acquire::Retries=0', '-o', 'Acquire::http::Timeout=20']
     return apt_dir, opts
 
 
@@ -156,9 +158,12 @@ def fetch(arch='arm64'):
             kernel = [_download(kernel_package(arch), arch, kdir, 'boot/vmlinuz-*')]
         busybox = _download(BUSYBOX, arch, deps_dir('busybox', arch), 'bin/busybox')
     except Failure as e:
-        first = str(e).splitlines()[0]
-        raise Failure(f'cannot fetch Debian\'s Linux for dom0 ({first}); '
-                      f'build/deps needs network once') from None
+        # One line: what failed (not its whole command) and apt's own error.
+        text = str(e).splitlines()
+        what = text[0].split(' failed (')[0]
+        errors = [line for line in text[1:] if line.startswith('E:')] or text[1:] or ['']
+        raise Failure(f'cannot fetch Debian\'s Linux for dom0: {what} failed '
+                      f'({errors[-1].strip()}); build/deps needs the network once') from None
     return kernel[-1], busybox
 
 
