@@ -22,6 +22,10 @@ lines, each starting with "linux: ":
     linux: timer CHIP HWIRQ COUNTS...     /proc/interrupts' arch_timer line
     linux: gic CHIP                       the interrupt chip serving it
                                           ("GICv3", or "GIC-0" for a GICv2)
+    linux: hotplug cpuN off ok on ok online 0-M
+                                          each secondary CPU taken offline
+                                          (PSCI CPU_OFF, AFFINITY_INFO) and
+                                          back (CPU_ON); /sys's online list after
     linux: userspace ok
 
 and then `poweroff -f` (PSCI SYSTEM_OFF, which ends the run), or with
@@ -78,6 +82,14 @@ awk -v n="$n" '/arch_timer/ {
     counts = ""; for (i = 2; i <= n + 1; i++) counts = counts " " $i
     print "linux: timer " $(n + 2) " " $(n + 3) counts
     print "linux: gic " $(n + 2) }' /proc/interrupts
+# CPU hotplug: Linux takes CPUs down with PSCI CPU_OFF, polls AFFINITY_INFO
+# until the hypervisor says off, and brings them back with CPU_ON.
+for cpu in /sys/devices/system/cpu/cpu[1-9]*; do
+    [ -w "$cpu/online" ] || continue
+    echo 0 > "$cpu/online" && off=ok || off=failed
+    echo 1 > "$cpu/online" && on=ok || on=failed
+    echo "linux: hotplug ${cpu##*/} off $off on $on online $(cat /sys/devices/system/cpu/online)"
+done
 echo "linux: userspace ok"
 @SHELL@
 poweroff -f

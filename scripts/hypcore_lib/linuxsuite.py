@@ -12,6 +12,8 @@ hypcore's own decisions:
   * cmdline: /proc/cmdline is the kernel module's bootargs, byte for byte;
   * el: Linux says every CPU started at EL1 (hypcore dropped it there);
   * version: the running kernel is the fetched package's (vmlinuz-<version>);
+  * hotplug: each secondary goes offline (PSCI CPU_OFF, AFFINITY_INFO polled
+    until off) and comes back (CPU_ON), and all CPUs are online after;
   * timer / gic: the arch timer's PPI 27 (the virtual timer: Linux at EL1)
     took interrupts on every CPU, through the GIC asked for ("GICv3"; "GIC-0"
     is Linux's name for a GICv2).
@@ -58,7 +60,10 @@ def model(smp, gic, bootargs, dom0_mem, ram, version):
     return ([f'linux: version {version}', 'linux: el EL1', f'linux: cmdline {bootargs}']
             + [f'linux: iomem-ram {start:#x}-{end - 1:#x}' for start, end in ram]
             + [f'linux: nproc {smp}', f'linux: timer {chip} {VTIMER_PPI}',
-               f'linux: gic {chip}', 'linux: userspace ok'])
+               f'linux: gic {chip}']
+            + [f'linux: hotplug cpu{cpu} off ok on ok online {"0-%d" % (smp - 1)}'
+               for cpu in range(1, smp)]
+            + ['linux: userspace ok'])
 
 
 def check_timer(line, want, smp):
