@@ -243,11 +243,25 @@ END(guest_resume)
 /*
  * guest_first_entry: enter a guest for the first time (ELR_EL2, SPSR_EL2
  * and the EL2 controls already written by arch_vcpu_enter()).
+ * The FP/SIMD registers are reset too: Debian's libfdt.a (linked into
+ * hypcore, run at EL2 while the DT is read and dom0's is written) uses the
+ * Advanced SIMD registers, which EL1 shares with EL2 (CPTR_EL2.TFP = 0, so
+ * dom0 reaches them without a trap and hypcore never switches them).  The
+ * guest starts from V0-V31 = 0 and FPCR/FPSR = 0 (round to nearest, no
+ * trapped exceptions, no sticky flags), never from libfdt's leftovers: the
+ * host DT's bytes are not dom0's to read.  After this, hypcore's own code
+ * (built with -mgeneral-regs-only) never touches them, and libfdt is not
+ * called again on a CPU that runs dom0 (dom0_fdt.c).
  * C: void guest_first_entry(u64 x0, vaddr_t stack_top);
  * Inputs: x0 = the guest's x0, x1 = this CPU's stack top.  Never returns.
  */
 FUNC(guest_first_entry)
         mov     sp, x1
+        .irp n, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31
+        movi    v\n\().2d, #0
+        .endr
+        msr     fpcr, xzr
+        msr     fpsr, xzr
         .irp n, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30
         mov     x\n, xzr
         .endr

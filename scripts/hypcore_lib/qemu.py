@@ -160,6 +160,10 @@ class Plan:
     expect_trap: object = None  # the ExpectedTrap the hypervisor arguments ask for
     end_marker: str = END_MARKER  # the line that completes the run (xen.py: the payload's)
     panic_re: object = None     # fatal lines (None: hypcore's PANIC_RE)
+    # The run is complete only when the end marker appeared AND dom0 then
+    # powered off (linux.py: Linux's /init says "linux: userspace ok", then
+    # poweroff -f); otherwise either one is enough.
+    end_needs_dom0_off: bool = False
 
 
 class Placer:
@@ -546,8 +550,9 @@ class _Watcher:
     for is a failure even when the other CPUs finish the boot, and the one it
     asked for must appear, complete, on the right CPU."""
 
-    def __init__(self, expect=None, end_marker=END_MARKER, panic_re=None):
+    def __init__(self, expect=None, end_marker=END_MARKER, panic_re=None, needs_both=False):
         self.end_marker = end_marker
+        self.needs_both = needs_both
         self.panic_re = panic_re or PANIC_RE
         self.partial = ''
         self.end_seen = False
@@ -558,6 +563,13 @@ class _Watcher:
         self.expected_done = False
         self.dom0_entered = False
         self.dom0_exited = False
+
+    @property
+    def done(self):
+        """The run has reached its end (the marker, dom0's power-off, or both)."""
+        if self.needs_both:
+            return self.end_seen and self.dom0_exited
+        return self.end_seen or self.dom0_exited
 
     def feed(self, text):
         self.partial += text
@@ -652,7 +664,7 @@ class _UBootWatch:
         return None
 
 
-def boot(plan_, timeout, echo=False, stop=None):
+def boot(plan_, timeout, echo=False, stop=None, interactive=False):
     """Run QEMU, feed U-Boot its commands, and classify the end of the run.
 
     ok when hypcore printed its end marker and QEMU then exited with 0
@@ -662,17 +674,20 @@ def boot(plan_, timeout, echo=False, stop=None):
     nobody asked for, or a U-Boot error ends the run after a short grace
     period (hypcore parks there); QEMU is killed then, at the timeout (None:
     wait for ever, for --gdb), and once the threading.Event `stop` is set
-    (outcome stopped).
+    (outcome stopped).  interactive: QEMU reads this process's stdin (the
+    serial console's input; --dom0-shell).
     """
     start = time.monotonic()
     with _live_lock:
         if _stopping:
             raise Failure('interrupted')
-        proc = subprocess.Popen(plan_.argv, stdin=subprocess.PIPE if plan_.console
-                                else subprocess.DEVNULL, stdout=subprocess.PIPE,
+        stdin = (subprocess.PIPE if plan_.console else None if interactive
+                 else subprocess.DEVNULL)
+        proc = subprocess.Popen(plan_.argv, stdin=stdin, stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, cwd=TOP)
         _live.add(proc)
-    watcher = _Watcher(plan_.expect_trap, plan_.end_marker, plan_.panic_re)
+    watcher = _Watcher(plan_.expect_trap, plan_.end_marker, plan_.panic_re,
+                       plan_.end_needs_dom0_off)
     uboot = _UBootWatch()
     decoder = codecs.getincrementaldecoder('utf-8')(errors='replace')
     console = list(plan_.console)
@@ -735,11 +750,16 @@ def _outcome(proc, watcher, start, last_output, timeout):
     if proc.poll() is not None:
         if watcher.failure:
             return watcher.failure
-        if watcher.end_seen or watcher.dom0_exited:
+        if watcher.needs_both and watcher.dom0_exited and not watcher.end_seen:
+            return ('exited', f'dom0 powered off before "{watcher.end_marker}"')
+        if watcher.done:
             problem = watcher.trap_problem()
             if problem:
                 return ('trap', problem)
-            what = 'the end marker' if watcher.end_seen else 'dom0 powered off'
+            what = ('the end marker' if not watcher.dom0_exited else 'dom0 powered off'
+                    if not watcher.end_seen else
+                    f'"{watcher.end_marker}", then dom0 powered off' if watcher.needs_both
+                    else 'the end marker')
             return ('complete', what) if proc.returncode == 0 else \
                 ('exited', f'QEMU exited with status {proc.returncode} after {what}')
         if watcher.dom0_entered:
@@ -750,7 +770,7 @@ def _outcome(proc, watcher, start, last_output, timeout):
         return watcher.failure
     if watcher.expected_done and now - last_output > FAIL_GRACE:
         return ('expected-trap', watcher.expect.describe())
-    if (watcher.end_seen or watcher.dom0_exited) and now - last_output > POWEROFF_GRACE:
+    if watcher.done and now - last_output > POWEROFF_GRACE:
         return ('no-poweroff', 'QEMU did not exit after the end marker (no SYSTEM_OFF?)')
     if timeout is not None and now - start > timeout:
         return ('timeout', f'timed out after {timeout} s')
@@ -760,7 +780,7 @@ def _outcome(proc, watcher, start, last_output, timeout):
 def _result(outcome, exited, returncode, log, seconds):
     kind, reason = outcome
     if kind == 'complete':
-        return Result(True, kind, 'dom0 powered off' if reason == 'dom0 powered off'
+        return Result(True, kind, reason if reason.startswith('dom0') or reason.startswith('"')
                       else 'boot complete', log, seconds, exited)
     if kind == 'expected-trap':
         return Result(True, kind, reason + ' appeared', log, seconds, exited)

@@ -153,11 +153,17 @@ FUNC_LOCAL(psci_tests)
         adrl    r0, cpu1_flag
         mov     r1, #0
         str     r1, [r0]
+        adrl    r0, cpu1_go
+        str     r1, [r0]
         ldr     r0, =PSCI_CPU_ON32
         mov     r1, #CPU1_MPIDR
         adrl    r2, secondary_entry
         ldr     r3, =CPU1_CONTEXT
         psci_line cpu-on
+        adrl    r0, cpu1_go
+        mov     r1, #1
+        str     r1, [r0]                /* cpu1 prints only after our cpu-on line */
+        dsb     sy
         cmp     r8, #0
         bne     3f                      /* not started: nothing to wait for */
         /* Wait for cpu1's line, then for cpu1 to be off. */
@@ -265,12 +271,21 @@ END(probe_test)
 
 /*
  * secondary_entry: where CPU_ON starts cpu1 (SVC, MMU off, r0 = context id).
- * Prints its line, raises cpu1_flag and turns itself off.
+ * Waits for cpu1_go, prints its line, raises cpu1_flag and turns itself off.
  */
 FUNC_LOCAL(secondary_entry)
         mov     r4, r0                  /* r4 := context id */
         adrl    sp, secondary_stack_top
         adrl    r10, secondary_line     /* r10 := this CPU's line buffer */
+        /*
+         * Wait for the primary's "psci cpu-on" line: CPU_ON returns to it
+         * while this CPU already runs, and the two lines must come out in
+         * one order under every hypervisor.
+         */
+        adrl    r0, cpu1_go
+2:      ldr     r1, [r0]
+        cmp     r1, #0
+        beq     2b
         bl      line_start
         line_str "cpu1 up context="
         mov     r0, r4
@@ -760,6 +775,8 @@ unexpected_msg_end:
         .subsection 2
         .balign 16
 cpu1_flag:
+        .word   0
+cpu1_go:
         .word   0
         .balign 16
 primary_line:

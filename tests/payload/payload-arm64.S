@@ -134,11 +134,17 @@ FUNC_LOCAL(psci_tests)
 
         adr     x0, cpu1_flag
         str     wzr, [x0]
+        adr     x0, cpu1_go
+        str     wzr, [x0]
         ldr     x0, =PSCI_CPU_ON64
         mov     x1, #CPU1_MPIDR
         adr     x2, secondary_entry
         ldr     x3, =CPU1_CONTEXT
         psci_line cpu-on
+        adr     x0, cpu1_go
+        mov     w1, #1
+        str     w1, [x0]                /* cpu1 prints only after our cpu-on line */
+        dsb     sy
         cbnz    w23, 3f                 /* not started: nothing to wait for */
         /* Wait for cpu1's line, then for cpu1 to be off. */
         bl      timeout_start
@@ -215,13 +221,21 @@ END(probe_test)
 
 /*
  * secondary_entry: where CPU_ON starts cpu1 (EL1h, MMU off, x0 = context id).
- * Prints its line, raises cpu1_flag and turns itself off.
+ * Waits for cpu1_go, prints its line, raises cpu1_flag and turns itself off.
  */
 FUNC_LOCAL(secondary_entry)
         mov     x19, x0                 /* x19 := context id */
         adr     x0, secondary_stack_top
         mov     sp, x0
         adr     x27, secondary_line     /* x27 := this CPU's line buffer */
+        /*
+         * Wait for the primary's "psci cpu-on" line: CPU_ON returns to it
+         * while this CPU already runs, and the two lines must come out in
+         * one order under every hypervisor.
+         */
+        adr     x0, cpu1_go
+2:      ldr     w1, [x0]
+        cbz     w1, 2b
         bl      line_start
         line_str "cpu1 up context="
         mov     x0, x19
@@ -555,6 +569,8 @@ unexpected_msg_end:
         .subsection 2
         .balign 16
 cpu1_flag:
+        .long   0
+cpu1_go:
         .long   0
         .balign 16
 primary_line:

@@ -172,6 +172,11 @@ BAD_VALUES = [
     ('test-regex', ['test', '--no-build', '-k', '('], r'-k/--filter: not a regular expression'),
     ('jobs', ['test', '--no-build', '--jobs', 'x'], r'--jobs: not a number'),
     ('sweep-mem', ['sweep', '--no-build', '--mem', '3.5K'], r'--mem: .*whole number'),
+    ('dom0-shell', ['run', '--dom0-shell'], r'--dom0-shell needs --dom0 linux'),
+    ('dom0-linux-arm32', ['run', '--arch', 'arm32', '--dom0', 'linux'],
+     r'--dom0 linux is arm64 only'),
+    ('dom0-linux-xen', ['run', '--hypervisor', 'xen', '--dom0', 'linux'],
+     r'--dom0 linux runs under hypcore only'),
 ]
 
 

@@ -1,0 +1,259 @@
+"""Debian's Linux 6.1 as dom0: `./hypcore run --dom0 linux` (issue 11).
+
+What it boots: Debian 12's arm64 kernel (the `linux-image-arm64` meta package
+depends on the current `linux-image-6.1.0-N-arm64`; its /boot/vmlinuz-* is an
+uncompressed EFI-stub Image) and an initramfs built here around
+`busybox-static`'s /bin/busybox.  Both packages are fetched with
+`apt-get download` (the private apt list directory of build.fetch_libfdt) and
+unpacked with `dpkg -x` into build/deps; once there, no network is needed.
+
+The initramfs is a newc cpio written here (no cpio package): /bin/busybox,
+/bin/sh, /dev/console (a character device node, which an unprivileged cpio
+writer can describe but not create; the kernel opens it for init's stdio
+before /init runs) and /init, a busybox sh script that prints machine-readable
+lines, each starting with "linux: ":
+
+    linux: version 6.1.0-N-arm64          uname -r
+    linux: el EL1                         dmesg: "CPU: All CPU(s) started at EL1"
+    linux: cmdline ...                    /proc/cmdline as it is
+    linux: iomem-ram 0xSTART-0xEND        each top-level "System RAM" of
+                                          /proc/iomem (END inclusive, as there)
+    linux: nproc N                        CPUs online
+    linux: timer CHIP HWIRQ COUNTS...     /proc/interrupts' arch_timer line
+    linux: gic CHIP                       the interrupt chip serving it
+                                          ("GICv3", or "GIC-0" for a GICv2)
+    linux: hotplug cpuN off ok on ok online 0-M
+                                          each secondary CPU taken offline
+                                          (PSCI CPU_OFF, AFFINITY_INFO) and
+                                          back (CPU_ON); /sys's online list after
+    linux: userspace ok
+
+and then `poweroff -f` (PSCI SYSTEM_OFF, which ends the run), or with
+--dom0-shell an interactive shell on the serial console first.
+
+The run (qemu.Plan.end_needs_dom0_off) succeeds only when "linux: userspace ok"
+appeared and dom0 then powered the machine off.
+"""
+import glob
+import gzip
+import os
+import re
+import stat
+import subprocess
+
+from .common import BUILD, Failure, say
+from . import build, qemu
+
+# Debian architecture and the meta package whose dependency names the kernel.
+DEB_ARCH = {'arm64': 'arm64'}
+KERNEL_META = {'arm64': 'linux-image-arm64'}
+BUSYBOX = 'busybox-static'
+
+# dom0's kernel command line when no --module is given (dom0.md): the PL011 is
+# passed through (console=ttyAMA0); the early log goes through console_io
+# (earlycon=xenboot works without a xen,xen node); /init is our script.
+DEFAULT_BOOTARGS = 'console=ttyAMA0 earlycon=xenboot rdinit=/init'
+# hypcore's command line: dom0's RAM (measured: 512 MiB boots in ~3 s).
+DEFAULT_HYP_ARGS = 'dom0_mem=512M'
+# hypcore keeps modules out of dom0's RAM, so 1 GiB is tight next to 512 MiB of dom0.
+DEFAULT_MEM = 2 << 30
+
+END_MARKER = 'linux: userspace ok'
+LINE_RE = re.compile(r'linux: .*')
+# Linux's own fatal lines: a panic ends the run at once instead of at the timeout.
+PANIC_RE = re.compile(r'PANIC|Kernel panic - not syncing')
+
+INIT_SCRIPT = r'''#!/bin/sh
+# hypcore's dom0 initramfs (scripts/hypcore_lib/linux.py): report, then power off.
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+echo "linux: version $(uname -r)"
+el=$(dmesg | sed -n 's/.*CPU: All CPU(s) started at \(EL[0-9]\).*/\1/p' | head -n 1)
+echo "linux: el ${el:-unknown}"
+echo "linux: cmdline $(cat /proc/cmdline)"
+grep ': System RAM$' /proc/iomem | grep -v '^ ' | while read range rest; do
+    echo "linux: iomem-ram 0x${range%-*}-0x${range#*-}"
+done
+n=$(grep -c '^processor' /proc/cpuinfo)
+echo "linux: nproc $n"
+awk -v n="$n" '/arch_timer/ {
+    counts = ""; for (i = 2; i <= n + 1; i++) counts = counts " " $i
+    print "linux: timer " $(n + 2) " " $(n + 3) counts
+    print "linux: gic " $(n + 2) }' /proc/interrupts
+# CPU hotplug: Linux takes CPUs down with PSCI CPU_OFF, polls AFFINITY_INFO
+# until the hypervisor says off, and brings them back with CPU_ON.
+for cpu in /sys/devices/system/cpu/cpu[1-9]*; do
+    [ -w "$cpu/online" ] || continue
+    echo 0 > "$cpu/online" && off=ok || off=failed
+    echo 1 > "$cpu/online" && on=ok || on=failed
+    echo "linux: hotplug ${cpu##*/} off $off on $on online $(cat /sys/devices/system/cpu/online)"
+done
+echo "linux: userspace ok"
+@SHELL@
+poweroff -f
+'''
+SHELL_LINES = ('echo "linux: interactive shell (exit to power off)"\n'
+               'setsid cttyhack sh')
+
+
+def deps_dir(what, arch):
+    return os.path.join(build.DEPS, f'{what}-{DEB_ARCH[arch]}')
+
+
+def _apt(arch):
+    apt_dir = os.path.join(build.DEPS, 'apt')
+    opts = ['-o', 'APT::Architectures::=amd64', '-o', 'APT::Architectures::=arm64',
+            '-o', 'APT::Architectures::=armhf',
+            '-o', 'Dir::State::Lists=' + os.path.join(apt_dir, 'lists'),
+            # Offline, fail in seconds rather than after apt's long default retries.
+            '-o', 'Acquire::Retries=0', '-o', 'Acquire::http::Timeout=20']
+    return apt_dir, opts
+
+
+def _update(apt_dir, opts):
+    os.makedirs(os.path.join(apt_dir, 'lists', 'partial'), exist_ok=True)
+    if not glob.glob(os.path.join(apt_dir, 'lists', '*Packages*')):
+        build._run(['apt-get'] + opts + ['update'], 'apt-get update', check=False)
+
+
+def kernel_package(arch):
+    """The real kernel package the meta package depends on (linux-image-6.1.0-N-arm64)."""
+    apt_dir, opts = _apt(arch)
+    _update(apt_dir, opts)
+    meta = f'{KERNEL_META[arch]}:{DEB_ARCH[arch]}'
+    proc = build._run(['apt-cache'] + opts + ['depends', meta], f'apt-cache depends {meta}',
+                      check=False)
+    names = re.findall(r'Depends: (linux-image-[0-9][^:\s]*)', proc.stdout)
+    if not names:
+        raise Failure(f'cannot resolve {meta} to a kernel package (no network? '
+                      f'apt-cache said: {proc.stdout.strip().splitlines()[-1:]})')
+    return names[0]
+
+
+def _download(package, arch, dest, inside):
+    """apt-get download `package` (once), dpkg -x it into dest; the first match of
+    the glob `inside` under dest."""
+    found = sorted(glob.glob(os.path.join(dest, inside)))
+    if found:
+        return found[-1]
+    apt_dir, opts = _apt(arch)
+    deb_arch = DEB_ARCH[arch]
+    pattern = os.path.join(apt_dir, f'{package}_*_{deb_arch}.deb')
+    if not glob.glob(pattern):
+        _update(apt_dir, opts)
+        say(f'downloading {package}:{deb_arch} into {os.path.relpath(apt_dir, build.TOP)}')
+        build._run(['apt-get'] + opts + ['download', f'{package}:{deb_arch}'],
+                   f'apt-get download {package}', cwd=apt_dir)
+    debs = sorted(glob.glob(pattern))
+    if not debs:
+        raise Failure(f'apt-get download left no {os.path.basename(pattern)} in {apt_dir}')
+    build._run(['dpkg', '-x', debs[-1], dest], f'dpkg -x {package}')
+    found = sorted(glob.glob(os.path.join(dest, inside)))
+    if not found:
+        raise Failure(f'{debs[-1]} has no {inside}')
+    return found[-1]
+
+
+def fetch(arch='arm64'):
+    """(kernel Image, busybox) for `arch`, downloaded and unpacked once.
+
+    Offline, what build/deps already holds is used; without it, one Failure line."""
+    if arch not in DEB_ARCH:
+        raise Failure(f'--dom0 linux is arm64 only for now (arm32: see the README\'s '
+                      f'arm32 dom0 notes)')
+    try:
+        kdir = deps_dir('linux', arch)
+        kernel = sorted(glob.glob(os.path.join(kdir, 'boot', 'vmlinuz-*')))
+        if not kernel:
+            kernel = [_download(kernel_package(arch), arch, kdir, 'boot/vmlinuz-*')]
+        busybox = _download(BUSYBOX, arch, deps_dir('busybox', arch), 'bin/busybox')
+    except Failure as e:
+        # One line: what failed (not its whole command) and apt's own error.
+        text = str(e).splitlines()
+        what = text[0].split(' failed (')[0]
+        errors = [line for line in text[1:] if line.startswith('E:')] or text[1:] or ['']
+        raise Failure(f'cannot fetch Debian\'s Linux for dom0: {what} failed '
+                      f'({errors[-1].strip()}); build/deps needs the network once') from None
+    return kernel[-1], busybox
+
+
+# newc cpio (the kernel's Documentation/driver-api/early-userspace/buffer-format.rst):
+# a 110-byte ASCII header, the name with its NUL, each padded to 4 bytes.
+def _newc(ino, mode, name, data=b'', rdev=(0, 0)):
+    name_b = name.encode() + b'\0'
+    fields = [ino, mode, 0, 0, 1, 0, len(data), 0, 0, rdev[0], rdev[1], len(name_b), 0]
+    head = b'070701' + b''.join(b'%08X' % v for v in fields)
+    out = head + name_b
+    out += bytes(-len(out) % 4) + data
+    return out + bytes(-len(out) % 4)
+
+
+def cpio(entries):
+    """A newc archive of (name, mode, data, rdev) entries, ending with TRAILER!!!."""
+    out = b''.join(_newc(i + 1, mode, name, data, rdev)
+                   for i, (name, mode, data, rdev) in enumerate(entries))
+    return out + _newc(0, 0, 'TRAILER!!!')
+
+
+def init_script(shell=False):
+    return INIT_SCRIPT.replace('@SHELL@', SHELL_LINES if shell else '')
+
+
+def initramfs(busybox, dest, shell=False, compress=True):
+    """Write dom0's initramfs to dest (gzip'd unless compress is False); return dest."""
+    with open(busybox, 'rb') as f:
+        bb = f.read()
+    d, x = stat.S_IFDIR | 0o755, stat.S_IFREG | 0o755
+    entries = [(name, d, b'', (0, 0)) for name in ('bin', 'sbin', 'dev', 'proc', 'sys',
+                                                    'tmp', 'usr', 'usr/bin', 'usr/sbin')]
+    entries += [('dev/console', stat.S_IFCHR | 0o600, b'', (5, 1)),
+                ('bin/busybox', x, bb, (0, 0)),
+                ('bin/sh', stat.S_IFLNK | 0o777, b'busybox', (0, 0)),
+                ('init', x, init_script(shell).encode(), (0, 0))]
+    data = cpio(entries)
+    if compress:
+        data = gzip.compress(data, compresslevel=6, mtime=0)
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    with open(dest + '.tmp', 'wb') as f:
+        f.write(data)
+    os.replace(dest + '.tmp', dest)
+    return dest
+
+
+def modules(arch, workdir, bootargs=DEFAULT_BOOTARGS, shell=False):
+    """The guest-loader modules for Linux as dom0: kernel (with bootargs), initramfs."""
+    kernel, busybox = fetch(arch)
+    name = 'initramfs-shell.cpio.gz' if shell else 'initramfs.cpio.gz'
+    initrd = initramfs(busybox, os.path.join(workdir, name), shell=shell)
+    return [qemu.Module(path=kernel, bootargs=bootargs), qemu.Module(path=initrd)]
+
+
+def setup_spec(spec, workdir, shell=False):
+    """Fill in what `--dom0 linux` implies where the user said nothing: the modules
+    (any --module wins), dom0_mem, 2 GiB of RAM; QEMU gets its=off (no DMA from
+    the ITS bypassing stage 2; -nic none is there for every run)."""
+    if not spec.modules:
+        spec.modules = modules(spec.arch, workdir, shell=shell)
+    if 'dom0_mem=' not in (spec.hyp_args or ''):
+        spec.hyp_args = ' '.join(filter(None, [spec.hyp_args, DEFAULT_HYP_ARGS]))
+    return spec
+
+
+def expect_linux(plan_):
+    """Make a hypcore QEMU plan a Linux dom0 run: its=off on the -M option (GICv3:
+    the ITS writes its tables by DMA, which stage 2 does not confine), and the
+    end condition "linux: userspace ok" then dom0's power-off."""
+    machine = plan_.argv.index('-M') + 1
+    if 'gic-version=3' in plan_.argv[machine] and 'its=' not in plan_.argv[machine]:
+        plan_.argv[machine] += ',its=off'
+    plan_.end_marker = END_MARKER
+    plan_.end_needs_dom0_off = True
+    plan_.panic_re = PANIC_RE
+    return plan_
+
+
+def lines(log):
+    """The initramfs's "linux: ..." lines of a serial log, in order."""
+    return [m.group(0).rstrip('\r') for m in map(LINE_RE.search, log.split('\n')) if m]
