@@ -309,7 +309,7 @@ static bool idle_for_dom0;
 void smp_idle_for_dom0(bool wait)
 {
     idle_for_dom0 = wait;
-    dsb(ish);
+    dsb(ish);       /* visible to the idle CPUs (inner shareable) before they are woken */
 }
 
 static void __noreturn idle(unsigned int cpu)

@@ -45,7 +45,7 @@ void vcpu_off(void)
     struct vcpu *v = current_vcpu();
 
     v->state = VCPU_OFF;
-    dsb(ish);
+    dsb(ish);       /* AFFINITY_INFO on another CPU sees OFF before this CPU idles */
     switch_stack_and_call(this_cpu()->stack_top, off_loop, NULL);
 }
 

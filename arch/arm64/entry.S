@@ -34,6 +34,41 @@
 #define VEC_FIQ     2
 #define VEC_SERROR  3
 
+/*
+ * save_x4_x29: store x4..x29 into the struct cpu_user_regs frame at SP;
+ * save_exception_regs: ELR, SPSR, ESR and FAR of EL2 into the same frame,
+ * through the two scratch registers named.  One copy each for the EL2 trap
+ * path and the guest path.
+ */
+.macro save_pair a, b
+        stp     x\a, x\b, [sp, #REGS_X0 + \a * 8]
+.endm
+
+.macro save_x4_x29
+        save_pair 4, 5
+        save_pair 6, 7
+        save_pair 8, 9
+        save_pair 10, 11
+        save_pair 12, 13
+        save_pair 14, 15
+        save_pair 16, 17
+        save_pair 18, 19
+        save_pair 20, 21
+        save_pair 22, 23
+        save_pair 24, 25
+        save_pair 26, 27
+        save_pair 28, 29
+.endm
+
+.macro save_exception_regs t0, t1
+        mrs     \t0, elr_el2
+        mrs     \t1, spsr_el2
+        stp     \t0, \t1, [sp, #REGS_ELR]
+        mrs     \t0, esr_el2
+        mrs     \t1, far_el2
+        stp     \t0, \t1, [sp, #REGS_ESR]
+.endm
+
 .macro vector group, type
         .balign 0x80
     .if \group == 2 && \type == VEC_SYNC
@@ -146,26 +181,9 @@ END(trap_entry)
  * Inputs: sp = frame with x0-x3 and SP saved, x1 = vector number.
  */
 FUNC_LOCAL(trap_save)
-        stp     x4, x5, [sp, #REGS_X0 + 4 * 8]
-        stp     x6, x7, [sp, #REGS_X0 + 6 * 8]
-        stp     x8, x9, [sp, #REGS_X0 + 8 * 8]
-        stp     x10, x11, [sp, #REGS_X0 + 10 * 8]
-        stp     x12, x13, [sp, #REGS_X0 + 12 * 8]
-        stp     x14, x15, [sp, #REGS_X0 + 14 * 8]
-        stp     x16, x17, [sp, #REGS_X0 + 16 * 8]
-        stp     x18, x19, [sp, #REGS_X0 + 18 * 8]
-        stp     x20, x21, [sp, #REGS_X0 + 20 * 8]
-        stp     x22, x23, [sp, #REGS_X0 + 22 * 8]
-        stp     x24, x25, [sp, #REGS_X0 + 24 * 8]
-        stp     x26, x27, [sp, #REGS_X0 + 26 * 8]
-        stp     x28, x29, [sp, #REGS_X0 + 28 * 8]
+        save_x4_x29
         str     x30, [sp, #REGS_X30]
-        mrs     x2, elr_el2
-        mrs     x3, spsr_el2
-        stp     x2, x3, [sp, #REGS_ELR]
-        mrs     x2, esr_el2
-        mrs     x3, far_el2
-        stp     x2, x3, [sp, #REGS_ESR]
+        save_exception_regs x2, x3
         mov     x0, sp
         bl      do_trap
         b       park
@@ -182,27 +200,10 @@ FUNC_LOCAL(guest_sync_entry)
         sub     sp, sp, #REGS_SIZE
         stp     x0, x1, [sp, #REGS_X0]
         stp     x2, x3, [sp, #REGS_X0 + 2 * 8]
-        stp     x4, x5, [sp, #REGS_X0 + 4 * 8]
-        stp     x6, x7, [sp, #REGS_X0 + 6 * 8]
-        stp     x8, x9, [sp, #REGS_X0 + 8 * 8]
-        stp     x10, x11, [sp, #REGS_X0 + 10 * 8]
-        stp     x12, x13, [sp, #REGS_X0 + 12 * 8]
-        stp     x14, x15, [sp, #REGS_X0 + 14 * 8]
-        stp     x16, x17, [sp, #REGS_X0 + 16 * 8]
-        stp     x18, x19, [sp, #REGS_X0 + 18 * 8]
-        stp     x20, x21, [sp, #REGS_X0 + 20 * 8]
-        stp     x22, x23, [sp, #REGS_X0 + 22 * 8]
-        stp     x24, x25, [sp, #REGS_X0 + 24 * 8]
-        stp     x26, x27, [sp, #REGS_X0 + 26 * 8]
-        stp     x28, x29, [sp, #REGS_X0 + 28 * 8]
+        save_x4_x29
         mrs     x0, sp_el1
         stp     x30, x0, [sp, #REGS_X30]    /* x30, then the guest's SP_EL1 as "sp" */
-        mrs     x0, elr_el2
-        mrs     x1, spsr_el2
-        stp     x0, x1, [sp, #REGS_ELR]
-        mrs     x0, esr_el2
-        mrs     x1, far_el2
-        stp     x0, x1, [sp, #REGS_ESR]
+        save_exception_regs x0, x1
         mov     x29, xzr                    /* the call trace ends here */
         mov     x0, sp
         bl      do_guest_sync

@@ -173,7 +173,7 @@ FUNC_LOCAL(psci_cycle_test)
         str     xzr, [x0]
         adr     x0, cpu1_go
         str     wzr, [x0]
-        dsb     sy
+        dsb     sy                      /* both flags cleared before cpu1 can run */
         ldr     x0, =PSCI_CPU_ON64
         mov     x1, #CPU1_MPIDR
         adr     x2, cycle_secondary
@@ -286,17 +286,7 @@ END(cycle_secondary)
  * The EL1 vector table.  Only the exception hvc_insn brings back is
  * expected; anything else prints one fixed line and powers off.
  */
-        .balign 2048
-vectors:
-        .org    vectors + 0x200         /* current EL with SP_ELx: synchronous */
-        b       el1_sync
-        .org    vectors + 0x280         /* IRQ */
-        b       unexpected
-        .org    vectors + 0x300         /* FIQ */
-        b       unexpected
-        .org    vectors + 0x380         /* SError */
-        b       unexpected
-        .org    vectors + 0x400
+        el1_vectors
 
 /*
  * el1_sync: the exception HVC #ODD_HVC_IMM brought: x21 := ESR_EL1, x22 :=
@@ -320,17 +310,6 @@ FUNC_LOCAL(el1_sync)
         eret
 END(el1_sync)
 
-FUNC_LOCAL(unexpected)
-        mov     x16, #HYPERCALL_CONSOLE_IO
-        mov     x0, #CONSOLEIO_WRITE
-        mov     x1, #(unexpected_msg_end - unexpected_msg)
-        adr     x2, unexpected_msg
-        hvc     #XEN_HVC_IMM
-        b       system_off
-END(unexpected)
-unexpected_msg:
-        .ascii  "payload: unexpected exception\n"
-unexpected_msg_end:
 
 /* Data and stacks: inside the file, so whoever places the image keeps them free. */
         .subsection 2

@@ -3,7 +3,8 @@
  * tests/payload/lines-arm64.S: what the arm64 payloads share (included, not
  * built alone): the line_str macro, the line_* routines that build a
  * "payload: " line in x27's buffer and write it with one console_io
- * hypercall, the counter timeout and SYSTEM_OFF.  Included before any code:
+ * hypercall, the counter timeout, SYSTEM_OFF, the EL1 vector table macro and
+ * the "unexpected exception" exit.  Included before any code:
  * the routines go to .text subsection 1, after the including file's own code
  * (whose first bytes are the Image header).
  */
@@ -144,14 +145,14 @@ FUNC_LOCAL(timeout_start)
         mrs     x24, cntfrq_el0
         mov     x1, #TIMEOUT_SECONDS
         mul     x24, x24, x1
-        isb
+        isb                             /* the counter is read here, not earlier */
         mrs     x1, cntvct_el0
         add     x24, x24, x1
         ret
 END(timeout_start)
 
 FUNC_LOCAL(timeout_passed)
-        isb
+        isb                             /* a fresh counter read on every poll */
         mrs     x1, cntvct_el0
         cmp     x1, x24
         cset    x0, hs
@@ -167,4 +168,39 @@ FUNC_LOCAL(system_off)
 END(system_off)
         .balign 8
         .ltorg
+
+/*
+ * el1_vectors: the EL1 vector table both payloads install (VBAR_EL1).  Only
+ * a synchronous exception from EL1 with SP_EL1 is expected: it goes to the
+ * including file's el1_sync; IRQ, FIQ and SError go to unexpected, as does
+ * anything el1_sync does not recognise.  Exceptions with SP_EL0 or from a
+ * lower EL cannot happen (the payloads run at EL1h and have no EL0).
+ */
+.macro el1_vectors
+        .balign 2048
+vectors:
+        .org    vectors + 0x200         /* current EL with SP_ELx: synchronous */
+        b       el1_sync
+        .org    vectors + 0x280         /* IRQ */
+        b       unexpected
+        .org    vectors + 0x300         /* FIQ */
+        b       unexpected
+        .org    vectors + 0x380         /* SError */
+        b       unexpected
+        .org    vectors + 0x400
+.endm
+
+/* unexpected: print one fixed line through console_io and power off. */
+FUNC_LOCAL(unexpected)
+        mov     x16, #HYPERCALL_CONSOLE_IO
+        mov     x0, #CONSOLEIO_WRITE
+        mov     x1, #(unexpected_msg_end - unexpected_msg)
+        adr     x2, unexpected_msg
+        hvc     #XEN_HVC_IMM
+        b       system_off
+END(unexpected)
+unexpected_msg:
+        .ascii  "payload: unexpected exception\n"
+unexpected_msg_end:
+        .balign 4
         .subsection 0

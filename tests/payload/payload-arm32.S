@@ -216,13 +216,13 @@ FUNC_LOCAL(timeout_start)
         mrc     p15, 0, r9, c14, c0, 0  /* CNTFRQ */
         mov     r0, #TIMEOUT_SECONDS
         mul     r9, r9, r0
-        isb
+        isb                             /* the counter is read here, not earlier */
         mrrc    p15, 1, r8, r1, c14     /* CNTVCT */
         bx      lr
 END(timeout_start)
 
 FUNC_LOCAL(timeout_passed)
-        isb
+        isb                             /* a fresh counter read on every poll */
         mrrc    p15, 1, r0, r1, c14     /* CNTVCT */
         sub     r0, r0, r8              /* ticks since start, modulo 2^32 */
         cmp     r0, r9

@@ -525,17 +525,7 @@ str_probe:              .asciz  "probe="
  * The EL1 vector table.  Only a synchronous exception at probe_insn is
  * expected; anything else prints one fixed line and powers off.
  */
-        .balign 2048
-vectors:
-        .org    vectors + 0x200         /* current EL with SP_ELx: synchronous */
-        b       el1_sync
-        .org    vectors + 0x280         /* IRQ */
-        b       unexpected
-        .org    vectors + 0x300         /* FIQ */
-        b       unexpected
-        .org    vectors + 0x380         /* SError */
-        b       unexpected
-        .org    vectors + 0x400
+        el1_vectors
 
 /*
  * el1_sync: the probe's data abort: skip the load, x21 := 1, x22 := ESR_EL1.
@@ -553,17 +543,6 @@ FUNC_LOCAL(el1_sync)
         eret
 END(el1_sync)
 
-FUNC_LOCAL(unexpected)
-        mov     x16, #HYPERCALL_CONSOLE_IO
-        mov     x0, #CONSOLEIO_WRITE
-        mov     x1, #(unexpected_msg_end - unexpected_msg)
-        adr     x2, unexpected_msg
-        hvc     #XEN_HVC_IMM
-        b       system_off
-END(unexpected)
-unexpected_msg:
-        .ascii  "payload: unexpected exception\n"
-unexpected_msg_end:
 
 /* Data and stacks: inside the file, so whoever places the image keeps them free. */
         .subsection 2

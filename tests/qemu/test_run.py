@@ -97,6 +97,22 @@ def cpu_down_case():
     return suites.Case(name, run)
 
 
+def dom0_refused_case():
+    """A kernel module that is no arm64 Image: hypcore says so and finishes its
+    boot without dom0, but run must not report that as a success."""
+    name = 'run:exit:dom0-refused'
+
+    def run():
+        directory = suites.workdir(name + '-input')
+        kernel = os.path.join(directory, 'not-an-image')
+        with open(kernel, 'wb') as f:
+            f.write(bytes(range(40)))      # shorter than an Image header
+        return exit_case(name, ['run', '--module', kernel], 1,
+                         r'FAILED: the boot completed, but no dom0 ran: kernel module '
+                         r'0x[0-9a-f]+-0x[0-9a-f]+ is not an arm64 Image').run()
+    return suites.Case(name, run)
+
+
 def uboot_error_case(arch):
     """booti/bootz of an address that holds no image: U-Boot says so and returns to
     its prompt; the runner must stop there ("uboot" outcome), not at the timeout."""
@@ -198,6 +214,7 @@ def cases(config):
                       r'FAILED: .*cpu5 that selftest=stack-overflow:5 asks for did not appear'),
             uboot_error_case('arm64'),
             cpu_down_case(),
+            dom0_refused_case(),
             exit_case('run:exit:selftest-stall/smp4', ['run', '--smp', '4', '--',
                                                        'selftest=stall:2'], 0, r'boot complete'),
             show_command_case(),
