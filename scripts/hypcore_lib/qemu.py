@@ -164,6 +164,9 @@ class Plan:
     # powered off (linux.py: Linux's /init says "linux: userspace ok", then
     # poweroff -f); otherwise either one is enough.
     end_needs_dom0_off: bool = False
+    # Seconds after which a run that has printed nothing at all ends with
+    # outcome 'silent' (xen.py: Xen prints its banner within a second).
+    silence_limit: float = None
 
 
 class Placer:
@@ -523,7 +526,7 @@ class Result:
     """How a QEMU run ended."""
     ok: bool
     outcome: str        # complete, expected-trap, panic, early-failure, trap, uboot,
-                        # timeout, exited, no-poweroff, stopped
+                        # timeout, exited, no-poweroff, stopped, silent
     reason: str
     log: str
     seconds: float
@@ -714,6 +717,9 @@ def boot(plan_, timeout, echo=False, stop=None, interactive=False):
                     continue
                 proc.wait(timeout=POWEROFF_GRACE)
             outcome = _outcome(proc, watcher, start, last_output, timeout)
+            if (outcome is None and not log and plan_.silence_limit is not None
+                    and time.monotonic() - start > plan_.silence_limit):
+                outcome = ('silent', f'no output at all in {plan_.silence_limit:g} s')
             if outcome is None and stop is not None and stop.is_set():
                 outcome = ('stopped', 'stopped by the caller')
     finally:

@@ -375,3 +375,22 @@ class Arm32Model(unittest.TestCase):
         self.assertIsNotNone(model.check_fault_dump(log.replace('HDFAR=0x005ff000',
                                                                 'HDFAR=0x005fe000'),
                                                     0x00200000, lambda va: insn, 'arm32'))
+
+
+class RunnerSilence(unittest.TestCase):
+    """qemu.boot's silence limit (xen.py retries a Xen that prints nothing):
+    a process that prints nothing ends 'silent', one that prints is not cut short."""
+
+    def boot(self, script, silence, timeout):
+        plan = qemu.Plan(argv=['sh', '-c', script], load=0, silence_limit=silence)
+        return qemu.boot(plan, timeout)
+
+    def test_nothing_printed_is_silent(self):
+        result = self.boot('sleep 20', 0.5, 10)
+        self.assertEqual(result.outcome, 'silent')
+        self.assertFalse(result.ok)
+        self.assertLess(result.seconds, 5)
+
+    def test_output_then_quiet_is_a_timeout(self):
+        result = self.boot('echo banner; exec sleep 20', 0.5, 2)
+        self.assertEqual((result.outcome, result.log.strip()), ('timeout', 'banner'))
