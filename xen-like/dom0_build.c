@@ -405,36 +405,56 @@ static bool place_zimage(const struct kimage *img, u64 fdt_room, u64 rd_size,
     return true;
 }
 
+static bool is_its(const void *fdt, int node)
+{
+    return !fdt_node_check_compatible(fdt, node, "arm,gic-v3-its");
+}
+
 static bool skip_node(const void *fdt, int node)
 {
     const char *type = fdt_getprop(fdt, node, "device_type", NULL);
 
     return (type && (!strcmp(type, "memory") || !strcmp(type, "cpu"))) ||
-           !fdt_node_check_compatible(fdt, node, "arm,gic-v3-its") ||
-           !dt_node_enabled(fdt, node);
+           is_its(fdt, node) || !dt_node_enabled(fdt, node);
 }
 
 /*
- * The reg entries of the GIC node hypcore keeps: GICv2 and GICv3 list GICH
- * then GICV after the distributor and CPU interface (GICv3: after the
- * redistributors and the optional GICC), i.e. the last two of four or
- * more (bindings: arm,gic.yaml, arm,gic-v3.yaml).
+ * The reg entries of the GIC node hypcore keeps, by name, or NULL for one
+ * dom0 gets: GICv2 lists GICD, GICC, then GICH and GICV; GICv3 GICD, the
+ * redistributor regions, then the optional GICv2-compatible GICC, GICH and
+ * GICV (bindings: arm,gic.yaml, arm,gic-v3.yaml).  GICH and GICV are the
+ * hypervisor's; the GICCs are dom0's.
  */
-static bool gic_hyp_reg(const void *fdt, int node, int index, int count)
+static const char *gic_kept_reg(const void *fdt, int node, int index, int count)
 {
-    if ( fdt_node_check_compatible(fdt, node, "arm,gic-v3") &&
-         fdt_node_check_compatible(fdt, node, "arm,cortex-a15-gic") &&
-         fdt_node_check_compatible(fdt, node, "arm,gic-400") )
-        return false;
+    static const char *const v2[] = { NULL, NULL, "GICH", "GICV" };
+    static const char *const v3_tail[] = { "GICH", "GICV" };
+
     if ( !fdt_node_check_compatible(fdt, node, "arm,gic-v3") )
     {
         const fdt32_t *p = fdt_getprop(fdt, node, "#redistributor-regions", NULL);
-        int redist = p ? (int)fdt32_to_cpu(*p) : 1;
+        int first = 2 + (p ? (int)fdt32_to_cpu(*p) : 1);     /* past GICD, GICR..., GICC */
 
-        /* GICD, GICR x redist, then GICC, GICH, GICV. */
-        return index >= 2 + redist;
+        return index >= first && index - first < 2 ? v3_tail[index - first] : NULL;
     }
-    return count >= 4 && index >= 2;
+    if ( fdt_node_check_compatible(fdt, node, "arm,cortex-a15-gic") &&
+         fdt_node_check_compatible(fdt, node, "arm,gic-400") )
+        return NULL;
+    return count >= 4 && index < 4 ? v2[index] : NULL;
+}
+
+/* One line per MMIO range hypcore keeps from dom0 (a test probes each). */
+static void report_kept(const void *fdt, int node, int index, const char *what)
+{
+    char path[DT_PATH_MAX];
+    paddr_t start;
+    u64 size;
+
+    if ( dt_node_paddr_index(fdt, node, index, &start, &size) )
+        return;
+    printk("dom0: kept by hypcore: %s reg 0x%llx-0x%llx (%s)\n",
+           dt_node_path(fdt, node, path, sizeof(path)), (unsigned long long)start,
+           (unsigned long long)(start + size), what);
 }
 
 static bool map_devices(const void *fdt, struct p2m *p2m)
@@ -446,17 +466,26 @@ static bool map_devices(const void *fdt, struct p2m *p2m)
     {
         int count, i;
 
-        if ( depth == 0 || skip_node(fdt, node) )
+        if ( depth == 0 )
+            continue;
+        if ( is_its(fdt, node) )
+            for ( i = 0; i < dt_reg_count(fdt, node); i++ )
+                report_kept(fdt, node, i, "ITS");
+        if ( skip_node(fdt, node) )
             continue;
         count = dt_reg_count(fdt, node);
         for ( i = 0; i < count; i++ )
         {
+            const char *kept = gic_kept_reg(fdt, node, i, count);
             paddr_t start;
             u64 size;
             struct range r;
 
-            if ( gic_hyp_reg(fdt, node, i, count) )
+            if ( kept )
+            {
+                report_kept(fdt, node, i, kept);
                 continue;
+            }
             /* Nodes whose reg is no CPU address (cpus, i2c, ...) do not translate. */
             if ( dt_node_paddr_index(fdt, node, i, &start, &size) )
                 continue;

@@ -275,7 +275,9 @@ def cases(arch='arm64'):
         out.append(module_case(arch, 'dom0:enter+system-off/mem4g', mod(kernel(arch)),
                                gic=gic, mem=4 * GiB, hyp_args='dom0_mem=256M',
                                checks=[check_entered(256 * MiB, arch=arch)]))
-    return out + payload_cases(arch) + (edges_cases(arch) if arch == 'arm64' else [])
+    from . import dom0probes          # it imports this module's helpers
+    return (out + payload_cases(arch) + dom0probes.cases(arch)
+            + (edges_cases(arch) if arch == 'arm64' else []))
 
 
 # ------------------------------------------------ with the test payload
