@@ -276,8 +276,7 @@ def cases(arch='arm64'):
                                gic=gic, mem=4 * GiB, hyp_args='dom0_mem=256M',
                                checks=[check_entered(256 * MiB, arch=arch)]))
     from . import dom0probes          # it imports this module's helpers
-    return (out + payload_cases(arch) + dom0probes.cases(arch)
-            + (edges_cases(arch) if arch == 'arm64' else []))
+    return out + payload_cases(arch) + dom0probes.cases(arch) + edges_cases(arch)
 
 
 # ------------------------------------------------ with the test payload
@@ -394,7 +393,7 @@ def payload_cases(arch='arm64'):
 
 
 # ------------------------------------------------ with the edge-case payload
-# tests/payload/edges-arm64.S against Xen 4.17's answers (xensuite's model,
+# tests/payload/edges-<arch>.S against Xen 4.17's answers (xensuite's model,
 # which xen:edges checks against Xen itself).
 UNDEF_RE = re.compile(r'dom0: d0v0 HVC #0x1234 is no hypercall: undefined instruction injected$')
 
@@ -412,7 +411,7 @@ def edges_case(arch, smp, gic=3):
             return with_log(f'the run ended with {result.reason!r}', result, plan)
         if not any(UNDEF_RE.search(line) for line in result.lines()):
             return with_log('no "HVC #0x1234 is no hypercall" line', result, plan)
-        problem = check_edges(result.log, smp)
+        problem = check_edges(result.log, smp, arch)
         return with_log(problem, result, plan) if problem else None
     return Case(full, run)
 
@@ -420,6 +419,8 @@ def edges_case(arch, smp, gic=3):
 def edges_cases(arch='arm64'):
     if not os.path.isfile(os.path.join(TOP, 'tests', 'payload', f'edges-{arch}.S')):
         return []
+    if arch == 'arm32':         # no CPU_ON rounds in edges-arm32.S: one case
+        return [edges_case(arch, 2, gic=2)]
     return [edges_case(arch, 2), edges_case(arch, 1), edges_case(arch, 4, gic=2)]
 
 
