@@ -25,6 +25,9 @@ from hypcore_lib.common import TOP
 
 HYPCORE = [sys.executable, os.path.join(TOP, 'hypcore')]
 CLI_TIMEOUT = 60
+# `./hypcore test` first collects every suite's cases (models, images, QEMU
+# DTB dumps): 20-40 s on this 2-core machine when other QEMU runs share it.
+TEST_CLI_TIMEOUT = 300
 
 
 def hypcore(name, *args):
@@ -34,7 +37,8 @@ def hypcore(name, *args):
     if args[0] == 'run':
         argv[3:3] = ['--no-build', '--workdir', directory]
     proc = subprocess.run(argv, cwd=TOP, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True, timeout=CLI_TIMEOUT)
+                          stderr=subprocess.PIPE, text=True,
+                          timeout=TEST_CLI_TIMEOUT if args[0] == 'test' else CLI_TIMEOUT)
     with open(os.path.join(directory, 'output.log'), 'w', encoding='utf-8') as f:
         f.write(f'{shlex.join(argv)}\nexit {proc.returncode}\n{proc.stdout}{proc.stderr}')
     return proc
