@@ -164,6 +164,9 @@ class Plan:
     # powered off (linux.py: Linux's /init says "linux: userspace ok", then
     # poweroff -f); otherwise either one is enough.
     end_needs_dom0_off: bool = False
+    # A line that ends the run at once, as 'stopped' (linuxsuite: a first boot
+    # that only needs hypcore's dom0 lines, killed before dom0 runs).
+    stop_re: object = None
 
 
 class Placer:
@@ -550,8 +553,11 @@ class _Watcher:
     for is a failure even when the other CPUs finish the boot, and the one it
     asked for must appear, complete, on the right CPU."""
 
-    def __init__(self, expect=None, end_marker=END_MARKER, panic_re=None, needs_both=False):
+    def __init__(self, expect=None, end_marker=END_MARKER, panic_re=None, needs_both=False,
+                 stop_re=None):
         self.end_marker = end_marker
+        self.stop_re = stop_re
+        self.stopped = None     # the stop_re line, once seen
         self.needs_both = needs_both
         self.panic_re = panic_re or PANIC_RE
         self.partial = ''
@@ -582,6 +588,8 @@ class _Watcher:
             self.failure = (outcome, line)
 
     def _line(self, line):
+        if self.stop_re is not None and self.stopped is None and self.stop_re.search(line):
+            self.stopped = line
         if line.strip().startswith(self.end_marker):
             self.end_seen = True
         elif DOM0_ENTER_RE.search(line):
@@ -674,7 +682,8 @@ def boot(plan_, timeout, echo=False, stop=None, interactive=False):
     nobody asked for, or a U-Boot error ends the run after a short grace
     period (hypcore parks there); QEMU is killed then, at the timeout (None:
     wait for ever, for --gdb), and once the threading.Event `stop` is set
-    (outcome stopped).  interactive: QEMU reads this process's stdin (the
+    (outcome stopped), or as soon as a line matches plan_.stop_re (stopped
+    too).  interactive: QEMU reads this process's stdin (the
     serial console's input; --dom0-shell).
     """
     start = time.monotonic()
@@ -687,7 +696,7 @@ def boot(plan_, timeout, echo=False, stop=None, interactive=False):
                                 stderr=subprocess.STDOUT, cwd=TOP)
         _live.add(proc)
     watcher = _Watcher(plan_.expect_trap, plan_.end_marker, plan_.panic_re,
-                       plan_.end_needs_dom0_off)
+                       plan_.end_needs_dom0_off, plan_.stop_re)
     uboot = _UBootWatch()
     decoder = codecs.getincrementaldecoder('utf-8')(errors='replace')
     console = list(plan_.console)
@@ -711,6 +720,8 @@ def boot(plan_, timeout, echo=False, stop=None, interactive=False):
                     error = uboot.check(log)
                     if error:
                         watcher._fail('uboot', error)
+                    if watcher.stopped is not None:     # now, while output keeps coming
+                        outcome = _outcome(proc, watcher, start, last_output, timeout)
                     continue
                 proc.wait(timeout=POWEROFF_GRACE)
             outcome = _outcome(proc, watcher, start, last_output, timeout)
@@ -747,6 +758,8 @@ def _drive_console(proc, console, log, pos, uboot, total):
 def _outcome(proc, watcher, start, last_output, timeout):
     """None while the run goes on, else (outcome, reason)."""
     now = time.monotonic()
+    if watcher.stopped is not None:
+        return ('stopped', f'stopped at {watcher.stopped.strip()!r}')
     if proc.poll() is not None:
         if watcher.failure:
             return watcher.failure
