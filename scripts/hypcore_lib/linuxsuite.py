@@ -24,7 +24,13 @@ hypcore's own decisions:
     stage-2 fault line naming each address, Linux kills devmem with SIGKILL
     and reports Xen's EL0 abort syndrome at the pc hypcore saw (check_probes).
 
-Two to three boots in all, about 10-20 s each here.  Without network and
+  * load anywhere (the cases with a place in their name): hypcore loaded at
+    one of smpsuite's clash places, its decision line against model.decide.
+  * icount: two boots under -icount print byte-identical serial logs.
+
+Seven boot cases in ./hypcore test (one of them two boots and one a first
+boot too), about 10-30 s each here; sweep_cases is the full place x CPUs x
+GIC matrix (./hypcore sweep --suite linux).  Without network and
 without build/deps, every boot case fails with one line (linux.fetch).
 """
 import dataclasses
@@ -36,9 +42,10 @@ import stat
 
 from . import image as images, linux, qemu, smpsuite
 from .common import BUILD, MiB, PAGE, Failure
-from .suites import Case, workdir
+from .suites import Case, check_model_decision, workdir
 
 TIMEOUT = 180               # seconds; a boot takes 10-20 s here (2 cores shared)
+ICOUNT_TIMEOUT = 300        # -icount runs every vCPU on one host thread
 GIC_CHIP = {3: 'GICv3', 2: 'GIC-0'}
 VTIMER_PPI = 27             # booting.rst / the DT: the EL1 virtual timer's PPI
 DOM0_RAM_RE = re.compile(r'dom0: ram (0x[0-9a-f]+)-(0x[0-9a-f]+)\s*$')
@@ -129,11 +136,11 @@ def save_log(directory, plan, result, name='serial.log'):
 
 def linux_spec(arch, smp, gic, mem_mib, kernel, initrd, bootargs, where=None):
     """The RunSpec of one Linux boot: hypcore at the layout's default place or
-    at `where` (an smpsuite.Where, with at least linux.DEFAULT_MEM of RAM)."""
+    at `where` (an smpsuite.Where; boot_case gives it linux.DEFAULT_MEM of RAM
+    at least, which changes no load decision: model.decide ignores RAM size)."""
     if where is None:
         spec = qemu.RunSpec(arch=arch, smp=smp, gic=gic, mem=linux.DEFAULT_MEM)
     else:
-        where = dataclasses.replace(where, mem=max(where.mem, linux.DEFAULT_MEM))
         spec = smpsuite.spec_for(arch, where, smp, gic)
     spec.hyp_args = f'dom0_mem={mem_mib}M'
     spec.modules = [qemu.Module(kernel, bootargs=bootargs), qemu.Module(initrd)]
@@ -160,7 +167,9 @@ def boot_case(smp, gic, mem_mib=512, bootargs=linux.DEFAULT_BOOTARGS, arch='arm6
     of hypcore's image (load + 4 KiB) and dom0's stage-2 root table (hypcore's
     heap, learnt from a first boot) through /dev/mem (check_probes)."""
     extra = '' if bootargs == linux.DEFAULT_BOOTARGS else '/bootargs'
-    place = f'{where.label}/' if where is not None else ''
+    if where is not None:
+        where = dataclasses.replace(where, mem=max(where.mem, linux.DEFAULT_MEM))
+    place = f'{smpsuite.place(arch, where)}/' if where is not None else ''
     name = (f'{prefix}:{place}smp{smp}/gic{gic}/dom0_mem{mem_mib}M{extra}'
             + ('/probe' if probe else ''))
 
@@ -190,7 +199,8 @@ def boot_case(smp, gic, mem_mib=512, bootargs=linux.DEFAULT_BOOTARGS, arch='arm6
         save_log(directory, plan, result)
         if not result.ok:
             return _tail('Linux did not reach userspace and power off', result, plan)
-        problem = (check(result.log, smp, gic, args, mem_mib * MiB, version, probes)
+        problem = (check_model_decision(result, plan, img)
+                   or check(result.log, smp, gic, args, mem_mib * MiB, version, probes)
                    or check_probes(result.log, probes))
         return _tail(problem, result, plan) if problem else None
     return Case(name, run)
@@ -242,6 +252,55 @@ def check_probes(log, probes):
         if fault != want_fault:
             return f'probe {addr}: Linux reports {fault!r}, expected {want_fault!r}'
     return None
+
+
+def first_difference(a, b):
+    """(line number, line of a, line of b) where two logs first differ."""
+    la, lb = a.split('\n'), b.split('\n')
+    for index, (x, y) in enumerate(zip(la, lb)):
+        if x != y:
+            return index + 1, x, y
+    return min(len(la), len(lb)) + 1, '(end)' if len(la) < len(lb) else la[len(lb)], \
+        '(end)' if len(lb) < len(la) else lb[len(la)]
+
+
+def icount_case(smp=2, gic=3, mem_mib=256, arch='arm64'):
+    """Two boots under -icount shift=0,sleep=off -seed 1 (QEMU's DTB random
+    seeds included) must print byte-identical serial logs: hypcore's lines
+    and ticks, Linux's timestamps, /init's report; the first is checked
+    against the model too."""
+    name = f'linux:icount/smp{smp}/gic{gic}/dom0_mem{mem_mib}M'
+
+    def run():
+        try:
+            kernel, busybox = fetch_once(arch)
+        except Failure as e:
+            return str(e)
+        version = os.path.basename(kernel)[len('vmlinuz-'):]
+        results = []
+        for index in (1, 2):
+            directory = workdir(f'{name}#{index}')
+            initrd = linux.initramfs(busybox, os.path.join(directory, 'initramfs.cpio.gz'))
+            spec = linux_spec(arch, smp, gic, mem_mib, kernel, initrd, linux.DEFAULT_BOOTARGS)
+            spec.icount = True
+            img = images.load(arch, spec.layout)
+            plan = linux.expect_linux(qemu.plan(spec, img, directory))
+            result = qemu.boot(plan, ICOUNT_TIMEOUT)
+            save_log(directory, plan, result)
+            if not result.ok:
+                return _tail(f'run {index} under -icount did not reach userspace and power '
+                             'off', result, plan)
+            results.append(result)
+        problem = check(results[0].log, smp, gic, linux.DEFAULT_BOOTARGS, mem_mib * MiB,
+                        version)
+        if problem:
+            return _tail(problem, results[0], plan)
+        if results[0].log != results[1].log:
+            line, first, second = first_difference(results[0].log, results[1].log)
+            return (f'two -icount runs differ first at line {line}:\n  run 1: {first!r}\n'
+                    f'  run 2: {second!r}')
+        return None
+    return Case(name, run)
 
 
 # ------------------------------------------------------ the initramfs itself
@@ -302,8 +361,29 @@ def initramfs_case():
 def cases(arch='arm64'):
     if arch != 'arm64':
         return []
+    w = smpsuite.WHERE
     return [initramfs_case(),
             boot_case(2, 3, probe=True),
             boot_case(2, 2),
             boot_case(1, 3, mem_mib=256,
-                      bootargs=linux.DEFAULT_BOOTARGS + ' quiet hypcore.case=bootargs,1')]
+                      bootargs=linux.DEFAULT_BOOTARGS + ' quiet hypcore.case=bootargs,1'),
+            # Load anywhere: a slice of sweep_cases (the clash layouts' hardest
+            # places, 4 and 8 CPUs, both GICs).
+            boot_case(4, 3, where=w['ram-clash'], probe=True),
+            boot_case(8, 2, where=w['ram-odd-share3']),
+            boot_case(4, 2, where=w['ram-high-clash']),
+            icount_case()]
+
+
+SWEEP_SMPS = (1, 2, 4, 8)
+
+
+def sweep_cases(arch='arm64', layouts=None):
+    """./hypcore sweep --suite linux: Linux as dom0 with hypcore at every clash
+    layout's place, 1, 2, 4 and 8 CPUs, GICv2 and GICv3; the 4-CPU GICv3 boot
+    of each place also probes hypcore's image and heap."""
+    if arch != 'arm64':
+        return []
+    return [boot_case(smp, gic, where=where, prefix='sweep:linux', probe=(smp, gic) == (4, 3))
+            for where in smpsuite.WHERES if not layouts or where.layout in layouts
+            for smp in SWEEP_SMPS for gic in (2, 3)]

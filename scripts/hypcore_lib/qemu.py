@@ -77,6 +77,8 @@ KERNEL_DTB_FLOOR = 128 * MiB
 BLOCK_2M = 2 * MiB
 # Default guest-loader addresses start here (as in the QEMU facts) and go up.
 MODULE_BASE = RAM_BASE + 256 * MiB
+# The RTC's date under -icount (Debian 12's release day).
+ICOUNT_RTC_BASE = '2023-06-10T00:00:00'
 # hypcore accepts a DTB of up to 2 MiB (include/layout.h FDT_MAX_SIZE).
 DTB_SLOT = 2 * MiB
 
@@ -267,7 +269,12 @@ def _machine_argv(spec):
     argv = [QEMU[spec.arch], '-M', machine, '-cpu', CPU[spec.arch], '-smp', str(spec.smp),
             '-m', qemu_size(spec.mem), '-nographic', '-nic', 'none', '-no-reboot']
     if spec.icount:
-        argv += ['-icount', 'shift=0,sleep=off', '-seed', '1']
+        # Deterministic: instruction counting, QEMU's random numbers (the DTB's
+        # kaslr-seed and rng-seed), and the PL031 RTC counting virtual time
+        # from a fixed date rather than reading the host's clock (Linux
+        # prints the time it sets from it).
+        argv += ['-icount', 'shift=0,sleep=off', '-seed', '1',
+                 '-rtc', f'base={ICOUNT_RTC_BASE},clock=vm']
     return argv
 
 
