@@ -91,15 +91,18 @@ def check_timer(line, want, smp):
     return None
 
 
-def check(log, smp, gic, bootargs, dom0_mem, version, probes=()):
-    ram = dom0_ram(log)
+def check(log, smp, gic, bootargs, dom0_mem, version, ram=None, hypervisor='hypcore'):
+    """/init's lines against the model; dom0's RAM is what the hypervisor said
+    it gave (hypcore's "dom0: ram" lines, unless `ram` is given: Xen's banks)."""
+    if ram is None:
+        ram = dom0_ram(log)
+        online = ONLINE_RE.search(log)
+        if not online or online.groups() != (str(smp), str(smp)):
+            return f'hypcore did not bring up all {smp} CPUs ({online and online.group(0)})'
     if not ram:
-        return 'no "dom0: ram" line from hypcore'
+        return f'no RAM for dom0 in {hypervisor}\'s lines'
     if sum(end - start for start, end in ram) != dom0_mem:
-        return f'hypcore gave dom0 {ram}, not dom0_mem={dom0_mem:#x}'
-    online = ONLINE_RE.search(log)
-    if not online or online.groups() != (str(smp), str(smp)):
-        return f'hypcore did not bring up all {smp} CPUs ({online and online.group(0)})'
+        return f'{hypervisor} gave dom0 {ram}, not dom0_mem={dom0_mem:#x}'
     want = model(smp, gic, bootargs, dom0_mem, ram, version)
     got = [l for l in linux.lines(log) if not l.startswith('linux: probe ')]
     for index, expected in enumerate(want):
@@ -200,7 +203,7 @@ def boot_case(smp, gic, mem_mib=512, bootargs=linux.DEFAULT_BOOTARGS, arch='arm6
         if not result.ok:
             return _tail('Linux did not reach userspace and power off', result, plan)
         problem = (check_model_decision(result, plan, img)
-                   or check(result.log, smp, gic, args, mem_mib * MiB, version, probes)
+                   or check(result.log, smp, gic, args, mem_mib * MiB, version)
                    or check_probes(result.log, probes))
         return _tail(problem, result, plan) if problem else None
     return Case(name, run)
@@ -233,22 +236,35 @@ def check_probes(log, probes):
     if not root or int(root.group(1), 16) != probes[1]:
         return (f'probe {probes[1]:#x} is not dom0\'s stage-2 root in this boot '
                 f'({root and root.group(0)}): hypcore\'s allocations changed between boots')
+    return check_stage2_faults(log, probes)
+
+
+def check_stage2_faults(log, probes):
+    """hypcore's side of `probes`: one stage-2 fault line (a read) naming each,
+    and Linux's report of each at the ELR hypcore gave."""
     faults = [m.groups() for m in map(S2_FAULT_RE.search, log.split('\n')) if m]
     if [int(ipa, 16) for _, ipa, _, _ in faults] != probes:
         return (f'hypcore\'s stage-2 fault lines name {[f[1] for f in faults]}, '
                 f'expected one for each probe {[hex(p) for p in probes]}')
+    for probe, (_, _, access, _) in zip(probes, faults):
+        if access != 'read':
+            return f'hypcore saw a {access} of {probe:#x}; devmem reads'
+    return check_linux_probes(log, probes, [elr for _, _, _, elr in faults])
+
+
+def check_linux_probes(log, probes, elrs=None):
+    """Linux's side of `probes`: devmem killed (SIGKILL), and Linux's line with
+    Xen's EL0 abort syndrome (at the pc hypcore reported, when `elrs` given)."""
     got = [m.groups() for m in map(PROBE_RE.search, linux.lines(log)) if m]
     if len(got) != len(probes):
         return f'{len(got)} "linux: probe" lines for {len(probes)} probes'
     want_fault = f'DABT (lower EL), ESR {XEN_DABT_EL0_ESR:#018x}, {LINUX_FSC0_NAME}'
-    for probe, (_, _, access, elr), (addr, status, pc, fault) in zip(probes, faults, got):
-        if access != 'read':
-            return f'hypcore saw a {access} of {probe:#x}; devmem reads'
+    for index, (probe, (addr, status, pc, fault)) in enumerate(zip(probes, got)):
         if int(addr, 16) != probe or int(status) != SIGKILL_STATUS:
             return (f'probe {addr}: devmem exit status {status}, expected '
                     f'{SIGKILL_STATUS} (SIGKILL) for {probe:#x}')
-        if pc != elr:
-            return f'probe {addr}: Linux reports the fault at pc {pc}, hypcore at ELR {elr}'
+        if elrs and pc != elrs[index]:
+            return f'probe {addr}: Linux reports the fault at pc {pc}, hypcore at ELR {elrs[index]}'
         if fault != want_fault:
             return f'probe {addr}: Linux reports {fault!r}, expected {want_fault!r}'
     return None
