@@ -26,6 +26,8 @@ lines, each starting with "linux: ":
                                           each secondary CPU taken offline
                                           (PSCI CPU_OFF, AFFINITY_INFO) and
                                           back (CPU_ON); /sys's online list after
+    linux: vuln NAME TEXT                 each file of /sys/devices/system/
+                                          cpu/vulnerabilities
     linux: probe ADDR status S pc 0xPC fault TEXT
                                           with hypcore.probe=ADDR,... on the
                                           command line: devmem's exit status
@@ -127,6 +129,10 @@ for addr in $probes; do
     echo "linux: probe $addr status $status pc 0x${pc:-none} fault ${fault:-none}"
 done
 [ -n "$probes" ] && dmesg -n 7
+# What Linux concluded from the hypervisor's SMCCC_ARCH_FEATURES answers.
+for f in /sys/devices/system/cpu/vulnerabilities/*; do
+    echo "linux: vuln ${f##*/} $(cat "$f")"
+done
 echo "linux: userspace ok"
 @SHELL@
 poweroff -f
