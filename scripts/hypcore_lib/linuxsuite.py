@@ -18,18 +18,19 @@ hypcore's own decisions:
     took interrupts on every CPU, through the GIC asked for ("GICv3"; "GIC-0"
     is Linux's name for a GICv2).
 
-  * probe (the /probe case): /init reads a page of hypcore's image (load +
+  * probe (the /probe cases): /init reads a page of hypcore's image (load +
     4 KiB) and dom0's stage-2 root table (hypcore's heap, learnt from a first
     boot stopped at "dom0: entering EL1") through /dev/mem: hypcore prints one
     stage-2 fault line naming each address, Linux kills devmem with SIGKILL
     and reports Xen's EL0 abort syndrome at the pc hypcore saw (check_probes).
-
+  * vulnerabilities: spectre_v2 and spec_store_bypass as Linux words them for
+    the hypervisor's SMCCC_ARCH_FEATURES answers (check_vulnerabilities).
   * load anywhere (the cases with a place in their name): hypcore loaded at
     one of smpsuite's clash places, its decision line against model.decide.
   * icount: two boots under -icount print byte-identical serial logs.
 
-Seven boot cases in ./hypcore test (one of them two boots and one a first
-boot too), about 10-30 s each here; sweep_cases is the full place x CPUs x
+Seven boot cases in ./hypcore test (linux:icount is two boots, the /probe
+cases a first boot too), 5-18 s each here; sweep_cases is the full place x CPUs x
 GIC matrix (./hypcore sweep --suite linux).  Without network and
 without build/deps, every boot case fails with one line (linux.fetch).
 """
