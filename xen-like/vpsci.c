@@ -2,7 +2,7 @@
 /*
  * xen-like/vpsci.c: PSCI 1.1 and SMCCC 1.1 as dom0 sees them, over HVC #0 or
  * a trapped SMC, answering what Xen 4.17 answers (xen/arch/arm/vpsci.c,
- * vsmc.c): the version, MIGRATE_INFO_TYPE = 2 (no trusted OS to migrate),
+ * vsmc.c) except for SMCCC_ARCH_FEATURES (arch_features): the version, MIGRATE_INFO_TYPE = 2 (no trusted OS to migrate),
  * FEATURES for the functions implemented, CPU_ON / CPU_OFF / AFFINITY_INFO
  * on the vcpus, SYSTEM_OFF / SYSTEM_RESET carried out on the machine.
  */
@@ -26,6 +26,10 @@
 #define PSCI_FN_SYSTEM_RESET        0x84000009U
 #define PSCI_FN_FEATURES            0x8400000aU
 #define SMCCC_FN_VERSION            0x80000000U
+#define SMCCC_FN_ARCH_FEATURES      0x80000001U
+#define SMCCC_FN_ARCH_WORKAROUND_1  0x80008000U     /* Spectre v2 (CVE-2017-5715) */
+#define SMCCC_FN_ARCH_WORKAROUND_2  0x80007fffU     /* Spectre v4 (CVE-2018-3639) */
+#define SMCCC_FN_ARCH_WORKAROUND_3  0x80003fffU     /* Spectre-BHB (CVE-2022-23960) */
 
 #define PSCI_VERSION_1_1            0x10001
 #define SMCCC_VERSION_1_1           0x10001
@@ -111,6 +115,41 @@ static long features(u32 fid)
     }
 }
 
+/*
+ * SMCCC_ARCH_FEATURES (SMCCC 1.1): which Arm architectural workarounds dom0
+ * may call on hypcore.  A deliberate answer, not Xen 4.17's: none.
+ *
+ * ARCH_WORKAROUND_1 (branch predictor invalidation), _2 (turning SSBD on and
+ * off) and _3 (branch history clearing) promise that the call performs the
+ * CPU-specific mitigation and that the hypervisor keeps it on its own entry
+ * and exit paths.  hypcore does neither: its trap entry invalidates no
+ * predictor and clears no history, and on QEMU virt there is no firmware to
+ * forward a call to (QEMU's built-in PSCI answers no SMCCC 1.1 call: Xen 4.17
+ * there says "Using SMC Calling Convention v1.0" and "No support for
+ * ARM_SMCCC_ARCH_WORKAROUND_1").  So every query answers NOT_SUPPORTED, and Linux on a CPU it knows
+ * to be affected (cortex-a57: "Spectre-v2", "Spectre-v4") reports
+ * spectre_v2 and spec_store_bypass "Vulnerable" -- which is the truth for
+ * this hypervisor on real hardware.  (TCG does not speculate, so under QEMU
+ * the answer changes what is reported, not what is exposed.)
+ *
+ * Xen 4.17 on the same machine answers SUCCESS to _1 and _2, as Linux's
+ * report under it shows ("Mitigation: Branch predictor hardening, BHB",
+ * "Speculative Store Bypass disabled via prctl"), while warning at boot that
+ * the firmware has no ARM_SMCCC_ARCH_WORKAROUND_1.  Any other function ID
+ * (SMCCC_VERSION, SOC_ID, PV time...) is NOT_SUPPORTED, as under Xen.
+ */
+static long arch_features(u32 fid)
+{
+    switch ( fid )
+    {
+    case SMCCC_FN_ARCH_WORKAROUND_1:
+    case SMCCC_FN_ARCH_WORKAROUND_2:
+    case SMCCC_FN_ARCH_WORKAROUND_3:
+    default:
+        return SMCCC_NOT_SUPPORTED;
+    }
+}
+
 static void __noreturn machine_off(const char *what)
 {
     printk("dom0: %s requested\n", what);
@@ -139,6 +178,15 @@ void do_guest_psci(struct cpu_user_regs *regs)
         break;
     case SMCCC_FN_VERSION:
         ret = SMCCC_VERSION_1_1;
+        break;
+    case SMCCC_FN_ARCH_FEATURES:
+        ret = arch_features((u32)a1);
+        break;
+    case SMCCC_FN_ARCH_WORKAROUND_1:
+    case SMCCC_FN_ARCH_WORKAROUND_2:
+    case SMCCC_FN_ARCH_WORKAROUND_3:
+        /* Not offered (arch_features): nothing is done, and x0 says so. */
+        ret = SMCCC_NOT_SUPPORTED;
         break;
     case PSCI_FN_FEATURES:
         ret = features((u32)a1);

@@ -18,6 +18,9 @@ in this run (stale rows are removed before it starts).
          counter when hypcore enters EL1 / SVC) and under Xen 4.17; both rows
          also give the payload's own first line, CNTPCT read at entry, so the
          two hypervisors are compared with one clock
+         and Debian's Linux as dom0 (arm64, 1 CPU, dom0_mem=256M) at -m 1G
+         and 4G under both: the guest instructions from reset to dom0's first
+         kernel line and to "Run /init", counted by a QEMU plugin (linuxxen.py)
 """
 import json
 import os
@@ -26,7 +29,7 @@ import shutil
 import subprocess
 
 from .common import BUILD, GiB, Failure
-from . import build, image as images, model, qemu, xen, xensuite
+from . import build, image as images, linuxxen, model, qemu, xen, xensuite
 from .memsuite import icount_twice
 from .suites import Case, bench_once, run_qemu
 
@@ -44,6 +47,7 @@ DOM0_MEMS = {'arm64': {'hypcore': (1 * GiB, 16 * GiB), 'xen': (1 * GiB, 16 * GiB
              'arm32': {'hypcore': (1 * GiB, 3 * GiB, 4 * GiB), 'xen': (1 * GiB, 3 * GiB)}}
 DOM0_GIC = {'arm64': 3, 'arm32': 2}     # arm32's dom0 runs GICv2 throughout
 DOM0_TIMEOUT = 180                  # Xen under -icount at 16 GiB is the slowest
+LINUX_MEMS = (1 * GiB, 4 * GiB)     # Linux as dom0 (linuxxen.py), both hypervisors
 
 
 def results_dir(arch):
@@ -80,6 +84,9 @@ def plan(arch, parts=None, layouts=None, load=None):
         elif part == 'dom0':
             rows += [(part, f'bench:dom0:{arch}:{hyp}:{mem // GiB}G', (hyp, mem))
                      for hyp in ('hypcore', 'xen') for mem in DOM0_MEMS[arch][hyp]]
+            if arch == 'arm64':
+                rows += [(part, f'bench:dom0:{arch}:linux-{hyp}:{mem // GiB}G', ('linux', hyp, mem))
+                         for mem in LINUX_MEMS for hyp in ('hypcore', 'xen')]
     return rows
 
 
@@ -88,7 +95,8 @@ def cases(arch, parts=None, layouts=None, load=None):
     os.makedirs(results_dir(arch))
     measure = {'boot': lambda key: _boot(arch, key, load), 'heap': lambda key: _heap(arch, key),
                'smp': lambda key: _smp(arch, key), 'alloc': lambda key: _alloc(),
-               'dom0': lambda key: _dom0(arch, *key)}
+               'dom0': lambda key: (linuxxen.bench_row(arch, *key[1:]) if key[0] == 'linux'
+                                    else _dom0(arch, *key))}
     out = []
     for part, name, key in plan(arch, parts, layouts, load):
         def run(part=part, name=name, key=key):
@@ -249,6 +257,11 @@ def _print_alloc(rows):
 
 
 def _print_dom0(rows):
+    linux_rows = [(key[1], key[2], row) for _, key, row in rows if key[0] == 'linux']
+    rows = [(name, key, row) for name, key, row in rows if key[0] != 'linux']
+    if linux_rows:
+        linuxxen.print_bench(linux_rows)
+        print()
     if not rows:
         return
     print('dom0 start (the edge payload, 1 CPU, dom0_mem=64M; counter ticks from reset '

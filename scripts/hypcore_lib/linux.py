@@ -26,6 +26,13 @@ lines, each starting with "linux: ":
                                           each secondary CPU taken offline
                                           (PSCI CPU_OFF, AFFINITY_INFO) and
                                           back (CPU_ON); /sys's online list after
+    linux: vuln NAME TEXT                 each file of /sys/devices/system/
+                                          cpu/vulnerabilities
+    linux: probe ADDR status S pc 0xPC fault TEXT
+                                          with hypcore.probe=ADDR,... on the
+                                          command line: devmem's exit status
+                                          reading ADDR, and the pc and text of
+                                          Linux's "unhandled exception" line
     linux: userspace ok
 
 and then `poweroff -f` (PSCI SYSTEM_OFF, which ends the run), or with
@@ -55,6 +62,18 @@ BUSYBOX = 'busybox-static'
 DEFAULT_BOOTARGS = 'console=ttyAMA0 earlycon=xenboot rdinit=/init'
 # hypcore's command line: dom0's RAM (measured: 512 MiB boots in ~3 s).
 DEFAULT_HYP_ARGS = 'dom0_mem=512M'
+# Under Xen 4.17 (./hypcore run --hypervisor xen --dom0 linux), measured: the
+# PL011 is Xen's console and is not in dom0's DT, so console=ttyAMA0 gives
+# dom0 no console; hvc0 (Xen's PV console, over console_io and an event
+# channel, which Xen's xen,xen node provides) works, and so does xenboot.
+XEN_BOOTARGS = 'console=hvc0 earlycon=xenboot rdinit=/init'
+XEN_HYP_ARGS = 'console=dtuart loglvl=all dom0_mem=512M'
+# Bootargs that work under both (side by side): the last console= is the
+# preferred one; under Xen ttyAMA0 does not exist and hvc0 takes /dev/console,
+# under hypcore hvc0 never registers (no Xen) and ttyAMA0 does.
+BOTH_BOOTARGS = 'console=hvc0 console=ttyAMA0 earlycon=xenboot rdinit=/init'
+# Xen's own fatal lines (xen.py's PANIC_RE without its payload part).
+XEN_PANIC_RE = re.compile(r'\(XEN\) (Panic on CPU|\*\*\*\* PANIC)')
 # hypcore keeps modules out of dom0's RAM, so 1 GiB is tight next to 512 MiB of dom0.
 DEFAULT_MEM = 2 << 30
 
@@ -89,6 +108,30 @@ for cpu in /sys/devices/system/cpu/cpu[1-9]*; do
     echo 0 > "$cpu/online" && off=ok || off=failed
     echo 1 > "$cpu/online" && on=ok || on=failed
     echo "linux: hotplug ${cpu##*/} off $off on $on online $(cat /sys/devices/system/cpu/online)"
+done
+# Isolation: each address of hypcore.probe=A,B,... (the test passes pages of
+# hypcore's own memory) read through /dev/mem (STRICT_DEVMEM allows it: not
+# RAM to this kernel, no driver's).  hypcore refuses it at stage 2 and gives
+# Linux Xen's abort (ISS 0, which Linux reads as FSC 0 and answers with
+# SIGKILL); exception-trace=1 makes Linux say so in dmesg (default 0 on arm64:
+# silent), and the console log level is lowered meanwhile so that the
+# register dump stays in dmesg.
+probes=$(sed -n 's/.*hypcore\.probe=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
+if [ -n "$probes" ]; then
+    echo 1 > /proc/sys/debug/exception-trace
+    dmesg -n 1
+fi
+for addr in $probes; do
+    dmesg -c > /dev/null
+    devmem "$addr" 32 > /dev/null 2>&1; status=$?
+    pc=$(dmesg | sed -n 's/.*\] pc : 0*\([0-9a-f]*\)$/\1/p' | head -n 1)
+    fault=$(dmesg | sed -n 's/.*unhandled exception: \(.*\) in .*/\1/p' | head -n 1)
+    echo "linux: probe $addr status $status pc 0x${pc:-none} fault ${fault:-none}"
+done
+[ -n "$probes" ] && dmesg -n 7
+# What Linux concluded from the hypervisor's SMCCC_ARCH_FEATURES answers.
+for f in /sys/devices/system/cpu/vulnerabilities/*; do
+    echo "linux: vuln ${f##*/} $(cat "$f")"
 done
 echo "linux: userspace ok"
 @SHELL@
@@ -230,27 +273,38 @@ def modules(arch, workdir, bootargs=DEFAULT_BOOTARGS, shell=False):
     return [qemu.Module(path=kernel, bootargs=bootargs), qemu.Module(path=initrd)]
 
 
-def setup_spec(spec, workdir, shell=False):
+def setup_spec(spec, workdir, shell=False, hypervisor='hypcore'):
     """Fill in what `--dom0 linux` implies where the user said nothing: the modules
     (any --module wins), dom0_mem, 2 GiB of RAM; QEMU gets its=off (no DMA from
-    the ITS bypassing stage 2; -nic none is there for every run)."""
+    the ITS bypassing stage 2; -nic none is there for every run).  Under Xen:
+    dom0's console is hvc0 and Xen's command line xen.DEFAULT_ARGS' with
+    dom0_mem=512M."""
+    xen = hypervisor == 'xen'
     if not spec.modules:
-        spec.modules = modules(spec.arch, workdir, shell=shell)
+        spec.modules = modules(spec.arch, workdir, shell=shell,
+                               bootargs=XEN_BOOTARGS if xen else DEFAULT_BOOTARGS)
+    if xen and not spec.hyp_args:
+        spec.hyp_args = XEN_HYP_ARGS
     if 'dom0_mem=' not in (spec.hyp_args or ''):
         spec.hyp_args = ' '.join(filter(None, [spec.hyp_args, DEFAULT_HYP_ARGS]))
     return spec
 
 
-def expect_linux(plan_):
-    """Make a hypcore QEMU plan a Linux dom0 run: its=off on the -M option (GICv3:
-    the ITS writes its tables by DMA, which stage 2 does not confine), and the
-    end condition "linux: userspace ok" then dom0's power-off."""
+def expect_linux(plan_, hypervisor='hypcore'):
+    """Make a QEMU plan a Linux dom0 run: its=off on the -M option (GICv3: the
+    ITS writes its tables by DMA, which stage 2 does not confine), and the end
+    condition "linux: userspace ok" then, under hypcore, dom0's power-off
+    (hypcore's "dom0: SYSTEM_OFF requested"; Xen only says "Hardware Dom0
+    halted", and QEMU's exit 0 after the marker is the end there)."""
     machine = plan_.argv.index('-M') + 1
     if 'gic-version=3' in plan_.argv[machine] and 'its=' not in plan_.argv[machine]:
         plan_.argv[machine] += ',its=off'
     plan_.end_marker = END_MARKER
-    plan_.end_needs_dom0_off = True
-    plan_.panic_re = PANIC_RE
+    if hypervisor == 'xen':
+        plan_.panic_re = re.compile(f'{PANIC_RE.pattern}|{XEN_PANIC_RE.pattern}')
+    else:
+        plan_.end_needs_dom0_off = True
+        plan_.panic_re = PANIC_RE
     return plan_
 
 

@@ -18,24 +18,40 @@ hypcore's own decisions:
     took interrupts on every CPU, through the GIC asked for ("GICv3"; "GIC-0"
     is Linux's name for a GICv2).
 
-Two to three boots in all, about 10-20 s each here.  Without network and
+  * probe (the /probe cases): /init reads a page of hypcore's image (load +
+    4 KiB) and dom0's stage-2 root table (hypcore's heap, learnt from a first
+    boot stopped at "dom0: entering EL1") through /dev/mem: hypcore prints one
+    stage-2 fault line naming each address, Linux kills devmem with SIGKILL
+    and reports Xen's EL0 abort syndrome at the pc hypcore saw (check_probes).
+  * vulnerabilities: spectre_v2 and spec_store_bypass as Linux words them for
+    the hypervisor's SMCCC_ARCH_FEATURES answers (check_vulnerabilities).
+  * load anywhere (the cases with a place in their name): hypcore loaded at
+    one of smpsuite's clash places, its decision line against model.decide.
+  * icount: two boots under -icount print byte-identical serial logs.
+
+Seven boot cases in ./hypcore test (linux:icount is two boots, the /probe
+cases a first boot too), 5-18 s each here; sweep_cases is the full place x CPUs x
+GIC matrix (./hypcore sweep --suite linux).  Without network and
 without build/deps, every boot case fails with one line (linux.fetch).
 """
+import dataclasses
 import fcntl
 import gzip
 import os
 import re
 import stat
 
-from . import linux, qemu
-from .common import BUILD, MiB, Failure
-from .suites import Case, workdir
+from . import image as images, linux, qemu, smpsuite
+from .common import BUILD, MiB, PAGE, Failure
+from .suites import Case, check_model_decision, workdir
 
 TIMEOUT = 180               # seconds; a boot takes 10-20 s here (2 cores shared)
+ICOUNT_TIMEOUT = 300        # -icount runs every vCPU on one host thread
 GIC_CHIP = {3: 'GICv3', 2: 'GIC-0'}
 VTIMER_PPI = 27             # booting.rst / the DT: the EL1 virtual timer's PPI
 DOM0_RAM_RE = re.compile(r'dom0: ram (0x[0-9a-f]+)-(0x[0-9a-f]+)\s*$')
 ONLINE_RE = re.compile(r'smp: (\d+) of (\d+) cpus online')
+P2M_ROOT_RE = re.compile(r'dom0: p2m root (0x[0-9a-f]+) ')
 FETCH_LOCK = os.path.join(BUILD, 'deps', 'linux-fetch.lock')
 
 
@@ -66,6 +82,40 @@ def model(smp, gic, bootargs, dom0_mem, ram, version):
             + ['linux: userspace ok'])
 
 
+# /sys/devices/system/cpu/vulnerabilities as Linux 6.1 words it on cortex-a57,
+# which it knows to be affected by Spectre v2 and v4 ("CPU features: detected:
+# Spectre-v2", "Spectre-v4"), for the hypervisor's SMCCC_ARCH_FEATURES answer
+# to ARCH_WORKAROUND_1 and _2 (Documentation/admin-guide/hw-vuln/spectre.rst;
+# the loop mitigation for Spectre-BHB needs no call and adds ", BHB").
+SMCCC_SUCCESS, SMCCC_NOT_SUPPORTED = 0, -1
+VULN_TEXT = {
+    'spectre_v2': {SMCCC_NOT_SUPPORTED: 'Vulnerable',
+                   SMCCC_SUCCESS: 'Mitigation: Branch predictor hardening, BHB'},
+    'spec_store_bypass': {SMCCC_NOT_SUPPORTED: 'Vulnerable',
+                          SMCCC_SUCCESS: 'Mitigation: Speculative Store Bypass disabled '
+                                         'via prctl'},
+}
+# What each hypervisor answers (xen-like/vpsci.c arch_features: hypcore offers
+# no workaround; Xen 4.17 on QEMU virt answers SUCCESS to both, as Linux's
+# report under it shows, although it warns that the firmware lacks them).
+ARCH_FEATURES = {'hypcore': {'spectre_v2': SMCCC_NOT_SUPPORTED,
+                             'spec_store_bypass': SMCCC_NOT_SUPPORTED},
+                 'Xen': {'spectre_v2': SMCCC_SUCCESS, 'spec_store_bypass': SMCCC_SUCCESS}}
+VULN_RE = re.compile(r'linux: vuln (\S+) (.*)$')
+
+
+def check_vulnerabilities(lines, hypervisor):
+    """The Spectre v2 / v4 lines against what the hypervisor's answers imply."""
+    got = dict(m.groups() for m in map(VULN_RE.match, lines) if m)
+    for name, answers in VULN_TEXT.items():
+        want = answers[ARCH_FEATURES[hypervisor][name]]
+        if got.get(name) != want:
+            return (f'{name}: Linux reports {got.get(name)!r} under {hypervisor}, expected '
+                    f'{want!r} (SMCCC_ARCH_FEATURES answered '
+                    f'{ARCH_FEATURES[hypervisor][name]})')
+    return None
+
+
 def check_timer(line, want, smp):
     """The timer line: the right chip and PPI, a count for each CPU, none zero."""
     if not line.startswith(want + ' '):
@@ -76,17 +126,23 @@ def check_timer(line, want, smp):
     return None
 
 
-def check(log, smp, gic, bootargs, dom0_mem, version):
-    ram = dom0_ram(log)
+def check(log, smp, gic, bootargs, dom0_mem, version, ram=None, hypervisor='hypcore'):
+    """/init's lines against the model; dom0's RAM is what the hypervisor said
+    it gave (hypcore's "dom0: ram" lines, unless `ram` is given: Xen's banks)."""
+    if ram is None:
+        ram = dom0_ram(log)
+        online = ONLINE_RE.search(log)
+        if not online or online.groups() != (str(smp), str(smp)):
+            return f'hypcore did not bring up all {smp} CPUs ({online and online.group(0)})'
     if not ram:
-        return 'no "dom0: ram" line from hypcore'
+        return f'no RAM for dom0 in {hypervisor}\'s lines'
     if sum(end - start for start, end in ram) != dom0_mem:
-        return f'hypcore gave dom0 {ram}, not dom0_mem={dom0_mem:#x}'
-    online = ONLINE_RE.search(log)
-    if not online or online.groups() != (str(smp), str(smp)):
-        return f'hypcore did not bring up all {smp} CPUs ({online and online.group(0)})'
+        return f'{hypervisor} gave dom0 {ram}, not dom0_mem={dom0_mem:#x}'
     want = model(smp, gic, bootargs, dom0_mem, ram, version)
-    got = linux.lines(log)
+    problem = check_vulnerabilities(linux.lines(log), hypervisor)
+    if problem:
+        return problem
+    got = [l for l in linux.lines(log) if not l.startswith(('linux: probe ', 'linux: vuln '))]
     for index, expected in enumerate(want):
         if index >= len(got):
             return f'linux line {index} missing, expected {expected!r}; got {got}'
@@ -107,9 +163,56 @@ def _tail(reason, result, plan, lines=40):
             + ''.join(f'    | {line}\n' for line in result.lines()[-lines:]))
 
 
-def boot_case(smp, gic, mem_mib=512, bootargs=linux.DEFAULT_BOOTARGS, arch='arm64'):
+def probe_arg(addresses):
+    """The bootargs word that asks /init to read `addresses` through /dev/mem.
+    Fixed-width hex, so that the first boot (placeholders) and the real one
+    give hypcore command lines, DTBs and allocations of the same sizes."""
+    return 'hypcore.probe=' + ','.join(f'{a:#012x}' for a in addresses)
+
+
+def save_log(directory, plan, result, name='serial.log'):
+    with open(os.path.join(directory, name), 'w', encoding='utf-8') as f:
+        f.write(' '.join(plan.argv) + '\n' + result.log)
+
+
+def linux_spec(arch, smp, gic, mem_mib, kernel, initrd, bootargs, where=None):
+    """The RunSpec of one Linux boot: hypcore at the layout's default place or
+    at `where` (an smpsuite.Where; boot_case gives it linux.DEFAULT_MEM of RAM
+    at least, which changes no load decision: model.decide ignores RAM size)."""
+    if where is None:
+        spec = qemu.RunSpec(arch=arch, smp=smp, gic=gic, mem=linux.DEFAULT_MEM)
+    else:
+        spec = smpsuite.spec_for(arch, where, smp, gic)
+    spec.hyp_args = f'dom0_mem={mem_mib}M'
+    spec.modules = [qemu.Module(kernel, bootargs=bootargs), qemu.Module(initrd)]
+    return spec
+
+
+def first_boot(spec, img, directory, timeout):
+    """hypcore's own choices for these inputs: boot until it enters dom0 (its
+    allocations are deterministic) and return (p2m root, load address)."""
+    plan = qemu.plan(spec, img, directory)
+    plan.stop_re = qemu.DOM0_ENTER_RE
+    result = qemu.boot(plan, timeout)
+    save_log(directory, plan, result, 'first-boot.log')
+    root = P2M_ROOT_RE.search(result.log)
+    if result.outcome != 'stopped' or not root:
+        raise Failure(_tail('the first boot (to learn where hypcore allocates dom0\'s '
+                            'stage-2 root) did not reach dom0', result, plan))
+    return int(root.group(1), 16), plan.load
+
+
+def boot_case(smp, gic, mem_mib=512, bootargs=linux.DEFAULT_BOOTARGS, arch='arm64',
+              where=None, probe=False, prefix='linux', icount=False):
+    """Boot Linux as dom0 and check its report.  probe: /init also reads a page
+    of hypcore's image (load + 4 KiB) and dom0's stage-2 root table (hypcore's
+    heap, learnt from a first boot) through /dev/mem (check_probes)."""
     extra = '' if bootargs == linux.DEFAULT_BOOTARGS else '/bootargs'
-    name = f'linux:smp{smp}/gic{gic}/dom0_mem{mem_mib}M{extra}'
+    if where is not None:
+        where = dataclasses.replace(where, mem=max(where.mem, linux.DEFAULT_MEM))
+    place = f'{smpsuite.place(arch, where)}/' if where is not None else ''
+    name = (f'{prefix}:{place}smp{smp}/gic{gic}/dom0_mem{mem_mib}M{extra}'
+            + ('/probe' if probe else ''))
 
     def run():
         try:
@@ -119,20 +222,138 @@ def boot_case(smp, gic, mem_mib=512, bootargs=linux.DEFAULT_BOOTARGS, arch='arm6
         version = os.path.basename(kernel)[len('vmlinuz-'):]
         directory = workdir(name)
         initrd = linux.initramfs(busybox, os.path.join(directory, 'initramfs.cpio.gz'))
-        spec = qemu.RunSpec(arch=arch, smp=smp, gic=gic, mem=linux.DEFAULT_MEM,
-                            hyp_args=f'dom0_mem={mem_mib}M',
-                            modules=[qemu.Module(kernel, bootargs=bootargs),
-                                     qemu.Module(initrd)])
-        from . import image as images
+        args, probes = bootargs, []
+        if probe:
+            spec = linux_spec(arch, smp, gic, mem_mib, kernel, initrd,
+                              f'{bootargs} {probe_arg((0, 0))}', where)
+            img = images.load(arch, spec.layout)
+            try:
+                root, load = first_boot(spec, img, directory, TIMEOUT)
+            except Failure as e:
+                return str(e)
+            probes = [load + PAGE, root]
+            args = f'{bootargs} {probe_arg(probes)}'
+        spec = linux_spec(arch, smp, gic, mem_mib, kernel, initrd, args, where)
         img = images.load(arch, spec.layout)
         plan = linux.expect_linux(qemu.plan(spec, img, directory))
         result = qemu.boot(plan, TIMEOUT)
-        with open(os.path.join(directory, 'serial.log'), 'w', encoding='utf-8') as f:
-            f.write(' '.join(plan.argv) + '\n' + result.log)
+        save_log(directory, plan, result)
         if not result.ok:
             return _tail('Linux did not reach userspace and power off', result, plan)
-        problem = check(result.log, smp, gic, bootargs, mem_mib * MiB, version)
+        problem = (check_model_decision(result, plan, img)
+                   or check(result.log, smp, gic, args, mem_mib * MiB, version)
+                   or check_probes(result.log, probes))
         return _tail(problem, result, plan) if problem else None
+    return Case(name, run)
+
+
+# What an EL0 load that stage 2 refuses becomes under Xen 4.17 (and hypcore):
+# a data abort from a lower EL, IL 1, ISS 0 (inject_abt64_exception).  Linux
+# reads ISS 0 as fault status code 0, whose name in its fault table (arch/arm64/
+# mm/fault.c) is the one below, handled by do_bad: SIGKILL for the task.
+ESR_EC_DABT_LOWER = 0x24
+XEN_DABT_EL0_ESR = (ESR_EC_DABT_LOWER << 26) | (1 << 25)
+LINUX_FSC0_NAME = 'ttbr address size fault'
+SIGKILL_STATUS = 128 + 9    # the shell's $? for a child killed by SIGKILL
+S2_FAULT_RE = re.compile(r'dom0: d0v(\d+) stage-2 fault: IPA (0x[0-9a-f]+) (\w+) ELR (0x[0-9a-f]+)')
+IMAGE_RE = re.compile(r'mem: reserved (0x[0-9a-f]+)-(0x[0-9a-f]+) image hypcore')
+PROBE_RE = re.compile(r'linux: probe (0x[0-9a-f]+) status (\d+) pc (0x[0-9a-f]+|0xnone) '
+                      r'fault (.*)$')
+
+
+def check_probes(log, probes):
+    """Both sides of each probe: hypcore's one stage-2 fault line naming the
+    probed address, and Linux's report of the abort it was given (devmem
+    killed, the fault at the pc hypcore saw, Xen's syndrome for EL0)."""
+    if not probes:
+        return None
+    image = IMAGE_RE.search(log)
+    root = P2M_ROOT_RE.search(log)
+    if not image or not int(image.group(1), 16) <= probes[0] < int(image.group(2), 16):
+        return f'probe {probes[0]:#x} is not inside hypcore\'s image ({image and image.group(0)})'
+    if not root or int(root.group(1), 16) != probes[1]:
+        return (f'probe {probes[1]:#x} is not dom0\'s stage-2 root in this boot '
+                f'({root and root.group(0)}): hypcore\'s allocations changed between boots')
+    return check_stage2_faults(log, probes)
+
+
+def check_stage2_faults(log, probes):
+    """hypcore's side of `probes`: one stage-2 fault line (a read) naming each,
+    and Linux's report of each at the ELR hypcore gave."""
+    faults = [m.groups() for m in map(S2_FAULT_RE.search, log.split('\n')) if m]
+    if [int(ipa, 16) for _, ipa, _, _ in faults] != probes:
+        return (f'hypcore\'s stage-2 fault lines name {[f[1] for f in faults]}, '
+                f'expected one for each probe {[hex(p) for p in probes]}')
+    for probe, (_, _, access, _) in zip(probes, faults):
+        if access != 'read':
+            return f'hypcore saw a {access} of {probe:#x}; devmem reads'
+    return check_linux_probes(log, probes, [elr for _, _, _, elr in faults])
+
+
+def check_linux_probes(log, probes, elrs=None):
+    """Linux's side of `probes`: devmem killed (SIGKILL), and Linux's line with
+    Xen's EL0 abort syndrome (at the pc hypcore reported, when `elrs` given)."""
+    got = [m.groups() for m in map(PROBE_RE.search, linux.lines(log)) if m]
+    if len(got) != len(probes):
+        return f'{len(got)} "linux: probe" lines for {len(probes)} probes'
+    want_fault = f'DABT (lower EL), ESR {XEN_DABT_EL0_ESR:#018x}, {LINUX_FSC0_NAME}'
+    for index, (probe, (addr, status, pc, fault)) in enumerate(zip(probes, got)):
+        if int(addr, 16) != probe or int(status) != SIGKILL_STATUS:
+            return (f'probe {addr}: devmem exit status {status}, expected '
+                    f'{SIGKILL_STATUS} (SIGKILL) for {probe:#x}')
+        if elrs and pc != elrs[index]:
+            return f'probe {addr}: Linux reports the fault at pc {pc}, hypcore at ELR {elrs[index]}'
+        if fault != want_fault:
+            return f'probe {addr}: Linux reports {fault!r}, expected {want_fault!r}'
+    return None
+
+
+def first_difference(a, b):
+    """(line number, line of a, line of b) where two logs first differ."""
+    la, lb = a.split('\n'), b.split('\n')
+    for index, (x, y) in enumerate(zip(la, lb)):
+        if x != y:
+            return index + 1, x, y
+    return min(len(la), len(lb)) + 1, '(end)' if len(la) < len(lb) else la[len(lb)], \
+        '(end)' if len(lb) < len(la) else lb[len(la)]
+
+
+def icount_case(smp=2, gic=3, mem_mib=256, arch='arm64'):
+    """Two boots under -icount shift=0,sleep=off -seed 1 (QEMU's DTB random
+    seeds included) must print byte-identical serial logs: hypcore's lines
+    and ticks, Linux's timestamps, /init's report; the first is checked
+    against the model too."""
+    name = f'linux:icount/smp{smp}/gic{gic}/dom0_mem{mem_mib}M'
+
+    def run():
+        try:
+            kernel, busybox = fetch_once(arch)
+        except Failure as e:
+            return str(e)
+        version = os.path.basename(kernel)[len('vmlinuz-'):]
+        results = []
+        for index in (1, 2):
+            directory = workdir(f'{name}#{index}')
+            initrd = linux.initramfs(busybox, os.path.join(directory, 'initramfs.cpio.gz'))
+            spec = linux_spec(arch, smp, gic, mem_mib, kernel, initrd, linux.DEFAULT_BOOTARGS)
+            spec.icount = True
+            img = images.load(arch, spec.layout)
+            plan = linux.expect_linux(qemu.plan(spec, img, directory))
+            result = qemu.boot(plan, ICOUNT_TIMEOUT)
+            save_log(directory, plan, result)
+            if not result.ok:
+                return _tail(f'run {index} under -icount did not reach userspace and power '
+                             'off', result, plan)
+            results.append(result)
+        problem = check(results[0].log, smp, gic, linux.DEFAULT_BOOTARGS, mem_mib * MiB,
+                        version)
+        if problem:
+            return _tail(problem, results[0], plan)
+        if results[0].log != results[1].log:
+            line, first, second = first_difference(results[0].log, results[1].log)
+            return (f'two -icount runs differ first at line {line}:\n  run 1: {first!r}\n'
+                    f'  run 2: {second!r}')
+        return None
     return Case(name, run)
 
 
@@ -194,8 +415,29 @@ def initramfs_case():
 def cases(arch='arm64'):
     if arch != 'arm64':
         return []
+    w = smpsuite.WHERE
     return [initramfs_case(),
-            boot_case(2, 3),
+            boot_case(2, 3, probe=True),
             boot_case(2, 2),
             boot_case(1, 3, mem_mib=256,
-                      bootargs=linux.DEFAULT_BOOTARGS + ' quiet hypcore.case=bootargs,1')]
+                      bootargs=linux.DEFAULT_BOOTARGS + ' quiet hypcore.case=bootargs,1'),
+            # Load anywhere: a slice of sweep_cases (the clash layouts' hardest
+            # places, 4 and 8 CPUs, both GICs).
+            boot_case(4, 3, where=w['ram-clash'], probe=True),
+            boot_case(8, 2, where=w['ram-odd-share3']),
+            boot_case(4, 2, where=w['ram-high-clash']),
+            icount_case()]
+
+
+SWEEP_SMPS = (1, 2, 4, 8)
+
+
+def sweep_cases(arch='arm64', layouts=None):
+    """./hypcore sweep --suite linux: Linux as dom0 with hypcore at every clash
+    layout's place, 1, 2, 4 and 8 CPUs, GICv2 and GICv3; the 4-CPU GICv3 boot
+    of each place also probes hypcore's image and heap."""
+    if arch != 'arm64':
+        return []
+    return [boot_case(smp, gic, where=where, prefix='sweep:linux', probe=(smp, gic) == (4, 3))
+            for where in smpsuite.WHERES if not layouts or where.layout in layouts
+            for smp in SWEEP_SMPS for gic in (2, 3)]

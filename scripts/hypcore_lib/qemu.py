@@ -77,6 +77,8 @@ KERNEL_DTB_FLOOR = 128 * MiB
 BLOCK_2M = 2 * MiB
 # Default guest-loader addresses start here (as in the QEMU facts) and go up.
 MODULE_BASE = RAM_BASE + 256 * MiB
+# The RTC's date under -icount (Debian 12's release day).
+ICOUNT_RTC_BASE = '2023-06-10T00:00:00'
 # hypcore accepts a DTB of up to 2 MiB (include/layout.h FDT_MAX_SIZE).
 DTB_SLOT = 2 * MiB
 
@@ -167,6 +169,9 @@ class Plan:
     # Seconds after which a run that has printed nothing at all ends with
     # outcome 'silent' (xen.py: Xen prints its banner within a second).
     silence_limit: float = None
+    # A line that ends the run at once, as 'stopped' (linuxsuite: a first boot
+    # that only needs hypcore's dom0 lines, killed before dom0 runs).
+    stop_re: object = None
 
 
 class Placer:
@@ -267,7 +272,12 @@ def _machine_argv(spec):
     argv = [QEMU[spec.arch], '-M', machine, '-cpu', CPU[spec.arch], '-smp', str(spec.smp),
             '-m', qemu_size(spec.mem), '-nographic', '-nic', 'none', '-no-reboot']
     if spec.icount:
-        argv += ['-icount', 'shift=0,sleep=off', '-seed', '1']
+        # Deterministic: instruction counting, QEMU's random numbers (the DTB's
+        # kaslr-seed and rng-seed), and the PL031 RTC counting virtual time
+        # from a fixed date rather than reading the host's clock (Linux
+        # prints the time it sets from it).
+        argv += ['-icount', 'shift=0,sleep=off', '-seed', '1',
+                 '-rtc', f'base={ICOUNT_RTC_BASE},clock=vm']
     return argv
 
 
@@ -553,8 +563,11 @@ class _Watcher:
     for is a failure even when the other CPUs finish the boot, and the one it
     asked for must appear, complete, on the right CPU."""
 
-    def __init__(self, expect=None, end_marker=END_MARKER, panic_re=None, needs_both=False):
+    def __init__(self, expect=None, end_marker=END_MARKER, panic_re=None, needs_both=False,
+                 stop_re=None):
         self.end_marker = end_marker
+        self.stop_re = stop_re
+        self.stopped = None     # the stop_re line, once seen
         self.needs_both = needs_both
         self.panic_re = panic_re or PANIC_RE
         self.partial = ''
@@ -585,6 +598,8 @@ class _Watcher:
             self.failure = (outcome, line)
 
     def _line(self, line):
+        if self.stop_re is not None and self.stopped is None and self.stop_re.search(line):
+            self.stopped = line
         if line.strip().startswith(self.end_marker):
             self.end_seen = True
         elif DOM0_ENTER_RE.search(line):
@@ -677,7 +692,8 @@ def boot(plan_, timeout, echo=False, stop=None, interactive=False):
     nobody asked for, or a U-Boot error ends the run after a short grace
     period (hypcore parks there); QEMU is killed then, at the timeout (None:
     wait for ever, for --gdb), and once the threading.Event `stop` is set
-    (outcome stopped).  interactive: QEMU reads this process's stdin (the
+    (outcome stopped), or as soon as a line matches plan_.stop_re (stopped
+    too).  interactive: QEMU reads this process's stdin (the
     serial console's input; --dom0-shell).
     """
     start = time.monotonic()
@@ -690,7 +706,7 @@ def boot(plan_, timeout, echo=False, stop=None, interactive=False):
                                 stderr=subprocess.STDOUT, cwd=TOP)
         _live.add(proc)
     watcher = _Watcher(plan_.expect_trap, plan_.end_marker, plan_.panic_re,
-                       plan_.end_needs_dom0_off)
+                       plan_.end_needs_dom0_off, plan_.stop_re)
     uboot = _UBootWatch()
     decoder = codecs.getincrementaldecoder('utf-8')(errors='replace')
     console = list(plan_.console)
@@ -714,6 +730,8 @@ def boot(plan_, timeout, echo=False, stop=None, interactive=False):
                     error = uboot.check(log)
                     if error:
                         watcher._fail('uboot', error)
+                    if watcher.stopped is not None:     # now, while output keeps coming
+                        outcome = _outcome(proc, watcher, start, last_output, timeout)
                     continue
                 proc.wait(timeout=POWEROFF_GRACE)
             outcome = _outcome(proc, watcher, start, last_output, timeout)
@@ -753,6 +771,8 @@ def _drive_console(proc, console, log, pos, uboot, total):
 def _outcome(proc, watcher, start, last_output, timeout):
     """None while the run goes on, else (outcome, reason)."""
     now = time.monotonic()
+    if watcher.stopped is not None:
+        return ('stopped', f'stopped at {watcher.stopped.strip()!r}')
     if proc.poll() is not None:
         if watcher.failure:
             return watcher.failure

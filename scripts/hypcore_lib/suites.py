@@ -558,7 +558,7 @@ def sweep_loads(img, mem, every=16):
     return sorted(load for load in loads if fits(load, img, mem))
 
 
-SWEEP_SUITES = ('load', 'smp', 'heap')
+SWEEP_SUITES = ('load', 'smp', 'heap', 'linux')
 SWEEP_SEED = 1
 SWEEP_HEAP_COUNT = 200
 

@@ -212,8 +212,8 @@ BAD_VALUES = [
     ('dom0-shell', ['run', '--dom0-shell'], r'--dom0-shell needs --dom0 linux'),
     ('dom0-linux-arm32', ['run', '--arch', 'arm32', '--dom0', 'linux'],
      r'--dom0 linux is arm64 only'),
-    ('dom0-linux-xen', ['run', '--hypervisor', 'xen', '--dom0', 'linux'],
-     r'--dom0 linux runs under hypcore only'),
+    ('dom0-shell-xen', ['run', '--hypervisor', 'xen', '--dom0', 'linux', '--dom0-shell'],
+     r'--dom0-shell runs under hypcore only'),
 ]
 
 

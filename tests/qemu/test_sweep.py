@@ -1,12 +1,12 @@
 """./hypcore sweep's matrices (not part of ./hypcore test, which runs a bounded
-slice of each): the load-address matrix, the SMP matrix and random module layouts,
-each run checked against the models.  ./hypcore sweep passes what to run as
+slice of each): the load-address matrix, the SMP matrix, random module layouts
+and Debian's Linux as dom0 at every clash place, each run checked against the models.  ./hypcore sweep passes what to run as
 --hc-sweep '{"arch": ..., "suites": [...], "layouts": ..., "mem": ..., "loader": ...,
 "seed": ..., "count": ...}'."""
 import json
 
 from conftest import run_case
-from hypcore_lib import memsuite, smpsuite, suites
+from hypcore_lib import linuxsuite, memsuite, smpsuite, suites
 
 
 def cases(config):
@@ -23,6 +23,8 @@ def cases(config):
         out += smpsuite.sweep_cases(arch, want.get('layouts'))
     if 'heap' in parts:
         out += memsuite.sweep_cases(arch, want['seed'], want['count'])
+    if 'linux' in parts:
+        out += linuxsuite.sweep_cases(arch, want.get('layouts'))
     return out
 
 
