@@ -48,6 +48,7 @@ static struct {
     u64 mpidr;
     volatile u32 state;
     volatile u32 token_seen;    /* selftest=smp: what the CPU read of smp_token */
+    paddr_t stack_pa;           /* the physical page at the top of its stack */
 } cpus[NR_CPUS];
 static unsigned int nr_cpus_listed;
 
@@ -214,12 +215,18 @@ static vaddr_t stack_bottom(unsigned int cpu)
     return percpu_base + (vaddr_t)PERCPU_STACK_PAGE(cpu) * 4096;
 }
 
+/*
+ * stack= is the stack's virtual range in the per-CPU slot; stack-pa= the
+ * physical page behind its top page (the one in use first), so that a test
+ * can check that dom0 cannot reach it.
+ */
 static void report_online(unsigned int cpu, paddr_t root)
 {
-    printk("smp: cpu%u online mpidr=0x%llx root=0x%llx stack=0x%llx-0x%llx\n", cpu,
-           (unsigned long long)cpus[cpu].mpidr, (unsigned long long)root,
+    printk("smp: cpu%u online mpidr=0x%llx root=0x%llx stack=0x%llx-0x%llx stack-pa=0x%llx\n",
+           cpu, (unsigned long long)cpus[cpu].mpidr, (unsigned long long)root,
            (unsigned long long)stack_bottom(cpu),
-           (unsigned long long)(stack_bottom(cpu) + PERCPU_STACK_PAGES * 4096));
+           (unsigned long long)(stack_bottom(cpu) + PERCPU_STACK_PAGES * 4096),
+           (unsigned long long)cpus[cpu].stack_pa);
 }
 
 static void report_failed(unsigned int cpu, const char *reason)
@@ -438,6 +445,7 @@ static void bring_up(unsigned int cpu)
         report_failed(cpu, why);
         return;
     }
+    cpus[cpu].stack_pa = pg.stack[PERCPU_STACK_PAGES - 1];
     cpus[cpu].state = CPU_STARTING;
     dsb(ish);
     ret = psci_cpu_on(cpus[cpu].mpidr, virt_to_image_paddr((const void *)secondary_entry), cpu);
@@ -548,6 +556,7 @@ void smp_prepare_boot_cpu(void (*cont)(void *), void *arg)
 
     if ( !alloc_percpu_pages(&pg) )
         panic("no memory for the boot CPU's stack and per-CPU data");
+    cpus[0].stack_pa = pg.stack[PERCPU_STACK_PAGES - 1];
     sp = arch_percpu_boot_cpu(&pg, arch_cpu_mpidr() & MPIDR_HWID_MASK);
     switch_stack_and_call(sp, cont, arg);
 }

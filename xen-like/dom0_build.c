@@ -6,15 +6,9 @@
  *    contiguous ranges as the buddy allocator gives;
  *  - devices: every DT node's reg outside RAM, minus the GIC's hypervisor
  *    and virtual CPU interfaces and the ITS, mapped 1:1 as Device memory;
- *  - arm64: the kernel where its Image header asks (Linux
- *    Documentation/arch/arm64/booting.rst), then the DTB and the initrd
- *    after it, in the same RAM range;
- *  - arm32: a zImage as Xen's kernel_zimage_place/place_modules do (Linux
- *    Documentation/arch/arm/booting.rst): in the first RAM range, as high
- *    as it goes within its lowest 128 MiB (the decompressor writes the
- *    kernel near the start of that region), the DTB and initrd each in
- *    whole 2 MiB at 128 MiB, or at the top of the range, or below the
- *    zImage, wherever the decompressor will not overwrite them;
+ *  - the kernel where its header asks, the DTB and the initrd where the
+ *    kernel will not overwrite them (dom0_kernel.c: its header read,
+ *    checked and placed);
  *  - vcpu N on cpu N for every CPU that came online.
  * Nothing hypcore owns is mapped at stage 2: dom0's RAM comes from the heap
  * and MMIO lies outside RAM.
@@ -40,27 +34,7 @@
 #include <vcpu.h>
 
 #define PAGE_SZ             HEAP_PAGE_SIZE
-#define SZ_2M               0x200000ULL
 #define DOM0_VMID           1
-
-/* The arm64 Image header (booting.rst "Call the kernel image"). */
-#define IMAGE_MAGIC         0x644d5241U     /* "ARM\x64" */
-#define IMAGE_MAGIC_OFF     56
-#define IMAGE_HDR_SIZE      64
-#define IMAGE_FLAG_BE       (1ULL << 0)
-#define IMAGE_FLAG_ANYWHERE (1ULL << 3)     /* bit 3: base anywhere, else low in RAM */
-#define IMAGE_OLD_TEXT_OFF  0x80000ULL      /* image_size == 0: a pre-3.17 kernel */
-
-/* The arm32 zImage header (arch/arm/boot/compressed/head.S, booting.rst). */
-#define ZIMAGE_MAGIC        0x016f2818U
-#define ZIMAGE_MAGIC_OFF    0x24
-#define ZIMAGE_START_OFF    0x28            /* 0: position independent */
-#define ZIMAGE_END_OFF      0x2c
-#define ZIMAGE_ENDIAN_OFF   0x30
-#define ZIMAGE_LE           0x04030201U     /* the endianness marker as a LE word */
-#define ZIMAGE_HDR_SIZE     0x34
-/* booting.rst: the zImage within the first 128 MiB of RAM (the decompressor's window). */
-#define ZIMAGE_LOW_WINDOW   0x8000000ULL
 
 /* Window slots for copying (src, dst); p2m.c uses 2, hypercall.c 4. */
 #define W_SRC               0
@@ -94,72 +68,6 @@ bool dom0_ram_contains(paddr_t pa, u64 len)
         if ( pa >= dom0_ram[i].start && len <= dom0_ram[i].end - pa )
             return true;
     return false;
-}
-
-struct kimage {
-    u64 text_offset, image_size, flags;     /* arm64 Image */
-    u64 zstart;                             /* arm32 zImage: its link address or 0 */
-    bool big_endian;
-};
-
-/* The first bytes of the module (at most one page's worth from its start). */
-static bool read_header(const struct bootmodule *k, u8 *hdr, u64 len)
-{
-    paddr_t page = k->start & ~(PAGE_SZ - 1);
-    u64 off = k->start - page;
-    const u8 *p;
-
-    if ( k->size < len || off + len > PAGE_SZ )
-        return false;
-    p = window_map(W_SRC, page);
-    memcpy(hdr, p + off, len);
-    window_unmap(W_SRC);
-    return true;
-}
-
-static u32 le32(const u8 *p)
-{
-    return p[0] | p[1] << 8 | p[2] << 16 | (u32)p[3] << 24;
-}
-
-static bool read_image_header(const struct bootmodule *k, struct kimage *img)
-{
-    u8 hdr[IMAGE_HDR_SIZE];
-
-    if ( !read_header(k, hdr, sizeof(hdr)) || le32(hdr + IMAGE_MAGIC_OFF) != IMAGE_MAGIC )
-        return false;
-    memcpy(&img->text_offset, hdr + 8, 8);      /* little-endian fields */
-    memcpy(&img->image_size, hdr + 16, 8);
-    memcpy(&img->flags, hdr + 24, 8);
-    if ( img->image_size == 0 )
-    {
-        img->text_offset = IMAGE_OLD_TEXT_OFF;
-        img->image_size = k->size;
-    }
-    img->big_endian = img->flags & IMAGE_FLAG_BE;
-    return true;
-}
-
-static bool read_zimage_header(const struct bootmodule *k, struct kimage *img)
-{
-    u8 hdr[ZIMAGE_HDR_SIZE];
-    u32 start, end;
-
-    if ( !read_header(k, hdr, sizeof(hdr)) || le32(hdr + ZIMAGE_MAGIC_OFF) != ZIMAGE_MAGIC )
-        return false;
-    start = le32(hdr + ZIMAGE_START_OFF);
-    end = le32(hdr + ZIMAGE_END_OFF);
-    memset(img, 0, sizeof(*img));
-    img->zstart = start;
-    img->image_size = end > start ? end - start : k->size;
-    img->big_endian = le32(hdr + ZIMAGE_ENDIAN_OFF) != ZIMAGE_LE;
-    return true;
-}
-
-/* The kernel header this arch's dom0 takes (GUEST_KERNEL_ZIMAGE: arch/vcpu.h). */
-static bool read_kernel_header(const struct bootmodule *k, struct kimage *img)
-{
-    return GUEST_KERNEL_ZIMAGE ? read_zimage_header(k, img) : read_image_header(k, img);
 }
 
 /* Add [pa, pa + size) to dom0_ram, sorted, merged with neighbours. */
@@ -325,84 +233,9 @@ static void copy_to_dom0(paddr_t dst, paddr_t src_pa, const u8 *src_va, u64 len)
     }
 }
 
-/* Where the kernel, its DTB and its initrd go in dom0's RAM. */
-struct placement {
-    paddr_t kernel, dtb, initrd;
-};
-
-/* The kernel's address: 2 MiB-aligned base + text_offset, in one RAM range with what follows. */
-static bool place(const struct kimage *img, u64 after, paddr_t *kernel, unsigned int *bank)
+static bool is_its(const void *fdt, int node)
 {
-    unsigned int i;
-
-    for ( i = 0; i < dom0_nr_ram; i++ )
-    {
-        paddr_t base = ALIGN_UP(dom0_ram[i].start, SZ_2M);
-        paddr_t k = base + img->text_offset;
-
-        /* Without "anywhere", only the lowest RAM will do (booting.rst). */
-        if ( i > 0 && !(img->flags & IMAGE_FLAG_ANYWHERE) )
-            break;
-        if ( k + img->image_size + after <= dom0_ram[i].end )
-        {
-            *kernel = k;
-            *bank = i;
-            return true;
-        }
-    }
-    return false;
-}
-
-/* arm64 Image: the kernel as its header asks, then the DTB, then the initrd. */
-static bool place_image(const struct kimage *img, u64 fdt_room, u64 rd_size,
-                        struct placement *pl)
-{
-    unsigned int bank;
-
-    if ( !place(img, fdt_room + ALIGN_UP(rd_size, PAGE_SZ), &pl->kernel, &bank) )
-        return false;
-    pl->dtb = ALIGN_UP(pl->kernel + img->image_size, PAGE_SZ);
-    pl->initrd = pl->dtb + fdt_room;
-    return true;
-}
-
-/*
- * arm32 zImage, where Xen 4.17 puts it (kernel.c): a position-independent
- * zImage as high as it fits in the first 128 MiB of the first RAM range
- * (2 MiB aligned), since the decompressor writes the kernel just above the
- * start of that 128 MiB window and relocates itself out of the way only
- * upwards; one with a link address (start != 0) there.  The DTB and the
- * initrd, each in whole 2 MiB, go at +128 MiB when they fit above the
- * zImage (booting.rst: "above the 128MiB boundary from the start of
- * RAM"), else at the top of the range, else just below the zImage.
- */
-static bool place_zimage(const struct kimage *img, u64 fdt_room, u64 rd_size,
-                         struct placement *pl)
-{
-    const struct range *b = &dom0_ram[0];
-    u64 dtb_len = ALIGN_UP(fdt_room, SZ_2M), mods = dtb_len + ALIGN_UP(rd_size, SZ_2M);
-    paddr_t low_end = MIN(b->start + ZIMAGE_LOW_WINDOW, b->end), kend, modbase;
-
-    if ( img->zstart )
-        pl->kernel = img->zstart;
-    else if ( low_end - b->start < img->image_size )
-        return false;
-    else
-        pl->kernel = ALIGN_DOWN(low_end - img->image_size, SZ_2M);
-    kend = pl->kernel + img->image_size;
-    if ( pl->kernel < b->start || kend > b->end )
-        return false;
-    if ( b->end >= b->start + ZIMAGE_LOW_WINDOW + mods && kend < b->start + ZIMAGE_LOW_WINDOW )
-        modbase = b->start + ZIMAGE_LOW_WINDOW;
-    else if ( b->end - mods > ALIGN_UP(kend, SZ_2M) && b->end >= mods )
-        modbase = b->end - mods;
-    else if ( pl->kernel - b->start > mods )
-        modbase = pl->kernel - mods;
-    else
-        return false;
-    pl->dtb = modbase;
-    pl->initrd = modbase + dtb_len;
-    return true;
+    return !fdt_node_check_compatible(fdt, node, "arm,gic-v3-its");
 }
 
 static bool skip_node(const void *fdt, int node)
@@ -410,31 +243,46 @@ static bool skip_node(const void *fdt, int node)
     const char *type = fdt_getprop(fdt, node, "device_type", NULL);
 
     return (type && (!strcmp(type, "memory") || !strcmp(type, "cpu"))) ||
-           !fdt_node_check_compatible(fdt, node, "arm,gic-v3-its") ||
-           !dt_node_enabled(fdt, node);
+           is_its(fdt, node) || !dt_node_enabled(fdt, node);
 }
 
 /*
- * The reg entries of the GIC node hypcore keeps: GICv2 and GICv3 list GICH
- * then GICV after the distributor and CPU interface (GICv3: after the
- * redistributors and the optional GICC), i.e. the last two of four or
- * more (bindings: arm,gic.yaml, arm,gic-v3.yaml).
+ * The reg entries of the GIC node hypcore keeps, by name, or NULL for one
+ * dom0 gets: GICv2 lists GICD, GICC, then GICH and GICV; GICv3 GICD, the
+ * redistributor regions, then the optional GICv2-compatible GICC, GICH and
+ * GICV (bindings: arm,gic.yaml, arm,gic-v3.yaml).  GICH and GICV are the
+ * hypervisor's; the GICCs are dom0's.
  */
-static bool gic_hyp_reg(const void *fdt, int node, int index, int count)
+static const char *gic_kept_reg(const void *fdt, int node, int index, int count)
 {
-    if ( fdt_node_check_compatible(fdt, node, "arm,gic-v3") &&
-         fdt_node_check_compatible(fdt, node, "arm,cortex-a15-gic") &&
-         fdt_node_check_compatible(fdt, node, "arm,gic-400") )
-        return false;
+    static const char *const v2[] = { NULL, NULL, "GICH", "GICV" };
+    static const char *const v3_tail[] = { "GICH", "GICV" };
+
     if ( !fdt_node_check_compatible(fdt, node, "arm,gic-v3") )
     {
         const fdt32_t *p = fdt_getprop(fdt, node, "#redistributor-regions", NULL);
-        int redist = p ? (int)fdt32_to_cpu(*p) : 1;
+        int first = 2 + (p ? (int)fdt32_to_cpu(*p) : 1);     /* past GICD, GICR..., GICC */
 
-        /* GICD, GICR x redist, then GICC, GICH, GICV. */
-        return index >= 2 + redist;
+        return index >= first && index - first < 2 ? v3_tail[index - first] : NULL;
     }
-    return count >= 4 && index >= 2;
+    if ( fdt_node_check_compatible(fdt, node, "arm,cortex-a15-gic") &&
+         fdt_node_check_compatible(fdt, node, "arm,gic-400") )
+        return NULL;
+    return count >= 4 && index < 4 ? v2[index] : NULL;
+}
+
+/* One line per MMIO range hypcore keeps from dom0 (a test probes each). */
+static void report_kept(const void *fdt, int node, int index, const char *what)
+{
+    char path[DT_PATH_MAX];
+    paddr_t start;
+    u64 size;
+
+    if ( dt_node_paddr_index(fdt, node, index, &start, &size) )
+        return;
+    printk("dom0: kept by hypcore: %s reg 0x%llx-0x%llx (%s)\n",
+           dt_node_path(fdt, node, path, sizeof(path)), (unsigned long long)start,
+           (unsigned long long)(start + size), what);
 }
 
 static bool map_devices(const void *fdt, struct p2m *p2m)
@@ -446,17 +294,26 @@ static bool map_devices(const void *fdt, struct p2m *p2m)
     {
         int count, i;
 
-        if ( depth == 0 || skip_node(fdt, node) )
+        if ( depth == 0 )
+            continue;
+        if ( is_its(fdt, node) )
+            for ( i = 0; i < dt_reg_count(fdt, node); i++ )
+                report_kept(fdt, node, i, "ITS");
+        if ( skip_node(fdt, node) )
             continue;
         count = dt_reg_count(fdt, node);
         for ( i = 0; i < count; i++ )
         {
+            const char *kept = gic_kept_reg(fdt, node, i, count);
             paddr_t start;
             u64 size;
             struct range r;
 
-            if ( gic_hyp_reg(fdt, node, i, count) )
+            if ( kept )
+            {
+                report_kept(fdt, node, i, kept);
                 continue;
+            }
             /* Nodes whose reg is no CPU address (cpus, i2c, ...) do not translate. */
             if ( dt_node_paddr_index(fdt, node, i, &start, &size) )
                 continue;
@@ -591,38 +448,9 @@ bool dom0_build(const void *fdt)
         printk("dom0: no kernel module: no dom0\n");
         return false;
     }
-    if ( !read_kernel_header(k, &img) )
-    {
-        printk("dom0: kernel module 0x%llx-0x%llx is not %s: no dom0\n",
-               (unsigned long long)k->start, (unsigned long long)(k->start + k->size),
-               GUEST_KERNEL_ZIMAGE ? "an arm32 zImage (no 0x016f2818 magic at offset 0x24)"
-                                   : "an arm64 Image (no \"ARM\\x64\" magic at offset 56)");
+    if ( !dom0_kernel_probe(k, &img) )
         return false;
-    }
-    if ( img.big_endian )
-    {
-        printk("dom0: kernel is a big-endian %s: no dom0\n", GUEST_KERNEL_ZIMAGE ? "zImage" : "Image");
-        return false;
-    }
-    if ( img.image_size < k->size )
-        img.image_size = k->size;
-    if ( GUEST_KERNEL_ZIMAGE )
-    {
-        printk("dom0: kernel zImage start=0x%llx size=0x%llx\n",
-               (unsigned long long)img.zstart, (unsigned long long)img.image_size);
-        /* zImage, DTB and initrd, each in whole 2 MiB (place_zimage). */
-        need = ALIGN_UP(img.image_size, SZ_2M) + ALIGN_UP(fdt_room, SZ_2M) +
-               ALIGN_UP(rd_size, SZ_2M);
-    }
-    else
-    {
-        printk("dom0: kernel Image text_offset=0x%llx image_size=0x%llx flags=0x%llx\n",
-               (unsigned long long)img.text_offset, (unsigned long long)img.image_size,
-               (unsigned long long)img.flags);
-        /* Kernel, DTB and initrd, each page aligned, after a 2 MiB-aligned base. */
-        need = img.text_offset + ALIGN_UP(img.image_size, PAGE_SZ) + fdt_room +
-               ALIGN_UP(rd_size, PAGE_SZ);
-    }
+    need = dom0_kernel_need(&img, fdt_room, rd_size);
     if ( mem < need )
     {
         printk("dom0: dom0_mem=0x%llx is smaller than the kernel, its DTB and initrd "
@@ -644,12 +472,17 @@ bool dom0_build(const void *fdt)
         return false;
     }
     if ( !alloc_ram(mem) ||
-         !(GUEST_KERNEL_ZIMAGE ? place_zimage : place_image)(&img, fdt_room, rd_size, &pl) )
+         !dom0_kernel_place(&img, dom0_ram, dom0_nr_ram, fdt_room, rd_size, &pl) )
     {
-        printk("dom0: dom0_mem=0x%llx: the heap gives no range where the kernel "
-               "(text_offset 0x%llx, 0x%llx bytes) fits: no dom0\n",
-               (unsigned long long)mem, (unsigned long long)img.text_offset,
-               (unsigned long long)img.image_size);
+        if ( GUEST_KERNEL_ZIMAGE && img.zstart && dom0_nr_ram )
+            printk("dom0: zImage linked at 0x%llx (header start) does not fit dom0's first "
+                   "RAM range 0x%llx-0x%llx: no dom0\n", (unsigned long long)img.zstart,
+                   (unsigned long long)dom0_ram[0].start, (unsigned long long)dom0_ram[0].end);
+        else
+            printk("dom0: dom0_mem=0x%llx: the heap gives no range where the kernel "
+                   "(text_offset 0x%llx, 0x%llx bytes) fits: no dom0\n",
+                   (unsigned long long)mem, (unsigned long long)img.text_offset,
+                   (unsigned long long)img.image_size);
         free_ram();
         return false;
     }

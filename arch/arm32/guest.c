@@ -114,6 +114,43 @@ bool arch_guest_va_to_ipa(vaddr_t va, paddr_t *ipa)
 }
 
 /*
+ * Take an exception into the guest's PL1 mode @mode as the CPU would
+ * (B1.9.1-B1.9.3, TakeUndefInstrException / TakeDataAbortException):
+ * SPSR_<mode> := the interrupted CPSR, LR_<mode> := @lr; CPSR := @mode with
+ * I set (and A for Abort), F kept, IT and J cleared, T from SCTLR.TE, E
+ * from SCTLR.EE; continue at VBAR + @vector, or 0xffff0000 + @vector when
+ * SCTLR.V selects the high vectors.  The banked SPSR/LR are written here
+ * (HYP mode reaches them with MSR banked); the new CPSR and PC go to
+ * SPSR_hyp/ELR_hyp through regs, for the ERET.
+ */
+static void take_exception(struct cpu_user_regs *regs, u32 mode, u32 vector, u32 lr)
+{
+    u32 sctlr = cp15_r(SCTLR);
+    u32 base = (sctlr & SCTLR_V) ? HIGH_VECTORS : cp15_r(VBAR);
+    u32 cpsr = regs->spsr;
+
+    if ( mode == PSR_MODE_ABT )
+    {
+        asm volatile ( "msr SPSR_abt, %0" :: "r" (cpsr) );
+        asm volatile ( "msr LR_abt, %0" :: "r" (lr) );
+    }
+    else
+    {
+        ASSERT(mode == PSR_MODE_UND);
+        asm volatile ( "msr SPSR_und, %0" :: "r" (cpsr) );
+        asm volatile ( "msr LR_und, %0" :: "r" (lr) );
+    }
+    cpsr &= ~(PSR_MODE_MASK | PSR_IT_MASK | PSR_J | PSR_T | PSR_E);
+    cpsr |= mode | PSR_I | (mode == PSR_MODE_ABT ? PSR_A : 0);
+    if ( sctlr & SCTLR_TE )
+        cpsr |= PSR_T;
+    if ( sctlr & SCTLR_EE )
+        cpsr |= PSR_E;
+    regs->spsr = cpsr;
+    regs->elr = base + vector;
+}
+
+/*
  * Inject an abort into the guest for the access that trapped, as Xen 4.17
  * does for a 32-bit guest (xen/arch/arm/traps.c, inject_abt32_exception):
  * Abort mode with A and I masked, SPSR_abt = the interrupted CPSR, the
@@ -126,11 +163,7 @@ bool arch_guest_va_to_ipa(vaddr_t va, paddr_t *ipa)
  */
 static void inject_abort(struct cpu_user_regs *regs, bool instr)
 {
-    u32 sctlr = cp15_r(SCTLR);
     u32 fsr = (cp15_r(TTBCR) & TTBCR_EAE) ? FSR_LPAE | FSR_LONG_DEBUG : FSR_SHORT_DEBUG;
-    u32 base = (sctlr & SCTLR_V) ? HIGH_VECTORS : cp15_r(VBAR);
-    u32 cpsr = regs->spsr;
-    u32 lr = regs->elr + (instr ? LR_OFFSET_PABT : LR_OFFSET_DABT);
 
     if ( instr )
     {
@@ -142,17 +175,27 @@ static void inject_abort(struct cpu_user_regs *regs, bool instr)
         cp15_w(DFAR, regs->far);
         cp15_w(DFSR, fsr);
     }
-    asm volatile ( "msr SPSR_abt, %0" :: "r" (cpsr) );
-    asm volatile ( "msr LR_abt, %0" :: "r" (lr) );
-    /* B1.9.3: Abort mode, A and I set, F kept, IT and J cleared, T from TE, E from EE. */
-    cpsr &= ~(PSR_MODE_MASK | PSR_IT_MASK | PSR_J | PSR_T | PSR_E);
-    cpsr |= PSR_MODE_ABT | PSR_A | PSR_I;
-    if ( sctlr & SCTLR_TE )
-        cpsr |= PSR_T;
-    if ( sctlr & SCTLR_EE )
-        cpsr |= PSR_E;
-    regs->spsr = cpsr;
-    regs->elr = base + (instr ? VECTOR_PABT : VECTOR_DABT);
+    take_exception(regs, PSR_MODE_ABT, instr ? VECTOR_PABT : VECTOR_DABT,
+                   regs->elr + (instr ? LR_OFFSET_PABT : LR_OFFSET_DABT));
+}
+
+/*
+ * Inject an Undefined Instruction exception for a trapped HVC that is no
+ * call hypcore answers, as Xen 4.17 does (do_trap_hypercall, then
+ * inject_undef32_exception): Undefined mode, I masked, SPSR_und = the
+ * interrupted CPSR, the undefined-instruction vector.  ELR_hyp is past the
+ * HVC (its preferred return address, B1.8.3; HVC is 4 bytes in A32 and in
+ * T32).  LR_und is the architecture's (TakeUndefInstrException: the
+ * instruction + 4 in ARM state, + 2 in Thumb state), so a handler that
+ * backs up by 4 (or 2) finds the HVC; Xen 4.17 adds 4 (2) to ELR instead,
+ * one instruction further -- the same choice as for LR_abt above.
+ */
+static void inject_undef(struct cpu_user_regs *regs)
+{
+    u32 hvc = regs->elr - 4;
+
+    take_exception(regs, PSR_MODE_UND, VECTOR_UND,
+                   hvc + ((regs->spsr & PSR_T) ? LR_OFFSET_UND_T32 : LR_OFFSET_UND_A32));
 }
 
 static void __noreturn guest_crash(struct cpu_user_regs *regs, unsigned int ec,
@@ -186,7 +229,12 @@ void do_guest_sync(struct cpu_user_regs *regs)
     {
     case EC_HVC:                /* ELR_hyp is already past the HVC */
         if ( !do_guest_hvc(regs, imm) )
-            guest_crash(regs, ec, "HVC immediate");
+        {
+            /* Xen 4.17's do_trap_hypercall: warn, then an UNDEF for the guest. */
+            printk("dom0: d0v%u HVC #0x%x is no hypercall: undefined instruction injected\n",
+                   smp_processor_id(), imm);
+            inject_undef(regs);
+        }
         break;
     case EC_SMC:                /* trapped by HCR.TSC: ELR_hyp is at the SMC */
         regs->elr += (regs->esr & ESR_IL) ? 4 : 2;

@@ -77,16 +77,18 @@ ZIMAGE_LE = 0x04030201
 ZIMAGE_HDR = 0x34           # magic at 0x24, start 0x28, end 0x2c, endianness 0x30
 
 
-def zimage(code_words=(), size=None):
-    """An arm32 zImage (booting.rst): a branch over the header, magic, start 0
-    (position independent), end = `size` (default: the bytes made), then code."""
+def zimage(code_words=(), size=None, start=0, end=None):
+    """An arm32 zImage (booting.rst): a branch over the header, magic, `start`
+    (0: position independent), `end` (default start + the bytes made), then
+    code, padded with zeros to `size` bytes when given."""
     code = b''.join(struct.pack('<I', w) for w in code_words)
-    end = size if size is not None else ZIMAGE_HDR + len(code)
+    length = max(size or 0, ZIMAGE_HDR + len(code))
+    end = start + length if end is None else end
     branch = 0xea000000 | ((ZIMAGE_HDR - 8) // 4)       # b ZIMAGE_HDR
     head = struct.pack('<I', branch) + bytes(0x24 - 4) + struct.pack(
-        '<IIII', ZIMAGE_MAGIC, 0, end, ZIMAGE_LE)
+        '<IIII', ZIMAGE_MAGIC, start, end, ZIMAGE_LE)
     assert len(head) == ZIMAGE_HDR
-    return head + code
+    return (head + code).ljust(length, b'\0')
 
 
 def a32_system_off_code(conduit=A32_HVC_0):
@@ -246,6 +248,9 @@ def cases(arch='arm64'):
     not_kernel = {'arm64': r'is not an arm64 Image .*: no dom0$',
                   'arm32': r'is not an arm32 zImage .*: no dom0$'}[arch]
     gic = 2 if arch == 'arm32' else 3
+    # arm32: a zImage of `size` bytes is that big a file (its header's end
+    # must not claim more than the module holds); arm64: the header's image_size.
+    mem_small_size = {'arm64': 64 * MiB, 'arm32': 31 * MiB}[arch]
     out = [
         boot_case('dom0:no-kernel', qemu.RunSpec(arch=arch),
                   [refusal(r'dom0: no kernel module: no dom0$')]),
@@ -254,7 +259,7 @@ def cases(arch='arm64'):
         module_case(arch, 'dom0:mem-too-large', mod(kernel(arch)),
                     hyp_args='dom0_mem=2G',
                     checks=[refusal(r'dom0_mem=0x80000000 is more than the free RAM .*: no dom0$')]),
-        module_case(arch, 'dom0:mem-too-small', mod(kernel(arch, size=64 * MiB)),
+        module_case(arch, 'dom0:mem-too-small', mod(kernel(arch, size=mem_small_size)),
                     hyp_args='dom0_mem=32M',
                     checks=[refusal(r'dom0_mem=0x2000000 is smaller than the kernel.*: no dom0$')]),
         module_case(arch, 'dom0:enter+system-off/hvc', mod(kernel(arch)),
@@ -275,7 +280,52 @@ def cases(arch='arm64'):
         out.append(module_case(arch, 'dom0:enter+system-off/mem4g', mod(kernel(arch)),
                                gic=gic, mem=4 * GiB, hyp_args='dom0_mem=256M',
                                checks=[check_entered(256 * MiB, arch=arch)]))
-    return out + payload_cases(arch) + (edges_cases(arch) if arch == 'arm64' else [])
+    from . import dom0probes          # it imports this module's helpers
+    out += bad_header_cases(arch)
+    return out + payload_cases(arch) + dom0probes.cases(arch) + edges_cases(arch)
+
+
+def bad_header_cases(arch):
+    """Kernels whose header asks for what no dom0 can give: one line naming
+    the field and the value, no dom0, the boot completes and powers off."""
+    def mod(data):
+        return lambda d: [qemu.Module(_write(d, 'kernel', data))]
+
+    def case(name, data, expect_re, hyp_args=''):
+        return module_case(arch, f'dom0:bad-header/{name}', mod(data), hyp_args=hyp_args,
+                           checks=[refusal(expect_re)])
+    if arch == 'arm64':
+        code = system_off_code()
+        # Rounded up to a page, this image_size wraps to 0: a size check on
+        # the rounded value alone would let it through.
+        huge = (1 << 64) - 0xfff
+        return [
+            case('text-offset-unaligned', image(code, text_offset=0x80001),
+                 r'dom0: Image header text_offset=0x80001 is not 4 KiB aligned: no dom0$'),
+            case('text-offset-past-ipa', image(code, text_offset=1 << 40),
+                 r'dom0: Image header text_offset=0x10000000000 image_size=0x10000 reach '
+                 r'past the 40-bit IPA space: no dom0$'),
+            case('image-size-wraps', image(code, image_size=huge),
+                 rf'dom0: Image header text_offset=0x0 image_size={huge:#x} reach past the '
+                 r'40-bit IPA space: no dom0$'),
+            # image_size 1 GiB (BSS and all) with dom0_mem=128M.
+            case('image-size-over-dom0-mem', image(code, image_size=GiB),
+                 r'dom0: dom0_mem=0x8000000 is smaller than the kernel, its DTB and initrd '
+                 r'need \(0x4[0-9a-f]{7}\): no dom0$', hyp_args='dom0_mem=128M'),
+        ]
+    code = a32_system_off_code()
+    made = len(zimage(code))
+    return [
+        case('end-below-start', zimage(code, start=0x8000, end=0x100),
+             r'dom0: zImage header end=0x100 is not above start=0x8000: no dom0$'),
+        case('truncated', zimage(code, end=made + 0x1000),
+             rf'dom0: zImage header says {made + 0x1000:#x} bytes \(end - start\) but the '
+             rf'module holds {made:#x}: no dom0$'),
+        # Linked at 0x1000 (QEMU virt's flash): no dom0 RAM is there.
+        case('linked-outside-ram', zimage(code, start=0x1000),
+             r"dom0: zImage linked at 0x1000 \(header start\) does not fit dom0's first RAM "
+             r'range 0x[0-9a-f]+-0x[0-9a-f]+: no dom0$'),
+    ]
 
 
 # ------------------------------------------------ with the test payload
@@ -392,7 +442,7 @@ def payload_cases(arch='arm64'):
 
 
 # ------------------------------------------------ with the edge-case payload
-# tests/payload/edges-arm64.S against Xen 4.17's answers (xensuite's model,
+# tests/payload/edges-<arch>.S against Xen 4.17's answers (xensuite's model,
 # which xen:edges checks against Xen itself).
 UNDEF_RE = re.compile(r'dom0: d0v0 HVC #0x1234 is no hypercall: undefined instruction injected$')
 
@@ -410,7 +460,7 @@ def edges_case(arch, smp, gic=3):
             return with_log(f'the run ended with {result.reason!r}', result, plan)
         if not any(UNDEF_RE.search(line) for line in result.lines()):
             return with_log('no "HVC #0x1234 is no hypercall" line', result, plan)
-        problem = check_edges(result.log, smp)
+        problem = check_edges(result.log, smp, arch)
         return with_log(problem, result, plan) if problem else None
     return Case(full, run)
 
@@ -418,6 +468,8 @@ def edges_case(arch, smp, gic=3):
 def edges_cases(arch='arm64'):
     if not os.path.isfile(os.path.join(TOP, 'tests', 'payload', f'edges-{arch}.S')):
         return []
+    if arch == 'arm32':         # no CPU_ON rounds in edges-arm32.S: one case
+        return [edges_case(arch, 2, gic=2)]
     return [edges_case(arch, 2), edges_case(arch, 1), edges_case(arch, 4, gic=2)]
 
 

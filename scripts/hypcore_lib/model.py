@@ -922,7 +922,7 @@ class SmpLog:
 
 
 SMP_ONLINE_RE = re.compile(r'^smp: cpu(\d+) online mpidr=0x([0-9a-f]+) root=0x([0-9a-f]+) '
-                           r'stack=0x([0-9a-f]+)-0x([0-9a-f]+)$')
+                           r'stack=0x([0-9a-f]+)-0x([0-9a-f]+)(?: stack-pa=0x([0-9a-f]+))?$')
 SMP_FAILED_RE = re.compile(r'^smp: cpu(\d+) failed mpidr=0x([0-9a-f]+) reason=(\S+)$')
 SMP_COUNT_RE = re.compile(r'^smp: (\d+) of (\d+) cpus online$')
 SMP_BENCH_RE = re.compile(r'^bench: smp ticks=(\d+) cpus=(\d+)$')
@@ -937,7 +937,7 @@ TRAP_PARKED_RE = re.compile(r'^trap: cpu(\d+) parked$')
 def parse_smp(log):
     """The smp:, bench: smp, selftest smp: and trap lines.
 
-      smp: cpu<N> online mpidr=0x<mpidr> root=0x<paddr> stack=0x<va>-0x<va>
+      smp: cpu<N> online mpidr=0x<mpidr> root=0x<paddr> stack=0x<va>-0x<va> stack-pa=0x<paddr>
       smp: cpu<N> failed mpidr=0x<mpidr> reason=<name>
       smp: <n> of <m> cpus online
       bench: smp ticks=<n> cpus=<m>
@@ -951,7 +951,8 @@ def parse_smp(log):
         if m:
             out.cpus.setdefault(int(m[1]), []).append(
                 {'state': 'online', 'mpidr': int(m[2], 16), 'root': int(m[3], 16),
-                 'stack': (int(m[4], 16), int(m[5], 16))})
+                 'stack': (int(m[4], 16), int(m[5], 16)),
+                 'stack_pa': int(m[6], 16) if m[6] else None})
             continue
         m = SMP_FAILED_RE.match(line)
         if m:
@@ -1033,6 +1034,7 @@ def check_smp(log, mpidrs, failures, base, mem=None):
     stacks = [got.cpus[c][0]['stack'] for c in roots]
     if len(set(stacks)) != len(stacks):
         problems.append('two CPUs report the same stack')
+    problems += _check_stack_pages({c: got.cpus[c][0]['stack_pa'] for c in roots}, roots, mem)
     online = len(mpidrs) - len(failures)
     if got.count != (online, len(mpidrs)):
         problems.append(f'count line {got.count}, expected "smp: {online} of {len(mpidrs)} '
@@ -1040,6 +1042,28 @@ def check_smp(log, mpidrs, failures, base, mem=None):
     if got.bench is None or got.bench[1] != len(mpidrs):
         problems.append(f'bench: smp line {got.bench}, expected cpus={len(mpidrs)}')
     return '\n'.join(problems) or None
+
+
+def _check_stack_pages(pages, roots, mem):
+    """stack-pa= (a heap page behind each CPU's stack top): present, page
+    aligned, distinct, no CPU's root, in RAM outside every reserved range."""
+    if any(pa is None for pa in pages.values()):
+        return ['an smp: online line has no stack-pa=']
+    problems = []
+    if len(set(pages.values())) != len(pages) or set(pages.values()) & set(roots.values()):
+        problems.append(f'stack pages are not distinct pages: { {c: hex(p) for c, p in pages.items()} }')
+    for cpu, pa in pages.items():
+        if pa % PAGE_SIZE:
+            problems.append(f'cpu{cpu}: stack-pa {pa:#x} is not page aligned')
+        if mem is None:
+            continue
+        if not any(s <= pa and pa + PAGE_SIZE <= e for s, e in mem.ram):
+            problems.append(f'cpu{cpu}: stack-pa {pa:#x} is not in RAM {mem.ram}')
+        hits = [r for r in mem.reserved if pa < r[1] and r[0] < pa + PAGE_SIZE]
+        if hits:
+            problems.append(f'cpu{cpu}: stack-pa {pa:#x} lies in the reserved range '
+                            f'{_show_range(hits[0][0], hits[0][1])} {hits[0][2]}')
+    return problems
 
 
 def _check_roots(roots, mem):

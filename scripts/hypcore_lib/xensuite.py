@@ -151,7 +151,8 @@ def xen_cases(arch):
     return ([xen_case(arch, 2, gic, args, probe),
              xen_case(arch, 1, gic, 'probe=' + hex(probe + 64 * MiB), probe + 64 * MiB)]
             + [side_by_side_case(arch, gic=gic)]
-            + ([xen_edges_case(arch, 2), xen_edges_case(arch, 1)] if arch == 'arm64' else []))
+            + ([xen_edges_case(arch, 2), xen_edges_case(arch, 1)] if arch == 'arm64'
+               else [xen_edges_case(arch, 2, gic=2)]))
 
 
 def side_by_side_case(arch='arm64', smp=2, gic=3):
@@ -190,33 +191,44 @@ def side_by_side_case(arch='arm64', smp=2, gic=3):
 
 
 # ------------------------------------------------ the edge-case payload
-# tests/payload/edges-arm64.S: an unknown HVC immediate, console_io's error and
-# corner cases, two CPU_ON / CPU_OFF rounds of cpu1.  The model is what Xen
-# 4.17's code answers (traps.c do_trap_hypercall + inject_undef64_exception:
-# EC 0, IL 1, ISS 0, ELR_EL1 past the HVC; console.c do_console_io: -EFAULT
-# for a buffer that is not guest RAM, 0 for count 0 and for a read with no
-# input, -ENOSYS for another command; -ENOSYS for a hypercall with no handler;
-# vpsci.c: CPU_ON of a vCPU that did CPU_OFF succeeds again, AFFINITY_INFO 0
-# while on, 1 once off); xen:edges checks Xen against it, dom0:edges hypcore.
+# tests/payload/edges-<arch>.S: an unknown HVC immediate, console_io's error
+# and corner cases, and (arm64) two CPU_ON / CPU_OFF rounds of cpu1.  The
+# model is what Xen 4.17's code answers (traps.c do_trap_hypercall +
+# inject_undef64_exception: EC 0, IL 1, ISS 0, ELR_EL1 past the HVC;
+# inject_undef32_exception: Undefined mode, SPSR_und = the SVC-mode CPSR,
+# LR_und = ELR_hyp (past the HVC) + 4; console.c do_console_io: -EFAULT for
+# a buffer that is not guest RAM, 0 for count 0 and for a read with no
+# input, -ENOSYS for another command; -ENOSYS for a hypercall with no
+# handler; vpsci.c: CPU_ON of a vCPU that did CPU_OFF succeeds again,
+# AFFINITY_INFO 0 while on, 1 once off); xen:edges checks Xen against it,
+# dom0:edges hypcore.  The one difference: on arm32 hypcore's LR_und is the
+# architecture's (the HVC + 4, TakeUndefInstrException), Xen's the HVC + 8
+# (design.md, "dom0").
 XEN_UNDEF_ESR = 1 << 25             # EC 0x00 (unknown), IL 1, ISS 0
 XEN_EFAULT, XEN_ENOSYS = -14, -38
 EDGES_CYCLES = 2                    # edges-arm64.S CYCLES
+MODE_SVC, MODE_UND = 0x13, 0x1b     # CPSR.M (ARMv7 B1.3.1)
+UNDEF_LR_OFFSET = {'hypcore': 4, 'xen': 8}
 
 
 def edges_path(arch='arm64'):
     return os.path.join(os.path.dirname(xen.payload_path(arch)), 'edges.bin')
 
 
-def edges_model_lines(smp):
-    lines = [f'payload: hvc-imm esr={XEN_UNDEF_ESR:#x} elr=hvc+4',
-             f'payload: console-io write-unbacked = {XEN_EFAULT}',
-             f'payload: console-io write-mmio = {XEN_EFAULT}',
-             'payload: console-io write-count0 = 0',
-             'payload: console-io read = 0',
-             f'payload: console-io bad-cmd = {XEN_ENOSYS}',
-             f'payload: hypercall 99 = {XEN_ENOSYS}',
-             f'payload: hypercall 1 = {XEN_ENOSYS}']
-    for n in range(1, EDGES_CYCLES + 1):
+def edges_model_lines(smp, arch='arm64', hypervisor='hypcore'):
+    if arch == 'arm32':
+        lines = [f'payload: hvc-imm mode={MODE_UND:#x} spsr={MODE_SVC:#x} '
+                 f'lr=hvc+{UNDEF_LR_OFFSET[hypervisor]}']
+    else:
+        lines = [f'payload: hvc-imm esr={XEN_UNDEF_ESR:#x} elr=hvc+4']
+    lines += [f'payload: console-io write-unbacked = {XEN_EFAULT}',
+              f'payload: console-io write-mmio = {XEN_EFAULT}',
+              'payload: console-io write-count0 = 0',
+              'payload: console-io read = 0',
+              f'payload: console-io bad-cmd = {XEN_ENOSYS}',
+              f'payload: hypercall 99 = {XEN_ENOSYS}',
+              f'payload: hypercall 1 = {XEN_ENOSYS}']
+    for n in range(1, EDGES_CYCLES + 1 if arch == 'arm64' else 1):
         if smp < 2:
             lines.append(f'payload: psci cycle{n} cpu-on = {PSCI_INVALID_PARAMETERS}')
             break
@@ -227,23 +239,24 @@ def edges_model_lines(smp):
     return lines + ['payload: done']
 
 
-ENTRY_CNTPCT_RE = re.compile(r'payload: entry cntpct=(\d+)$')
+# arm64 prints the counter in decimal, arm32 (no 64-bit division) in hex.
+ENTRY_CNTPCT_RE = re.compile(r'payload: entry cntpct=(\d+|0x[0-9a-f]+)$')
 
 
 def edges_entry_ticks(log):
     """The physical counter when the edge payload started, or None."""
     m = next((ENTRY_CNTPCT_RE.match(line) for line in payload_lines(log)
               if ENTRY_CNTPCT_RE.match(line)), None)
-    return int(m.group(1)) if m else None
+    return int(m.group(1), 0) if m else None
 
 
-def check_edges(log, smp):
+def check_edges(log, smp, arch='arm64', hypervisor='hypcore'):
     """None when the edge payload's lines are the model's, else the first difference.
     The first line, the counter at entry, differs from run to run: its form only."""
     got = payload_lines(log)
     if not got or not ENTRY_CNTPCT_RE.match(got[0]):
         return f'the first payload line is not "payload: entry cntpct=<n>": {got[:1]}'
-    want, got = edges_model_lines(smp), got[1:]
+    want, got = edges_model_lines(smp, arch, hypervisor), got[1:]
     for index, expected in enumerate(want):
         if index >= len(got) or got[index] != expected:
             return (f'payload line {index}: expected {expected!r}, got '
@@ -265,5 +278,5 @@ def xen_edges_case(arch='arm64', smp=2, gic=3):
             f.write(result.log)
         if not result.ok:
             return f'{result.reason}\n' + '\n'.join(result.lines()[-15:])
-        return check_edges(result.log, smp)
+        return check_edges(result.log, smp, arch, 'xen')
     return suites.Case(name, run)

@@ -22,6 +22,7 @@
  *   x20  after fdt_walk         /chosen/bootargs (NUL-terminated) or 0
  *   x21  probe_test             1 once the probe aborted (set by el1_sync)
  *   x22  probe_test             ESR_EL1 of that abort (set by el1_sync)
+ *   x25  probe_test             the cursor in the probe= list
  *   x27  whole CPU life         this CPU's line buffer
  *   x28  whole CPU life         write cursor in that buffer (line_* routines)
  * Calling convention: line_* and the string helpers are leaves clobbering
@@ -186,20 +187,24 @@ FUNC_LOCAL(psci_tests)
 END(psci_tests)
 
 /*
- * probe_test: read the word at bootargs' probe=ADDR and print its value, or
- * the abort el1_sync recorded.  Inputs: x20 = bootargs or 0.
- * Clobbers x0-x17, x21-x24.
+ * probe_test: for each address of bootargs' probe=A[,B...] read the word
+ * there and print "probe A -> value V", or the abort el1_sync recorded
+ * ("-> abort esr=<ESR_EL1>"); "probe none" without one.
+ * Inputs: x20 = bootargs or 0.  Clobbers x0-x17, x21-x25.
+ *   x25  the cursor in the list (at the character after the last number)
  */
 FUNC_LOCAL(probe_test)
         stp     x29, x30, [sp, #-16]!
+        mov     x0, x20
+        bl      find_probe              /* x0 := past "probe=", or 0 */
+        cbz     x0, 9f
+        bl      parse_hex               /* x0 := address, x1 := found, x2 := past it */
+        cbz     x1, 9f
+1:      mov     x23, x0                 /* x23 := probed address */
+        mov     x25, x2
         bl      line_start
         line_str "probe "
-        mov     x0, x20
-        bl      find_probe              /* x0 := address, x1 := found */
-        cbnz    x1, 1f
-        line_str "none"
-        b       3f
-1:      mov     x23, x0                 /* x23 := probed address */
+        mov     x0, x23
         bl      line_hex
         line_str " -> "
         mov     x21, #0
@@ -215,6 +220,17 @@ probe_insn:
         mov     x0, x22
         bl      line_hex
 3:      bl      line_end
+        ldrb    w0, [x25]               /* another address after a comma? */
+        cmp     w0, #','
+        b.ne    8f
+        add     x0, x25, #1
+        bl      parse_hex
+        cbnz    x1, 1b
+8:      ldp     x29, x30, [sp], #16
+        ret
+9:      bl      line_start
+        line_str "probe none"
+        bl      line_end
         ldp     x29, x30, [sp], #16
         ret
 END(probe_test)
@@ -461,12 +477,11 @@ FUNC_LOCAL(skip_string)
 END(skip_string)
 
 /*
- * find_probe: the hex number after "probe=" (optional 0x) in the string at
- * x0 (0 = no string).  Output: x0 = the number, x1 = 1 if found else 0.
+ * find_probe: where the value of "probe=" starts in the string at x0 (0 =
+ * no string): x0 := the character after "probe=", or 0 if there is none.
  * Clobbers x0-x7.
  */
 FUNC_LOCAL(find_probe)
-        mov     x1, #0
         cbz     x0, 9f
         mov     x4, x0                  /* x4 := scan position */
         mov     w5, #' '                /* w5 := previous character */
@@ -483,31 +498,45 @@ FUNC_LOCAL(find_probe)
         b.eq    2b
 3:      ldrb    w5, [x4], #1
         b       1b
-4:      ldrb    w2, [x7]                /* x7 := past "probe=" */
-        cmp     w2, #'0'
-        b.ne    5f
-        ldrb    w2, [x7, #1]
-        orr     w2, w2, #0x20           /* 'X' -> 'x' */
-        cmp     w2, #'x'
-        b.ne    5f
-        add     x7, x7, #2
-5:      mov     x0, #0
-6:      ldrb    w2, [x7], #1
-        sub     w3, w2, #'0'
-        cmp     w3, #9
-        b.ls    7f
-        orr     w2, w2, #0x20
-        sub     w3, w2, #'a'
-        cmp     w3, #5
-        b.hi    8f
-        add     w3, w3, #10
-7:      orr     x0, x3, x0, lsl #4
-        mov     x1, #1
-        b       6b
-8:      ret
+4:      mov     x0, x7                  /* past "probe=" */
+        ret
 9:      mov     x0, #0
         ret
 END(find_probe)
+
+/*
+ * parse_hex: the hex number (optional 0x) at x0.  Output: x0 = the number,
+ * x1 = 1 if it had a digit else 0, x2 = the first character after it.
+ * Clobbers x0-x3.
+ */
+FUNC_LOCAL(parse_hex)
+        mov     x2, x0
+        ldrb    w3, [x2]
+        cmp     w3, #'0'
+        b.ne    1f
+        ldrb    w3, [x2, #1]
+        orr     w3, w3, #0x20           /* 'X' -> 'x' */
+        cmp     w3, #'x'
+        b.ne    1f
+        add     x2, x2, #2
+1:      mov     x0, #0
+        mov     x1, #0
+2:      ldrb    w3, [x2]
+        sub     w3, w3, #'0'
+        cmp     w3, #9
+        b.ls    3f
+        ldrb    w3, [x2]
+        orr     w3, w3, #0x20
+        sub     w3, w3, #'a'
+        cmp     w3, #5
+        b.hi    4f
+        add     w3, w3, #10
+3:      orr     x0, x3, x0, lsl #4
+        mov     x1, #1
+        add     x2, x2, #1
+        b       2b
+4:      ret
+END(parse_hex)
 
 str_memory:             .asciz  "memory"
 str_chosen:             .asciz  "chosen"

@@ -257,8 +257,10 @@ class SmpModel(unittest.TestCase):
     LOG = '\n'.join('(HYP) ' + line for line in [
         'mem: ram 0x40000000-0x80000000',
         'mem: reserved 0x40200000-0x40231000 image hypcore',
-        'smp: cpu0 online mpidr=0x0 root=0x40211000 stack=0xb0000041000-0xb0000045000',
-        'smp: cpu1 online mpidr=0x1 root=0x5000a000 stack=0xb0000047000-0xb000004b000',
+        'smp: cpu0 online mpidr=0x0 root=0x40211000 stack=0xb0000041000-0xb0000045000 '
+        'stack-pa=0x40245000',
+        'smp: cpu1 online mpidr=0x1 root=0x5000a000 stack=0xb0000047000-0xb000004b000 '
+        'stack-pa=0x5000b000',
         'smp: cpu2 failed mpidr=0xff reason=INVALID_PARAMETERS',
         'smp: 2 of 3 cpus online',
         'bench: smp ticks=656268 cpus=3'])
@@ -275,6 +277,9 @@ class SmpModel(unittest.TestCase):
         self.assertIn('not in RAM', self.check(self.LOG.replace('0x5000a000', '0x80000000')))
         self.assertIn('count line', self.check(self.LOG.replace('2 of 3', '3 of 3')))
         self.assertIn('the DTB says', self.check(self.LOG, (0, 0x100, 0xff)))
+        self.assertIn('stack-pa', self.check(self.LOG.replace(' stack-pa=0x5000b000', '')))
+        self.assertIn('not distinct', self.check(self.LOG.replace('0x5000b000', '0x40245000')))
+        self.assertIn('reserved range', self.check(self.LOG.replace('0x5000b000', '0x40201000')))
 
     def test_stack_overflow(self):
         log = '\n'.join('(HYP) ' + line for line in [

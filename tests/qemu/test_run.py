@@ -20,7 +20,7 @@ import subprocess
 import sys
 
 from conftest import run_case
-from hypcore_lib import image, qemu, suites
+from hypcore_lib import dom0suite, image, qemu, suites
 from hypcore_lib.common import TOP
 
 HYPCORE = [sys.executable, os.path.join(TOP, 'hypcore')]
@@ -110,6 +110,23 @@ def dom0_refused_case():
         return exit_case(name, ['run', '--module', kernel], 1,
                          r'FAILED: the boot completed, but no dom0 ran: kernel module '
                          r'0x[0-9a-f]+-0x[0-9a-f]+ is not an arm64 Image').run()
+    return suites.Case(name, run)
+
+
+def dom0_bad_header_case():
+    """arm32: a zImage whose header claims more bytes than the module holds:
+    one line naming the header's size and the module's, no dom0, exit 1."""
+    name = 'run:exit:dom0-bad-header'
+
+    def run():
+        directory = suites.workdir(name + '-input')
+        kernel = os.path.join(directory, 'truncated-zimage')
+        with open(kernel, 'wb') as f:
+            f.write(dom0suite.zimage(dom0suite.a32_system_off_code(), end=0x10000))
+        return exit_case(name, ['run', '--arch', 'arm32', '--module', kernel], 1,
+                         r'FAILED: the boot completed, but no dom0 ran: zImage header says '
+                         r'0x10000 bytes \(end - start\) but the module holds 0x44: '
+                         r'no dom0').run()
     return suites.Case(name, run)
 
 
@@ -215,6 +232,7 @@ def cases(config):
             uboot_error_case('arm64'),
             cpu_down_case(),
             dom0_refused_case(),
+            dom0_bad_header_case(),
             exit_case('run:exit:selftest-stall/smp4', ['run', '--smp', '4', '--',
                                                        'selftest=stall:2'], 0, r'boot complete'),
             show_command_case(),

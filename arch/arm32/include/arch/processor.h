@@ -18,6 +18,7 @@
 /* CPSR / SPSR modes and state bits the guest entry and abort injection use. */
 #define PSR_MODE_SVC            0x13
 #define PSR_MODE_ABT            0x17
+#define PSR_MODE_UND            0x1b
 #define PSR_T                   (1 << 5)
 #define PSR_E                   (1 << 9)
 #define PSR_IT_MASK             0x0600fc00  /* IT[7:2] (15:10), IT[1:0] (26:25) */
@@ -95,10 +96,13 @@
 #define FSR_LPAE                (1U << 9)
 #define FSR_LONG_DEBUG          0x22
 /* Exception vector offsets (B1.8.1) and preferred-return adjustments (B1.8.3). */
+#define VECTOR_UND              0x04
 #define VECTOR_PABT             0x0c
 #define VECTOR_DABT             0x10
 #define LR_OFFSET_PABT          4
 #define LR_OFFSET_DABT          8
+#define LR_OFFSET_UND_A32       4       /* from the undefined instruction, ARM state */
+#define LR_OFFSET_UND_T32       2       /* Thumb state */
 #define HIGH_VECTORS            0xffff0000U
 
 /*
