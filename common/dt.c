@@ -106,10 +106,16 @@ int dt_reg_cells(const void *fdt, int node, unsigned int *addr_cells,
                  unsigned int *size_cells)
 {
     int parent = fdt_parent_offset(fdt, node);
-    int rc;
 
     if ( parent < 0 )
         return -DT_ERR_FDT;
+    return dt_child_cells(fdt, parent, addr_cells, size_cells);
+}
+
+int dt_child_cells(const void *fdt, int parent, unsigned int *addr_cells,
+                   unsigned int *size_cells)
+{
+    int rc;
 
     rc = cells_with_fallback(fdt, parent, "#address-cells",
                              DT_DEFAULT_ADDR_CELLS, addr_cells);
@@ -142,12 +148,16 @@ u64 dt_read_cells(const void *cells_p, unsigned int cells)
  * Find @node's reg and check its shape: on success *@prop, the cell sizes
  * and the entry count are filled in.
  */
-static int reg_open(const void *fdt, int node, const fdt32_t **prop,
+static int reg_open(const void *fdt, int parent, int node, const fdt32_t **prop,
                     unsigned int *ac, unsigned int *sc)
 {
     int len, rc, entry;
 
-    rc = dt_reg_cells(fdt, node, ac, sc);
+    if ( parent < 0 )
+        parent = fdt_parent_offset(fdt, node);
+    if ( parent < 0 )
+        return -DT_ERR_FDT;
+    rc = dt_child_cells(fdt, parent, ac, sc);
     if ( rc < 0 )
         return rc;
 
@@ -164,18 +174,29 @@ static int reg_open(const void *fdt, int node, const fdt32_t **prop,
 
 int dt_reg_count(const void *fdt, int node)
 {
+    return dt_reg_count_in(fdt, -1, node);
+}
+
+int dt_reg_count_in(const void *fdt, int parent, int node)
+{
     const fdt32_t *prop;
     unsigned int ac, sc;
 
-    return reg_open(fdt, node, &prop, &ac, &sc);
+    return reg_open(fdt, parent, node, &prop, &ac, &sc);
 }
 
 int dt_reg_get(const void *fdt, int node, unsigned int index,
                paddr_t *start, u64 *size)
 {
+    return dt_reg_get_in(fdt, -1, node, index, start, size);
+}
+
+int dt_reg_get_in(const void *fdt, int parent, int node, unsigned int index,
+                  paddr_t *start, u64 *size)
+{
     const fdt32_t *prop;
     unsigned int ac, sc;
-    int count = reg_open(fdt, node, &prop, &ac, &sc);
+    int count = reg_open(fdt, parent, node, &prop, &ac, &sc);
 
     if ( count < 0 )
         return count;

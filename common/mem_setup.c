@@ -108,6 +108,7 @@ void selftest_heap(void)
     u64 pages = 0, released;
     bool exhausted[ARRAY_SIZE(orders)] = { false };
 
+    heap_selftest_begin();
     heap_get_stats(&before);
     for ( ;; )
     {

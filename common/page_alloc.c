@@ -3,13 +3,18 @@
  * Binary buddy page allocator (include/page_alloc.h).
  *
  * Metadata: one struct page_info per RAM page, banks packed one after the
- * other (a hole between banks costs nothing).  Free lists are doubly linked
+ * other (a hole between banks costs nothing), then a bitmap with one bit per
+ * page saying which pages head a block.  Free lists are doubly linked
  * through page indices in the metadata, so the free pages themselves are
- * never touched and need no mapping.
+ * never touched and need no mapping.  Only block heads' page_info is ever
+ * written or read (the header says what every other page's state is
+ * derived from).
  *
- * Reserved pages: a page covered by several reserved ranges counts under
- * the type with the lowest enum mem_type value (firmware, then image, dtb,
- * module, boot).  The "heap:" line and the tests use that rule.
+ * Reserved pages: the RAM that reserved ranges cover (each grown to whole
+ * pages) is kept as a short sorted list of typed extents.  A page covered by
+ * several reserved ranges counts under the type with the lowest enum
+ * mem_type value (firmware, then image, dtb, module, boot).  The "heap:" line
+ * and the tests use that rule.
  */
 #include <lib.h>
 #include <page_alloc.h>
@@ -17,8 +22,8 @@
 #include <string.h>
 
 #define PAGE_NIL        0xffffffffU
-#define ORDER_NONE      0xff
-#define TYPE_UNSET      MEM_NR_TYPES
+#define META_ALIGN      64              /* a cache line; DC ZVA blocks on QEMU */
+#define BITS_PER_WORD   64
 
 struct heap_bank {
     paddr_t start;      /* page aligned */
@@ -26,12 +31,57 @@ struct heap_bank {
     u64 first;          /* index of its first page in pages[] */
 };
 
+/* Reserved RAM: [start, end) page aligned, disjoint, ascending. */
+struct heap_extent {
+    paddr_t start;
+    paddr_t end;
+    enum mem_type type;
+};
+
+/*
+ * Cuts per bank: its two ends and two per reserved range give at most
+ * 2 * MEMMAP_MAX_RESERVED + 1 pieces, so as many extents per bank; a module
+ * release splits an extent at most twice per range still covering it.
+ */
+#define HEAP_MAX_EXTENTS    (4 * MEMMAP_MAX_RESERVED + 2 * MEMMAP_MAX_RAM)
+
 static struct heap_bank banks[MEMMAP_MAX_RAM];
 static unsigned int nr_banks;
 static struct page_info *pages;
+static u64 *heads;                      /* bit i: page i heads a block */
 static u64 nr_pages;
 static u32 free_head[HEAP_MAX_ORDER + 1];
+static struct heap_extent extents[HEAP_MAX_EXTENTS];
+static unsigned int nr_extents;
 static struct heap_stats stats;
+
+static u64 page_info_bytes(u64 n)
+{
+    return ALIGN_UP(n * sizeof(struct page_info), META_ALIGN);
+}
+
+static u64 bitmap_bytes(u64 n)
+{
+    return ALIGN_UP(ALIGN_UP(n, BITS_PER_WORD) / 8, META_ALIGN);
+}
+
+static bool is_head(u64 idx)
+{
+    return (heads[idx / BITS_PER_WORD] >> (idx % BITS_PER_WORD)) & 1;
+}
+
+static void clear_head(u64 idx)
+{
+    heads[idx / BITS_PER_WORD] &= ~(1ULL << (idx % BITS_PER_WORD));
+}
+
+/* Make page idx the head of a block of this order and state. */
+static void set_head(u64 idx, unsigned int order, enum page_state state)
+{
+    heads[idx / BITS_PER_WORD] |= 1ULL << (idx % BITS_PER_WORD);
+    pages[idx].state = state;
+    pages[idx].order = order;
+}
 
 static const struct heap_bank *bank_of_pa(paddr_t pa)
 {
@@ -84,25 +134,12 @@ static void list_del(unsigned int order, u64 idx)
 }
 
 /*
- * Blocks are described by their head page alone: state and order.  Every
- * other page of a block keeps order = ORDER_NONE (set when the page stops
- * being a head, on a merge), so it can never pass for a head; the state of
- * such a page is stale and never read.  Only heap_init marks every page.
- */
-static void set_head(u64 idx, unsigned int order, enum page_state state)
-{
-    pages[idx].state = state;
-    pages[idx].order = order;
-}
-
-/*
  * Put the block at (b, pa, order) on the free lists, merging it with its
  * buddy as long as the buddy is a free block of the same order in the same
- * bank.
+ * bank.  A merged block's upper half stops being a head.
  */
 static void free_block(const struct heap_bank *b, paddr_t pa, unsigned int order)
 {
-    set_head(pa_to_idx(b, pa), order, PAGE_FREE);
     while ( order < HEAP_MAX_ORDER )
     {
         paddr_t buddy = pa ^ (HEAP_PAGE_SIZE << order);
@@ -112,15 +149,14 @@ static void free_block(const struct heap_bank *b, paddr_t pa, unsigned int order
              buddy - b->start >= (b->nr << HEAP_PAGE_SHIFT) )
             break;
         bidx = pa_to_idx(b, buddy);
-        if ( pages[bidx].state != PAGE_FREE || pages[bidx].order != order )
+        if ( !is_head(bidx) || pages[bidx].state != PAGE_FREE || pages[bidx].order != order )
             break;
         list_del(order, bidx);
-        pages[bidx].order = ORDER_NONE;
-        pages[pa_to_idx(b, pa)].order = ORDER_NONE;
+        clear_head(MAX(bidx, pa_to_idx(b, pa)));
         pa = MIN(pa, buddy);
         order++;
-        pages[pa_to_idx(b, pa)].order = order;
     }
+    set_head(pa_to_idx(b, pa), order, PAGE_FREE);
     list_push(order, pa_to_idx(b, pa));
 }
 
@@ -132,18 +168,12 @@ static void seed_range(const struct heap_bank *b, const struct range *r)
     while ( pa < r->end )
     {
         unsigned int order = 0;
+        u64 idx = pa_to_idx(b, pa);
 
         while ( order < HEAP_MAX_ORDER &&
                 IS_ALIGNED(pa, HEAP_PAGE_SIZE << (order + 1)) &&
                 (r->end - pa) >= (HEAP_PAGE_SIZE << (order + 1)) )
             order++;
-        u64 idx = pa_to_idx(b, pa), i;
-
-        for ( i = 0; i < (1ULL << order); i++ )
-        {
-            pages[idx + i].state = PAGE_FREE;
-            pages[idx + i].order = ORDER_NONE;
-        }
         set_head(idx, order, PAGE_FREE);
         list_push(order, idx);
         pa += HEAP_PAGE_SIZE << order;
@@ -162,43 +192,80 @@ u64 heap_metadata_size(const struct memmap *mm)
         if ( range_page_inner(&mm->ram[i].r, HEAP_PAGE_SIZE, &r) )
             n += (r.end - r.start) >> HEAP_PAGE_SHIFT;
     }
-    return n * sizeof(struct page_info);
+    return page_info_bytes(n) + bitmap_bytes(n);
 }
 
-/* Give each reserved page the type it counts under (see the top comment). */
-static void type_reserved_pages(const struct memmap *mm)
+/* Append reserved piece r of this type, merged with the last extent if they touch. */
+static void add_extent(const struct range *r, enum mem_type type)
 {
-    unsigned int i;
+    struct heap_extent *last = nr_extents ? &extents[nr_extents - 1] : NULL;
 
-    for ( i = 0; i < mm->nr_rsv; i++ )
+    if ( last && last->end == r->start && last->type == type )
+        last->end = r->end;
+    else
     {
-        const struct mem_region *reg = &mm->rsv[i];
-        unsigned int j;
+        ASSERT(nr_extents < HEAP_MAX_EXTENTS);
+        extents[nr_extents].start = r->start;
+        extents[nr_extents].end = r->end;
+        extents[nr_extents].type = type;
+        nr_extents++;
+    }
+    stats.reserved += (r->end - r->start) >> HEAP_PAGE_SHIFT;
+    stats.by_type[type] += (r->end - r->start) >> HEAP_PAGE_SHIFT;
+}
 
-        for ( j = 0; j < nr_banks; j++ )
+/*
+ * Split bank b at every end of a reserved range (`outer`: the n ranges
+ * grown to whole pages); each piece between two cuts is covered by a
+ * reserved range wholly or not at all: free pieces are seeded, the others
+ * become extents of the lowest type covering them.
+ */
+static void scan_bank(const struct memmap *mm, const struct range *outer, unsigned int n,
+                      const struct heap_bank *b)
+{
+    paddr_t cut[2 * MEMMAP_MAX_RESERVED + 2], bend = b->start + (b->nr << HEAP_PAGE_SHIFT);
+    unsigned int nc = 0, i, j;
+
+    cut[nc++] = b->start;
+    cut[nc++] = bend;
+    for ( i = 0; i < n; i++ )
+        if ( outer[i].start < bend && b->start < outer[i].end )
         {
-            paddr_t bend = banks[j].start + (banks[j].nr << HEAP_PAGE_SHIFT);
-            paddr_t s = MAX(ALIGN_DOWN(reg->r.start, HEAP_PAGE_SIZE), banks[j].start);
-            paddr_t e = MIN(reg->r.end, bend);
-            paddr_t pa;
-
-            for ( pa = s; pa < e; pa += HEAP_PAGE_SIZE )
-            {
-                struct page_info *pg = &pages[pa_to_idx(&banks[j], pa)];
-
-                if ( pg->state == PAGE_RESERVED && reg->type < pg->type )
-                    pg->type = reg->type;
-            }
+            cut[nc++] = MAX(outer[i].start, b->start);
+            cut[nc++] = MIN(outer[i].end, bend);
         }
+    for ( i = 1; i < nc; i++ )                  /* insertion sort: nc is small */
+        for ( j = i; j > 0 && cut[j - 1] > cut[j]; j-- )
+        {
+            paddr_t t = cut[j];
+
+            cut[j] = cut[j - 1];
+            cut[j - 1] = t;
+        }
+    for ( i = 0; i + 1 < nc; i++ )
+    {
+        struct range piece = { cut[i], cut[i + 1] };
+        enum mem_type type = MEM_NR_TYPES;
+
+        if ( piece.start == piece.end )
+            continue;
+        for ( j = 0; j < n; j++ )
+            if ( range_overlaps(&outer[j], &piece) && mm->rsv[j].type < type )
+                type = mm->rsv[j].type;
+        if ( type == MEM_NR_TYPES )
+        {
+            seed_range(b, &piece);
+            stats.free += (piece.end - piece.start) >> HEAP_PAGE_SHIFT;
+        }
+        else
+            add_extent(&piece, type);
     }
 }
 
-bool heap_init(const struct memmap *mm, struct page_info *meta)
+bool heap_init(const struct memmap *mm, void *meta)
 {
-    struct range free[MEMMAP_MAX_RAM + MEMMAP_MAX_RESERVED];
+    struct range outer[MEMMAP_MAX_RESERVED];
     unsigned int i;
-    int nfree;
-    u64 idx;
 
     nr_banks = 0;
     nr_pages = 0;
@@ -218,45 +285,64 @@ bool heap_init(const struct memmap *mm, struct page_info *meta)
         return false;
     /* Page indices are u32 in the lists: 16 TiB of RAM at most. */
     ASSERT(nr_pages < PAGE_NIL);
+    ASSERT(IS_ALIGNED((uintptr_t)meta, META_ALIGN));
 
     pages = meta;
-    for ( idx = 0; idx < nr_pages; idx++ )
-    {
-        pages[idx].state = PAGE_RESERVED;
-        pages[idx].order = ORDER_NONE;
-        pages[idx].type = TYPE_UNSET;
-        pages[idx].pad = 0;             /* the metadata RAM held anything */
-        pages[idx].next = pages[idx].prev = PAGE_NIL;
-    }
+    heads = (u64 *)((char *)meta + page_info_bytes(nr_pages));
+    memset(heads, 0, bitmap_bytes(nr_pages));
     for ( i = 0; i <= HEAP_MAX_ORDER; i++ )
         free_head[i] = PAGE_NIL;
-
-    nfree = memmap_free_ranges(mm, HEAP_PAGE_SIZE, free, ARRAY_SIZE(free));
-    /* Each bank splits at most once per reserved range: the array is big enough. */
-    ASSERT(nfree >= 0);
     memset(&stats, 0, sizeof(stats));
     stats.total = nr_pages;
-    for ( i = 0; i < (unsigned int)nfree; i++ )
-    {
-        const struct heap_bank *b = bank_of_pa(free[i].start);
+    nr_extents = 0;
 
-        ASSERT(b && free[i].end - b->start <= (b->nr << HEAP_PAGE_SHIFT));
-        seed_range(b, &free[i]);
-        stats.free += (free[i].end - free[i].start) >> HEAP_PAGE_SHIFT;
-    }
-
-    type_reserved_pages(mm);
-    for ( idx = 0; idx < nr_pages; idx++ )
-    {
-        if ( pages[idx].state != PAGE_RESERVED )
-            continue;
-        /* Neither free nor covered by a reserved range: a range-arithmetic bug. */
-        ASSERT(pages[idx].type != TYPE_UNSET);
-        stats.reserved++;
-        stats.by_type[pages[idx].type]++;
-    }
+    for ( i = 0; i < mm->nr_rsv; i++ )
+        if ( !range_page_outer(&mm->rsv[i].r, HEAP_PAGE_SIZE, &outer[i]) )
+        {
+            /* Reaches the top of the address space: reserve up to it. */
+            outer[i].start = ALIGN_DOWN(mm->rsv[i].r.start, HEAP_PAGE_SIZE);
+            outer[i].end = ~(paddr_t)0;
+        }
+    for ( i = 0; i < nr_banks; i++ )
+        scan_bank(mm, outer, mm->nr_rsv, &banks[i]);
     ASSERT(stats.free + stats.reserved == stats.total);
     return true;
+}
+
+/* The extent holding pa, or NULL (pa is free or allocated). */
+static struct heap_extent *extent_of(paddr_t pa)
+{
+    unsigned int i;
+
+    for ( i = 0; i < nr_extents; i++ )
+        if ( pa >= extents[i].start && pa < extents[i].end )
+            return &extents[i];
+    return NULL;
+}
+
+/* Take the page at pa out of extent e (splitting it if pa is inside). */
+static void extent_take_page(struct heap_extent *e, paddr_t pa)
+{
+    unsigned int at = (unsigned int)(e - extents);
+
+    if ( pa == e->start )
+        e->start += HEAP_PAGE_SIZE;
+    else if ( pa + HEAP_PAGE_SIZE == e->end )
+        e->end = pa;
+    else
+    {
+        ASSERT(nr_extents < HEAP_MAX_EXTENTS);
+        memmove(&extents[at + 1], &extents[at], (nr_extents - at) * sizeof(*e));
+        nr_extents++;
+        extents[at].end = pa;
+        extents[at + 1].start = pa + HEAP_PAGE_SIZE;
+        return;
+    }
+    if ( e->start == e->end )
+    {
+        memmove(&extents[at], &extents[at + 1], (nr_extents - at - 1) * sizeof(*e));
+        nr_extents--;
+    }
 }
 
 paddr_t alloc_pages(unsigned int order)
@@ -292,6 +378,7 @@ void free_pages(paddr_t pa, unsigned int order)
 
     ASSERT(b != NULL);                          /* not a RAM page of the heap */
     idx = pa_to_idx(b, pa);
+    ASSERT(is_head(idx));                       /* inside a block, or reserved */
     ASSERT(pages[idx].state == PAGE_ALLOCATED); /* double free or never allocated */
     ASSERT(pages[idx].order == order);          /* not the block alloc_pages() gave */
     free_block(b, pa, order);
@@ -308,12 +395,14 @@ u64 heap_release_range(const struct memmap *mm, const struct range *r)
     {
         struct range page = { pa, pa + HEAP_PAGE_SIZE };
         const struct heap_bank *b = bank_of_pa(pa);
-        struct page_info *pg;
+        struct heap_extent *e;
 
         if ( !b || memmap_find_overlap(mm, &page, ~0U) )
             continue;   /* outside the heap, or still reserved for something else */
-        pg = &pages[pa_to_idx(b, pa)];
-        ASSERT(pg->state == PAGE_RESERVED && pg->type == MEM_MODULE);
+        e = extent_of(pa);
+        /* Free, allocated, or released already: not a module's page. */
+        ASSERT(e && e->type == MEM_MODULE);
+        extent_take_page(e, pa);
         free_block(b, pa, 0);
         stats.free++;
         stats.reserved--;
@@ -321,6 +410,14 @@ u64 heap_release_range(const struct memmap *mm, const struct range *r)
         n++;
     }
     return n;
+}
+
+void heap_selftest_begin(void)
+{
+    u64 i;
+
+    for ( i = 0; i < nr_pages; i++ )
+        pages[i].pad = 0;
 }
 
 bool heap_selftest_mark(paddr_t pa, unsigned int order)
@@ -355,7 +452,7 @@ void heap_selftest_free_marked(void)
             if ( !pg->pad )
                 continue;
             pg->pad = 0;
-            if ( pg->state == PAGE_ALLOCATED && pg->order != ORDER_NONE )
+            if ( is_head(banks[i].first + j) && pg->state == PAGE_ALLOCATED )
                 free_pages(banks[i].start + (j << HEAP_PAGE_SHIFT), pg->order);
         }
     }

@@ -87,6 +87,19 @@ int dt_reg_cells(const void *fdt, int node, unsigned int *addr_cells,
 int dt_reg_count(const void *fdt, int node);
 
 /*
+ * The same three with @node's parent already known (-1: look it up).
+ * libfdt's fdt_parent_offset() rescans the blob from its start, so a walk
+ * over every node that looks each parent up is quadratic; a walk that keeps
+ * its ancestors (struct dt_path) passes them instead.  dt_child_cells()
+ * reads the cells @parent gives its children.
+ */
+int dt_child_cells(const void *fdt, int parent, unsigned int *addr_cells,
+                   unsigned int *size_cells);
+int dt_reg_count_in(const void *fdt, int parent, int node);
+int dt_reg_get_in(const void *fdt, int parent, int node, unsigned int index,
+                  paddr_t *start, u64 *size);
+
+/*
  * Entry @index of @node's reg.  Only the format is checked here (as for
  * dt_reg_count(), plus -DT_ERR_INDEX); use dt_range_check() on the result.
  */
@@ -109,6 +122,27 @@ int dt_node_paddr(const void *fdt, int node, paddr_t *start, u64 *size);
 
 /* dt_node_paddr for entry @index of reg (dt_reg_count() gives how many). */
 int dt_node_paddr_index(const void *fdt, int node, unsigned int index,
+                        paddr_t *start, u64 *size);
+
+/*
+ * A walk over every node in order (dt_path_next(), built on fdt_next_node())
+ * that keeps the offsets of the current node's ancestors: node[0] is the
+ * root, node[depth] the current node.  Deeper trees end the walk with
+ * -DT_ERR_FDT.
+ */
+#define DT_PATH_MAX_DEPTH   16
+struct dt_path {
+    int depth;
+    int node[DT_PATH_MAX_DEPTH];
+};
+
+/* Start a walk (the root is its first node): 0, or -DT_ERR_FDT. */
+int dt_path_start(const void *fdt, struct dt_path *path);
+/* The next node: its offset, or < 0 at the end (or -DT_ERR_FDT). */
+int dt_path_next(const void *fdt, struct dt_path *path);
+
+/* dt_node_paddr_index for the walk's current node, with no parent lookups. */
+int dt_path_paddr_index(const void *fdt, const struct dt_path *path, unsigned int index,
                         paddr_t *start, u64 *size);
 
 /*

@@ -4,9 +4,10 @@
  * every RAM bank (holes between banks cost no metadata).
  *
  * Life cycle (boot CPU):
- *   heap_init(mm, metadata)   every RAM page becomes RESERVED (with the type
- *                             of the range covering it) or FREE; the total
- *                             is frozen from here on
+ *   heap_init(mm, metadata)   RAM pages not covered by a reserved range become
+ *                             free blocks; the others are RESERVED, with the
+ *                             type of the range covering them; the total is
+ *                             frozen from here on
  *   alloc_pages / free_pages  the heap
  *   heap_release_range()      give a boot module's pages back once dom0 no
  *                             longer needs them; each must be RESERVED as a
@@ -14,6 +15,18 @@
  *
  * Pages are 4 KiB; blocks are naturally aligned in physical address space
  * and go up to order HEAP_MAX_ORDER (1 GiB).
+ *
+ * heap_init costs the same whatever the RAM size, apart from zeroing one bit
+ * per page: nothing is written per page.  Each page's state is derived so:
+ *   - a page is the head of a block (free or allocated) iff its bit in the
+ *     head bitmap is set; only then are its page_info's state, order and
+ *     (free blocks) list links meaningful: they were written with the bit;
+ *   - a page that is no head lies inside a block that has a head below it,
+ *     or is RESERVED: reserved pages are kept as typed extents (a few
+ *     ranges, from the memory map), never per page;
+ *   - the statistics are sums over the ranges and blocks, never a page scan.
+ * So the metadata RAM may hold anything when heap_init starts, except the
+ * head bitmap, which heap_init zeroes (1/96 of the metadata).
  */
 #ifndef HYPCORE_PAGE_ALLOC_H
 #define HYPCORE_PAGE_ALLOC_H
@@ -28,30 +41,34 @@
 /* What alloc_pages() returns when no block of the order is left. */
 #define PAGE_ALLOC_FAILED   (~(paddr_t)0)
 
+/* The state of a block head (page_info.state; valid only with its head bit). */
 enum page_state {
     PAGE_FREE = 1,
     PAGE_ALLOCATED,
-    PAGE_RESERVED,
 };
 
 struct page_info {
-    u32 next;       /* free list links (page index), PAGE_NIL at the ends */
+    u32 next;       /* free block heads: list links (page index), PAGE_NIL at the ends */
     u32 prev;
-    u8 state;       /* enum page_state */
-    u8 order;       /* head of a free or allocated block: its order; else ORDER_NONE */
-    u8 type;        /* RESERVED pages: enum mem_type */
+    u8 state;       /* block heads: enum page_state */
+    u8 order;       /* block heads: the block's order */
     u8 pad;         /* unused by the allocator: heap_selftest_mark() */
+    u8 unused;
 };
 
-/* Bytes of metadata heap_init() needs for the RAM in mm. */
+/*
+ * Bytes of metadata heap_init() needs for the RAM in mm: a page_info per
+ * page, then the head bitmap (one bit per page), each 64-byte aligned.
+ */
 u64 heap_metadata_size(const struct memmap *mm);
 
 /*
- * heap_init: build the heap from the memory map.  `meta` must hold
- * heap_metadata_size(mm) bytes and must itself be recorded in mm as
- * MEM_BOOT if it lies in RAM.  Returns false if mm has no whole RAM page.
+ * heap_init: build the heap from the memory map.  `meta` (64-byte aligned)
+ * must hold heap_metadata_size(mm) bytes, of any content, and must itself be
+ * recorded in mm as MEM_BOOT if it lies in RAM.  Returns false if mm has no
+ * whole RAM page.
  */
-bool heap_init(const struct memmap *mm, struct page_info *meta);
+bool heap_init(const struct memmap *mm, void *meta);
 
 /* A naturally aligned block of 2^order pages, or PAGE_ALLOC_FAILED. */
 paddr_t alloc_pages(unsigned int order);
@@ -68,10 +85,12 @@ void free_pages(paddr_t pa, unsigned int order);
 u64 heap_release_range(const struct memmap *mm, const struct range *r);
 
 /*
- * For selftest=heap only: mark the pages of an allocated block as handed
- * out to the self-test (false if one already was), and free every block so
- * marked.  The mark lives in page_info.pad, which the allocator never uses.
+ * For selftest=heap only: clear every page's mark (begin), mark the pages of
+ * an allocated block as handed out to the self-test (false if one already
+ * was), and free every block so marked.  The mark lives in page_info.pad,
+ * which the allocator never uses.
  */
+void heap_selftest_begin(void);
 bool heap_selftest_mark(paddr_t pa, unsigned int order);
 void heap_selftest_free_marked(void);
 

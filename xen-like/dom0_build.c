@@ -272,36 +272,44 @@ static const char *gic_kept_reg(const void *fdt, int node, int index, int count)
 }
 
 /* One line per MMIO range hypcore keeps from dom0 (a test probes each). */
-static void report_kept(const void *fdt, int node, int index, const char *what)
+static void report_kept(const void *fdt, const struct dt_path *walk, int index,
+                        const char *what)
 {
     char path[DT_PATH_MAX];
+    int node = walk->node[walk->depth];
     paddr_t start;
     u64 size;
 
-    if ( dt_node_paddr_index(fdt, node, index, &start, &size) )
+    if ( dt_path_paddr_index(fdt, walk, index, &start, &size) )
         return;
     printk("dom0: kept by hypcore: %s reg 0x%llx-0x%llx (%s)\n",
            dt_node_path(fdt, node, path, sizeof(path)), (unsigned long long)start,
            (unsigned long long)(start + size), what);
 }
 
+/*
+ * Pass every device's reg through at stage 2, but for what hypcore keeps.
+ * One walk over the tree that keeps each node's ancestors: no parent is
+ * looked up (which would rescan the blob, making the walk quadratic).
+ */
 static bool map_devices(const void *fdt, struct p2m *p2m)
 {
     unsigned int n = 0;
-    int node = -1, depth = 0;
+    struct dt_path walk;
+    int node;
 
-    while ( (node = fdt_next_node(fdt, node, &depth)) >= 0 )
+    if ( dt_path_start(fdt, &walk) )
+        return false;
+    while ( (node = dt_path_next(fdt, &walk)) >= 0 )
     {
-        int count, i;
+        int parent = walk.node[walk.depth - 1], count, i;
 
-        if ( depth == 0 )
-            continue;
         if ( is_its(fdt, node) )
-            for ( i = 0; i < dt_reg_count(fdt, node); i++ )
-                report_kept(fdt, node, i, "ITS");
+            for ( i = 0; i < dt_reg_count_in(fdt, parent, node); i++ )
+                report_kept(fdt, &walk, i, "ITS");
         if ( skip_node(fdt, node) )
             continue;
-        count = dt_reg_count(fdt, node);
+        count = dt_reg_count_in(fdt, parent, node);
         for ( i = 0; i < count; i++ )
         {
             const char *kept = gic_kept_reg(fdt, node, i, count);
@@ -311,11 +319,11 @@ static bool map_devices(const void *fdt, struct p2m *p2m)
 
             if ( kept )
             {
-                report_kept(fdt, node, i, kept);
+                report_kept(fdt, &walk, i, kept);
                 continue;
             }
             /* Nodes whose reg is no CPU address (cpus, i2c, ...) do not translate. */
-            if ( dt_node_paddr_index(fdt, node, i, &start, &size) )
+            if ( dt_path_paddr_index(fdt, &walk, i, &start, &size) )
                 continue;
             r.start = ALIGN_DOWN(start, PAGE_SZ);
             r.end = ALIGN_UP(start + size, PAGE_SZ);

@@ -445,10 +445,21 @@ def parse_bench(log):
 # the parse_* functions.
 
 PAGE_SIZE = 4096
-# One struct page_info (12 bytes) per RAM page, the whole table rounded up to
-# and placed on a 2 MiB boundary, at the top of the highest free range that
-# holds it (README "Memory", include/mm.h FRAMETABLE_ALIGN).
+# One struct page_info (12 bytes) per RAM page, then the head bitmap (one bit
+# per page), each rounded up to 64 bytes (include/page_alloc.h
+# heap_metadata_size); the whole table rounded up to and placed on a 2 MiB
+# boundary, at the top of the highest free range that holds it (README
+# "Memory", include/mm.h FRAMETABLE_ALIGN).
 PAGE_INFO_BYTES = 12
+META_ALIGN = 64
+
+
+def metadata_bytes(pages):
+    def up(n):
+        return -(-n // META_ALIGN) * META_ALIGN
+    return up(pages * PAGE_INFO_BYTES) + up(-(-pages // 64) * 8)
+
+
 FRAMETABLE_ALIGN = 2 * MiB
 RESERVED_TYPES = ('firmware', 'image', 'dtb', 'module', 'boot')
 # The module checks: against these reservations only (the frametable comes later).
@@ -596,7 +607,7 @@ def memory_model(inputs):
                 _reserve(table, start, end, 'module', kind)
     # The frametable: top of the highest free range (whole pages) that holds it.
     total_pages = range_length(ram_page_numbers(ram))
-    size = -(-total_pages * PAGE_INFO_BYTES // FRAMETABLE_ALIGN) * FRAMETABLE_ALIGN
+    size = -(-metadata_bytes(total_pages) // FRAMETABLE_ALIGN) * FRAMETABLE_ALIGN
     free = subtract_ranges(ram_page_numbers(ram), touched_page_numbers(table))
     frametable = None
     for first, last in reversed(free):

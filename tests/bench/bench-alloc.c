@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "harness.h"
+#include <lib.h>
 #include <memmap.h>
 #include <page_alloc.h>
 
@@ -95,12 +96,12 @@ int main(void)
 {
     static struct memmap mm;
     static const unsigned orders[] = { 0, 9 };
-    struct page_info *meta;
+    void *meta;
     unsigned k;
 
     memmap_init(&mm);
     memmap_add_ram(&mm, BASE, (u64)NPAGES << 12, "ram");
-    meta = calloc(NPAGES, sizeof(*meta));
+    meta = aligned_alloc(64, ALIGN_UP(heap_metadata_size(&mm), 64));
     ff_map = calloc(NPAGES, 1);
     if ( !meta || !ff_map || !heap_init(&mm, meta) )
         return 1;

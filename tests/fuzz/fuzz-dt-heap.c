@@ -17,6 +17,7 @@
 
 #include "harness.h"
 #include <dt.h>
+#include <lib.h>
 #include <libfdt.h>
 #include <memmap_dt.h>
 #include <page_alloc.h>
@@ -34,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static struct bootmodules all, mods;
     void *fdt;
     u64 meta_size;
-    struct page_info *meta;
+    void *meta;
     unsigned int i;
 
     if ( size < sizeof(struct fdt_header) || size > (2U << 20) )
@@ -51,7 +52,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     meta_size = heap_metadata_size(&mm);
     if ( meta_size > META_MAX )
         goto out;
-    meta = calloc(1, meta_size + sizeof(*meta));
+    meta = aligned_alloc(64, ALIGN_UP(meta_size, 64) + 64);
+    if ( meta )
+        memset(meta, 0xa5, meta_size);    /* heap_init must not need zeroes */
     if ( heap_init(&mm, meta) )
     {
         struct heap_stats st;

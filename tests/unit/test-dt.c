@@ -194,6 +194,46 @@ static void check_old_versions(const void *fdt, size_t len)
     free(copy);
 }
 
+/*
+ * The ancestor-keeping walk (dt_path_*) against the lookups that find each
+ * parent with libfdt: every node in order, every reg entry, the same answers.
+ */
+static void check_path_walk(const void *fdt)
+{
+    struct dt_path walk;
+    int node, depth = 0, expect = 0, nodes = 0;
+
+    CHECK(dt_path_start(fdt, &walk) == 0, "dt_path_start");
+    while ( (node = dt_path_next(fdt, &walk)) >= 0 )
+    {
+        int count = dt_reg_count(fdt, node), i;
+
+        expect = fdt_next_node(fdt, expect, &depth);
+        CHECK(node == expect && walk.depth == depth, "walk: node %d depth %d, libfdt %d %d",
+              node, walk.depth, expect, depth);
+        CHECK(walk.node[walk.depth - 1] == fdt_parent_offset(fdt, node),
+              "walk: parent of node %d", node);
+        CHECK(dt_reg_count_in(fdt, walk.node[walk.depth - 1], node) == count,
+              "dt_reg_count_in of node %d", node);
+        for ( i = 0; i < count; i++ )
+        {
+            paddr_t s1 = 0, s2 = 0;
+            u64 l1 = 0, l2 = 0;
+            int r1 = dt_node_paddr_index(fdt, node, i, &s1, &l1);
+            int r2 = dt_path_paddr_index(fdt, &walk, i, &s2, &l2);
+
+            CHECK(r1 == r2 && (r1 || (s1 == s2 && l1 == l2)),
+                  "node %d reg %d: %d 0x%llx+0x%llx, walk %d 0x%llx+0x%llx", node, i,
+                  r1, (unsigned long long)s1, (unsigned long long)l1,
+                  r2, (unsigned long long)s2, (unsigned long long)l2);
+        }
+        nodes++;
+    }
+    /* libfdt ends the root with depth -1 (or an error): nothing was left. */
+    expect = fdt_next_node(fdt, expect, &depth);
+    CHECK(expect < 0 || depth < 1, "walk ended early after %d nodes", nodes);
+}
+
 static const struct {
     const char *name;
     void (*check)(const void *fdt);
@@ -234,6 +274,7 @@ int main(int argc, char **argv)
     { static struct bootmodules mods_; dt_print_facts(fdt, &mods_); }
     lines_equal(argv[2], console_strip(console_take()), want);
 
+    check_path_walk(fdt);
     base = strrchr(argv[2], '/') ? strrchr(argv[2], '/') + 1 : argv[2];
     snprintf(name, sizeof(name), "%.*s", (int)strcspn(base, "."), base);
     for ( i = 0; i < sizeof(checks) / sizeof(checks[0]); i++ )

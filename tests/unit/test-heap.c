@@ -22,6 +22,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include <lib.h>
 #include <memmap.h>
 #include <page_alloc.h>
 #include <range.h>
@@ -31,6 +32,20 @@
 #define BASE 0x40000000ULL
 
 enum { M_NONE, M_FREE, M_RESERVED };
+
+/* heap_init's metadata, 64-byte aligned as it asserts, full of random bytes. */
+static void *garbage_meta(u64 size)
+{
+    unsigned char *p = aligned_alloc(64, ALIGN_UP(size, 64) + 64);
+    u64 i;
+
+    if ( !p )
+        abort();
+    for ( i = 0; i < size + 64; i++ )
+        p[i] = (unsigned char)rnd_below(256);
+    return p;
+}
+
 static unsigned char model_state[SPAN_PAGES];
 static unsigned char model_type[SPAN_PAGES];
 static unsigned char handed_out[SPAN_PAGES];
@@ -70,7 +85,7 @@ static void one_round(unsigned round)
     unsigned nram = 1 + rnd_below(5), nrsv = rnd_below(24), i, p;
     uint64_t mfree = 0, mres = 0, mtotal = 0, by_type[MEM_NR_TYPES] = { 0 };
     struct heap_stats st;
-    struct page_info *meta;
+    void *meta;
     static paddr_t blocks[SPAN_PAGES];
     static unsigned orders[SPAN_PAGES];
     unsigned nblocks = 0;
@@ -109,7 +124,8 @@ static void one_round(unsigned round)
         }
     }
 
-    meta = calloc(1, heap_metadata_size(&mm) + 1);
+    /* Garbage, not zeroes: heap_init must not depend on what the RAM held. */
+    meta = garbage_meta(heap_metadata_size(&mm));
     if ( !heap_init(&mm, meta) )
     {
         CHECK(mtotal == 0, "round %u: heap_init failed with %llu RAM pages",
@@ -288,7 +304,7 @@ enum misuse { NONE, DOUBLE_FREE, FREE_UNALLOCATED, FREE_WRONG_ORDER, RELEASE_FRE
 static void misuse_child(enum misuse m)
 {
     static struct memmap mm;
-    static struct page_info meta[64];
+    static unsigned char meta[64 * sizeof(struct page_info) + 128] __attribute__((aligned(64)));
     struct range mod = { BASE + 8 * PG, BASE + 10 * PG };
     paddr_t pa;
 

@@ -116,6 +116,76 @@ static void test_mem_copy_fill(void)
     }
 }
 
+/*
+ * The word-at-a-time paths against libc, exhaustively where it matters:
+ * memcpy, memmove (both directions, overlapping) and memset (zero and not)
+ * at every destination and source alignment within 16 bytes for every
+ * length up to 600 bytes, and at four alignment pairs for every length up to
+ * three pages.  The whole buffer, beyond the range written, must equal libc's.
+ */
+#define BIG (3 * 4096 + 64)
+
+static void one_op(unsigned int op, unsigned char *buf, unsigned char *want,
+                   const unsigned char *src, size_t doff, size_t soff, size_t n, int c)
+{
+    void *ret = NULL;
+
+    switch ( op )
+    {
+    case 0:
+        memcpy(want + doff, src + soff, n);
+        ret = hc_memcpy(buf + doff, src + soff, n);
+        break;
+    case 1:
+        memmove(want + doff, want + soff, n);
+        ret = hc_memmove(buf + doff, buf + soff, n);
+        break;
+    default:
+        memset(want + doff, c, n);
+        ret = hc_memset(buf + doff, c, n);
+        break;
+    }
+    CHECK(ret == buf + doff, "op %u returned the wrong pointer", op);
+}
+
+static void test_mem_alignments(void)
+{
+    static unsigned char buf[BIG + 32], want[BIG + 32], src[BIG + 32];
+    static const size_t pairs[][2] = { { 0, 0 }, { 1, 0 }, { 3, 11 }, { 8, 7 } };
+    size_t doff, soff, n, p;
+    unsigned int op;
+
+    for ( n = 0; n < sizeof(src); n++ )
+        src[n] = (unsigned char)rnd();
+    for ( op = 0; op < 4; op++ )
+        for ( doff = 0; doff < 16; doff++ )
+            for ( soff = 0; soff < 16; soff++ )
+                for ( n = 0; n <= 600; n++ )
+                {
+                    int c = op == 3 ? 0 : (int)(n * 7 + 1);
+
+                    memcpy(buf, src + 7, 1024);
+                    memcpy(want, buf, 1024);
+                    one_op(op, buf, want, src, doff, soff + (op == 1 ? 300 : 0), n, c);
+                    CHECK(memcmp(buf, want, 1024) == 0, "op %u n=%zu dst+%zu src+%zu",
+                          op, n, doff, soff);
+                }
+    for ( op = 0; op < 4; op++ )
+        for ( p = 0; p < ARRAY_LEN(pairs); p++ )
+            for ( n = 0; n + 32 <= BIG; n++ )
+            {
+                /* memmove: the source 0..31 bytes above or below the destination. */
+                size_t d = pairs[p][0] + (op == 1 && n % 2 ? 16 : 0);
+                size_t s = pairs[p][1] + (op == 1 && n % 2 ? 0 : 16);
+
+                memcpy(buf, src, sizeof(buf));
+                memcpy(want, buf, sizeof(buf));
+                one_op(op, buf, want, src, d, s, n, op == 3 ? 0 : 0x5a);
+                CHECK(memcmp(buf, want, sizeof(buf)) == 0, "op %u n=%zu dst+%zu src+%zu",
+                      op, n, d, s);
+            }
+}
+
 static void test_strings(void)
 {
     char a[48], b[48];
@@ -223,6 +293,7 @@ int main(void)
     harness_rng_state = 0x9e3779b97f4a7c15ULL;
     test_mem_search_compare();
     test_mem_copy_fill();
+    test_mem_alignments();
     test_strings();
     test_strtoul();
     return harness_exit("test-string");
