@@ -41,9 +41,16 @@ void trap_print_abort(unsigned int ec, unsigned int iss, u64 far, u64 sp)
     vaddr_t boot_guard = (vaddr_t)__boot_stack_guard;
 
     if ( ec == EC_IABT_LOWER || ec == EC_IABT_CUR || ec == EC_DABT_LOWER || ec == EC_DABT_CUR )
-        printk("trap: %s at level %u%s\n", fault_status_name(iss & 0x3f), iss & 3,
-               ec == EC_DABT_LOWER || ec == EC_DABT_CUR ?
-               ((iss & ISS_DABT_WNR) ? ", write" : ", read") : "");
+    {
+        unsigned int fsc = iss & 0x3f;
+        const char *rw = ec == EC_DABT_LOWER || ec == EC_DABT_CUR ?
+                         ((iss & ISS_DABT_WNR) ? ", write" : ", read") : "";
+
+        if ( fault_status_has_level(fsc) )
+            printk("trap: %s at level %u%s\n", fault_status_name(fsc), fsc & 3, rw);
+        else
+            printk("trap: %s (FSC 0x%02x)%s\n", fault_status_name(fsc), fsc, rw);
+    }
     if ( d && far >= d->guard_va && far - d->guard_va < PAGE_SZ )
         printk("trap: stack overflow: cpu%u hit its stack guard page 0x%llx\n",
                smp_processor_id(), (unsigned long long)d->guard_va);
@@ -55,6 +62,18 @@ void trap_print_abort(unsigned int ec, unsigned int iss, u64 far, u64 sp)
                (unsigned long long)boot_guard);
 }
 
+/*
+ * The fault status codes whose low two bits are a translation level (Arm
+ * ARM D19.2.40, ISS encoding for an exception from a Data Abort): address
+ * size, translation, access flag and permission faults, and an external
+ * abort on a table walk.  A plain external abort or an alignment fault has
+ * no level.
+ */
+bool fault_status_has_level(unsigned int fsc)
+{
+    return fsc <= 0x0f || (fsc & 0x3c) == 0x14;
+}
+
 const char *fault_status_name(unsigned int fsc)
 {
     switch ( fsc & 0x3c )
@@ -63,6 +82,7 @@ const char *fault_status_name(unsigned int fsc)
     case 0x04: return "translation fault";
     case 0x08: return "access flag fault";
     case 0x0c: return "permission fault";
+    case 0x14: return "synchronous external abort on a table walk";
     }
     if ( fsc == 0x10 )
         return "synchronous external abort";

@@ -50,8 +50,12 @@ void setup_memory(const void *fdt, paddr_t fdt_pa, paddr_t load,
     paddr_t meta_pa;
     void *meta;
 
-    switch ( memmap_from_dt(fdt, fdt_pa, load, (u64)(_end - _start), all, mm,
-                            &boot_mem.mods) )
+    struct memdt_params p = {
+        .fdt_pa = fdt_pa, .image = load, .image_size = (u64)(_end - _start),
+    };
+
+    p.pa_bits = arch_paddr_bits(&p.pa_why);
+    switch ( memmap_from_dt(fdt, &p, all, mm, &boot_mem.mods) )
     {
     case 0:
         break;

@@ -62,6 +62,8 @@ static const void *map_boot_fdt(paddr_t pa, const char *source)
     vaddr_t base = (vaddr_t)__fdt_area_start;
     paddr_t page = pa & ~(paddr_t)(PAGE_SZ - 1);
     const struct fdt_header *hdr;
+    const char *why;
+    unsigned int bits = arch_paddr_bits(&why);
     u32 size;
     paddr_t p;
     int err;
@@ -69,6 +71,10 @@ static const void *map_boot_fdt(paddr_t pa, const char *source)
     if ( pa & 7 )
         boot_fail("DTB at 0x%llx (%s) is not 8-byte aligned",
                   (unsigned long long)pa, source);
+    /* Mapped as it is, a higher address would lose its top bits: another page. */
+    if ( pa >> bits )
+        boot_fail("DTB at 0x%llx (%s) lies beyond the %u-bit physical address "
+                  "space (%s)", (unsigned long long)pa, source, bits, why);
     map_boot_page(base, page, MAP_RO);
     hdr = (const void *)(base + (vaddr_t)(pa - page));
     if ( fdt_magic(hdr) != FDT_MAGIC )
@@ -78,6 +84,10 @@ static const void *map_boot_fdt(paddr_t pa, const char *source)
     if ( size < sizeof(*hdr) || size > FDT_MAX_SIZE )
         boot_fail("invalid DTB at 0x%llx (%s): totalsize %u outside %zu..%u bytes",
                   (unsigned long long)pa, source, size, sizeof(*hdr), FDT_MAX_SIZE);
+    if ( (pa + size - 1) >> bits )
+        boot_fail("DTB at 0x%llx-0x%llx (%s) crosses the top of the %u-bit physical "
+                  "address space (%s)", (unsigned long long)pa,
+                  (unsigned long long)(pa + size), source, bits, why);
     for ( p = page + PAGE_SZ; p < pa + size; p += PAGE_SZ )
         map_boot_page(base + (p - page), p, MAP_RO);
 

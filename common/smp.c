@@ -112,7 +112,7 @@ static unsigned int discover_cpus(const void *fdt, u64 self)
 
         if ( !type || strcmp(type, "cpu") || !dt_node_enabled(fdt, node) )
             continue;
-        dt_node_path(fdt, node, path, sizeof(path));
+        dt_child_path(fdt, "/cpus", node, path, sizeof(path));   /* no walk from the root */
         reg = fdt_getprop(fdt, node, "reg", &len);
         if ( !reg || len != (int)(ac * 4) )
         {
@@ -446,7 +446,9 @@ static void bring_up(unsigned int cpu)
         /* Nothing runs on these pages: give them back. */
         pt_build_free(&cpu_tables[cpu], false);
         free_percpu_pages(&pg);
-        report_failed(cpu, psci_error_name(ret));
+        char text[32];
+
+        report_failed(cpu, psci_error_text(ret, text, sizeof(text)));
         return;
     }
     t0 = arch_counter();

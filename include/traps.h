@@ -19,6 +19,9 @@ void do_trap(struct cpu_user_regs *regs, unsigned int vector);
  */
 const char *fault_status_name(unsigned int fsc);
 
+/* fault_status_has_level: whether the code's low two bits name a table level. */
+bool fault_status_has_level(unsigned int fsc);
+
 /*
  * trap_print_abort: for an abort (EC 0x20/0x21/0x24/0x25), the fault status,
  * level and direction; and the stack-overflow line when far lies in this

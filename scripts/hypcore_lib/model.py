@@ -579,11 +579,11 @@ def memory_model(inputs):
     _reserve(table, *inputs.image, 'image', 'hypcore')
     _reserve(table, *inputs.dtb, 'dtb', 'fdt')
     for start, end, name in inputs.firmware:
-        if start < end <= ADDR_LIMIT:
+        if start < end < ADDR_LIMIT:
             _reserve(table, start, end, 'firmware', name)
     refused = []
     for start, end, kind in inputs.modules:
-        if end <= start or end > ADDR_LIMIT:
+        if end <= start or end >= ADDR_LIMIT:
             refused.append(Refusal(kind, start, end, 'ignored'))
         elif not any(s <= start and end <= e for s, e in ram):
             refused.append(Refusal(kind, start, end, 'not wholly inside RAM'))
@@ -688,7 +688,10 @@ def _check_refusals(got, refused, dt_warnings):
     problems = []
     for r in refused:
         if r.reason == 'ignored' and not any(
-                f'{r.start:#x}' in w and ('zero size' in w or 'wraps' in w) for w in dt_warnings):
+                f'{r.start:#x}' in w and (('zero size' in w and r.end == r.start)
+                                          or ('wraps' in w and r.end > ADDR_LIMIT)
+                                          or ('ends exactly at 2^64' in w and r.end == ADDR_LIMIT))
+                for w in dt_warnings):
             problems.append(f'module {r.kind} at {r.start:#x} (size {r.end - r.start:#x}): no '
                             '"dt: warning: module ... zero size / wraps ...; ignored" line')
     want = {(r.kind, r.start, r.end): r for r in refused if r.reason != 'ignored'}

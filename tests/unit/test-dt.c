@@ -154,10 +154,12 @@ static void check_bad_memory(const void *fdt)
           "empty reg");
     CHECK(dt_reg_count(fdt, node(fdt, "/busfmt/memory@90000000")) ==
           -DT_ERR_CELLS_FORMAT, "8-byte #address-cells");
-    CHECK(dt_range_check(0xfffffffffffff000ULL, 0x1000) == -DT_ERR_WRAPS &&
+    CHECK(dt_range_check(0xfffffffffffff000ULL, 0x1000) == -DT_ERR_AT_TOP &&
+          dt_range_check(0xfffffffffffff000ULL, 0x1001) == -DT_ERR_WRAPS &&
           dt_range_check(0xffffffffffffe000ULL, 0x1000) == 0 &&
           dt_range_check(0, 0) == -DT_ERR_ZERO_SIZE &&
-          dt_range_check(1, ~0ULL) == -DT_ERR_WRAPS &&
+          dt_range_check(1, ~0ULL) == -DT_ERR_AT_TOP &&
+          dt_range_check(2, ~0ULL) == -DT_ERR_WRAPS &&
           dt_range_check(0, ~0ULL) == 0, "dt_range_check edges");
     CHECK(dt_bootargs(fdt) == NULL, "unterminated bootargs");
 }
