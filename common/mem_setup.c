@@ -13,33 +13,22 @@
 
 struct boot_mem boot_mem;
 
-/*
- * The boot allocator: take a FRAMETABLE_ALIGN-aligned chunk from the top of
- * the highest free range that holds it, and record it as MEM_BOOT.
- */
+/* The page metadata's place (memmap_boot_alloc), or a panic saying why there is none. */
 static paddr_t boot_alloc(struct memmap *mm, u64 size)
 {
-    struct range free[MEMMAP_MAX_RAM + MEMMAP_MAX_RESERVED];
-    int n = memmap_free_ranges(mm, HEAP_PAGE_SIZE, free, ARRAY_SIZE(free));
+    paddr_t pa;
 
-    size = ALIGN_UP(size, FRAMETABLE_ALIGN);
-    ASSERT(n >= 0);
-    while ( n-- > 0 )
+    switch ( memmap_boot_alloc(mm, size, FRAMETABLE_ALIGN, HEAP_PAGE_SIZE, "frametable", &pa) )
     {
-        paddr_t pa;
-
-        if ( free[n].end - free[n].start < size )
-            continue;
-        pa = ALIGN_DOWN(free[n].end - size, FRAMETABLE_ALIGN);
-        if ( pa < free[n].start )
-            continue;
-        if ( memmap_add_reserved(mm, MEM_BOOT, pa, size, "frametable") )
-            panic("more than %u reserved ranges (MEMMAP_MAX_RESERVED): cannot "
-                  "record the page metadata", MEMMAP_MAX_RESERVED);
+    case MEMMAP_OK:
         return pa;
+    case MEMMAP_ERR_FULL:
+        panic("more than %u reserved ranges (MEMMAP_MAX_RESERVED): cannot "
+              "record the page metadata", MEMMAP_MAX_RESERVED);
+    default:
+        panic("no free RAM for %llu bytes of page metadata (%llu-byte aligned)",
+              (unsigned long long)size, (unsigned long long)FRAMETABLE_ALIGN);
     }
-    panic("no free RAM for %llu bytes of page metadata (%llu-byte aligned)",
-          (unsigned long long)size, (unsigned long long)FRAMETABLE_ALIGN);
 }
 
 void setup_memory(const void *fdt, paddr_t fdt_pa, paddr_t load,

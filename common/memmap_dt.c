@@ -23,6 +23,7 @@
 #include <lib.h>
 #include <memmap_dt.h>
 #include <printk.h>
+#include <string.h>
 
 struct memdt_ctx {
     struct memmap *mm;
@@ -96,6 +97,28 @@ static int reserve(struct memmap *mm, enum mem_type type, paddr_t start,
     return 0;
 }
 
+/*
+ * Say so when the DT range @r overlaps a reservation of a type in @mask
+ * (it is reserved all the same: two claims on one page keep it out of the heap).
+ */
+static void warn_overlap(const void *fdt, const struct memmap *mm,
+                         const struct dt_range *r, unsigned int mask, const char *what)
+{
+    const struct mem_region *other;
+    char path[DT_PATH_MAX];
+    struct range rr;
+
+    if ( !range_from_size(r->start, r->size, &rr) )
+        return;
+    other = memmap_find_overlap(mm, &rr, mask);
+    if ( other )
+        printk(XENLOG_WARNING "mem: warning: firmware 0x%llx-0x%llx node=%s overlaps %s "
+               "0x%llx-0x%llx: %s\n", (unsigned long long)rr.start,
+               (unsigned long long)rr.end, node_path(fdt, r, path, sizeof(path)),
+               mem_type_name(other->type), (unsigned long long)other->r.start,
+               (unsigned long long)other->r.end, what);
+}
+
 static int add_firmware(const void *fdt, const struct dt_range *r, void *ctx)
 {
     struct memdt_ctx *c = ctx;
@@ -109,6 +132,8 @@ static int add_firmware(const void *fdt, const struct dt_range *r, void *ctx)
                "; kept reserved\n", (unsigned long long)r->start,
                (unsigned long long)(r->start + r->size), node_path(fdt, r, path, sizeof(path)),
                c->p->pa_bits, c->p->pa_why);
+    warn_overlap(fdt, c->mm, r, (1U << MEM_IMAGE) | (1U << MEM_DTB),
+                 "firmware says it is in use, but the loader put it there");
     return reserve(c->mm, MEM_FIRMWARE, r->start, r->size, name);
 }
 
@@ -178,6 +203,68 @@ static int add_modules(const void *fdt, const struct memdt_params *p, struct mem
     return 0;
 }
 
+/*
+ * A device the root node lists (QEMU virt's and most boards' MMIO devices
+ * sit there) whose reg overlaps a RAM bank: the DT says two things about
+ * those addresses, and between the devices of an MMIO window there is often
+ * nothing at all (an access takes an external abort).  The whole bank, as
+ * merged, is refused with a line naming it and the device.  Devices under
+ * buses are not looked at (their reg needs translating).  One pass over the
+ * root's children, each checked against at most MEMMAP_MAX_RAM banks.
+ */
+static void refuse_ram_over_mmio(const void *fdt, struct memmap *mm)
+{
+    int node;
+
+    fdt_for_each_subnode(node, fdt, DT_ROOT_NODE)
+    {
+        const char *type = fdt_getprop(fdt, node, "device_type", NULL);
+        char path[DT_PATH_MAX];
+        unsigned int i;
+        int count;
+
+        if ( (type && !strcmp(type, "memory")) ||
+             fdt_getprop(fdt, node, "reg", NULL) == NULL )
+            continue;
+        count = dt_reg_count_in(fdt, node, DT_ROOT_NODE);
+        for ( i = 0; count > 0 && i < (unsigned int)count; i++ )
+        {
+            struct range dev;
+            paddr_t start;
+            u64 size;
+            unsigned int b;
+
+            if ( dt_reg_get_in(fdt, node, DT_ROOT_NODE, i, &start, &size) ||
+                 !range_from_size(start, size, &dev) )
+                continue;
+            for ( b = 0; b < mm->nr_ram; b++ )
+            {
+                struct range ram = mm->ram[b].r;
+
+                if ( ram.start >= dev.end || dev.start >= ram.end )
+                    continue;
+                printk(XENLOG_WARNING "mem: refusing RAM 0x%llx-0x%llx: overlaps device %s "
+                       "reg 0x%llx-0x%llx\n", (unsigned long long)ram.start,
+                       (unsigned long long)ram.end,
+                       dt_child_path(fdt, "/", node, path, sizeof(path)),
+                       (unsigned long long)dev.start, (unsigned long long)dev.end);
+                memmap_remove_ram(mm, b--);
+            }
+        }
+    }
+}
+
+/* The image and the DTB lie in RAM the DT describes, or the DT is wrong. */
+static void check_in_ram(const struct memmap *mm, const char *what, paddr_t start, u64 size)
+{
+    struct range r;
+
+    if ( range_from_size(start, size, &r) && !memmap_in_ram(mm, &r) )
+        printk(XENLOG_WARNING "mem: warning: %s 0x%llx-0x%llx is not wholly inside one RAM "
+               "bank of the DT: the DT does not describe the RAM it was loaded into\n",
+               what, (unsigned long long)r.start, (unsigned long long)r.end);
+}
+
 int memmap_from_dt(const void *fdt, const struct memdt_params *p,
                    const struct bootmodules *all, struct memmap *mm,
                    struct bootmodules *mods)
@@ -188,6 +275,7 @@ int memmap_from_dt(const void *fdt, const struct memdt_params *p,
     memmap_init(mm);
     mods->nr = 0;
     dt_for_each_memory(fdt, add_ram_bank, &c);
+    refuse_ram_over_mmio(fdt, mm);
     if ( !mm->nr_ram )
         return -MEMDT_ERR_NO_RAM;
     err = reserve(mm, MEM_IMAGE, p->image, p->image_size, "hypcore");
@@ -199,5 +287,7 @@ int memmap_from_dt(const void *fdt, const struct memdt_params *p,
         err = dt_for_each_reserved_memory(fdt, add_firmware, &c);
     if ( !err )
         err = add_modules(fdt, p, mm, all, mods);
+    check_in_ram(mm, "the hypcore image", p->image, p->image_size);
+    check_in_ram(mm, "the DTB", p->fdt_pa, fdt_totalsize(fdt));
     return err;
 }
