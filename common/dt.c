@@ -512,20 +512,35 @@ void dt_warn_range(const void *fdt, const char *what, const struct dt_range *r)
 #define RANGE_ARGS(r) (unsigned long long)(r)->start, \
                       (unsigned long long)((r)->start + (r)->size)
 
+/*
+ * Memory ranges listed one per line, then counted: a DTB may hold tens of
+ * thousands of memory nodes (2 MiB of them), and a line each would make the
+ * console the slowest part of the boot by far.
+ */
+#define DT_LIST_MAX     64
+
+struct memory_lines {
+    unsigned int banks;         /* usable ranges */
+    unsigned int bad;           /* ranges with a warning */
+    unsigned int hidden;        /* lines not printed past DT_LIST_MAX */
+};
+
 static int print_memory(const void *fdt, const struct dt_range *r, void *ctx)
 {
     char path[DT_PATH_MAX];
-    unsigned int *count = ctx;
+    struct memory_lines *n = ctx;
 
-    if ( r->err )
-    {
+    if ( (r->err ? n->bad : n->banks) >= DT_LIST_MAX )
+        n->hidden++;
+    else if ( r->err )
         dt_warn_range(fdt, "memory", r);
-        return 0;
-    }
-
-    (*count)++;
-    printk("dt: memory " RANGE_FMT " node=%s\n", RANGE_ARGS(r),
-           r->path ? r->path : dt_node_path(fdt, r->node, path, sizeof(path)));
+    else
+        printk("dt: memory " RANGE_FMT " node=%s\n", RANGE_ARGS(r),
+               r->path ? r->path : dt_node_path(fdt, r->node, path, sizeof(path)));
+    if ( r->err )
+        n->bad++;
+    else
+        n->banks++;
     return 0;
 }
 
@@ -608,10 +623,14 @@ static void print_bootargs(const void *fdt)
 
 void dt_print_facts(const void *fdt, struct bootmodules *mods)
 {
-    unsigned int banks = 0;
+    struct memory_lines n = { 0 };
 
-    dt_for_each_memory(fdt, print_memory, &banks);
-    if ( banks == 0 )
+    dt_for_each_memory(fdt, print_memory, &n);
+    if ( n.hidden )
+        printk(XENLOG_WARNING "dt: memory: %u ranges and %u bad entries; the %u lines "
+               "past the first %u of each are not printed\n", n.banks, n.bad, n.hidden,
+               DT_LIST_MAX);
+    if ( n.banks == 0 )
         printk(XENLOG_WARNING "dt: warning: no usable memory node "
                "(device_type = \"memory\")\n");
     dt_for_each_memreserve(fdt, print_memreserve, NULL);

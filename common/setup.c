@@ -118,7 +118,7 @@ void start_hypcore(paddr_t fdt_paddr, paddr_t load, paddr_t idmap,
                    vaddr_t temp, unsigned int share)
 {
     static struct bootmodules modules;
-    u64 t_entry;
+    u64 t_entry, t_dt;
     const void *fdt;
 
     call_chain_start();         /* head.S called us with no return address */
@@ -139,7 +139,9 @@ void start_hypcore(paddr_t fdt_paddr, paddr_t load, paddr_t idmap,
     cmdline_parse(dt_bootargs(fdt));
     console_init(fdt);
     dom0_print_options();
+    t_dt = arch_counter();
     dt_print_facts(fdt, &modules);      /* parses the boot modules too */
+    printk("bench: dt_facts ticks=%llu\n", (unsigned long long)(arch_counter() - t_dt));
     setup_memory(fdt, fdt_paddr ? fdt_paddr : BOARD_DEFAULT_DTB_PADDR, load, &modules);
 
     psci_init(fdt);

@@ -258,6 +258,9 @@ void dt_warn_range(const void *fdt, const char *what, const struct dt_range *r);
  *   dt: reserved-memory dynamic[ size=0x<size>] node=<path>[ no-map]
  *   dt: bootargs "<string>"          or  dt: bootargs none
  *   dt: module ...                   (see bootmodules_print())
+ * Past the first 64 memory ranges (and 64 bad memory entries), one line
+ * counts the rest:
+ *   dt: memory: <n> ranges and <m> bad entries; the <k> lines past the first 64 of each are not printed
  * The boot modules are parsed into @mods (bootmodules_parse()) on the way,
  * so their warnings come in that order and the caller reuses the table.
  * Bad data gets one "dt: warning: ..." line and is skipped.

@@ -123,7 +123,13 @@ def gen_memory_nodes(count):
     return out
 
 
-GENERATORS = {'memory-nodes': gen_memory_nodes}
+def gen_zero_size_memory_nodes(count):
+    """`count` memory nodes of size 0 (each a warning, each ignored)."""
+    return [(start, start) for start, _ in gen_memory_nodes(count)]
+
+
+GENERATORS = {'memory-nodes': gen_memory_nodes,
+              'zero-size-memory-nodes': gen_zero_size_memory_nodes}
 
 
 def _be32(value):
