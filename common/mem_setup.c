@@ -10,6 +10,7 @@
 #include <printk.h>
 #include <sections.h>
 #include <string.h>
+#include <traps.h>
 
 struct boot_mem boot_mem;
 
@@ -60,8 +61,11 @@ void setup_memory(const void *fdt, paddr_t fdt_pa, paddr_t load,
     meta = arch_map_frametable(meta_pa, ALIGN_UP(meta_size, FRAMETABLE_ALIGN));
 
     memmap_print(mm);
+    boot_step_begin("writing the page metadata at", meta_pa, ALIGN_UP(meta_size, FRAMETABLE_ALIGN),
+                    "the DT describes RAM the machine may not have");
     if ( !heap_init(mm, meta) )
         panic("no whole RAM page in the memory map");
+    boot_step_end();
     heap_print_stats();
     printk("bench: heap_init ticks=%llu\n", (unsigned long long)(arch_counter() - t0));
 }

@@ -19,6 +19,7 @@
 #include <psci.h>
 #include <sections.h>
 #include <smp.h>
+#include <traps.h>
 #include <selftest.h>
 
 #define PAGE_SZ 4096UL
@@ -77,6 +78,8 @@ static const void *map_boot_fdt(paddr_t pa, const char *source)
                   "space (%s)", (unsigned long long)pa, source, bits, why);
     map_boot_page(base, page, MAP_RO);
     hdr = (const void *)(base + (vaddr_t)(pa - page));
+    boot_step_begin("reading the DTB header at", pa, sizeof(*hdr),
+                    "the DTB pointer does not point at memory");
     if ( fdt_magic(hdr) != FDT_MAGIC )
         boot_fail("no DTB at 0x%llx (%s): bad magic 0x%08x, expected 0x%08x",
                   (unsigned long long)pa, source, fdt_magic(hdr), FDT_MAGIC);
@@ -92,7 +95,10 @@ static const void *map_boot_fdt(paddr_t pa, const char *source)
         map_boot_page(base + (p - page), p, MAP_RO);
 
     /* dt_check: header, version 17, size, then the whole structure. */
+    boot_step_begin("reading the DTB at", pa, size,
+                    "the DTB's totalsize runs past the memory it is in");
     err = dt_check(hdr, size);
+    boot_step_end();
     if ( err )
         boot_fail("invalid DTB at 0x%llx (%s): %s",
                   (unsigned long long)pa, source, fdt_strerror(err));

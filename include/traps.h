@@ -32,6 +32,16 @@ bool fault_status_has_level(unsigned int fsc);
  */
 void trap_print_abort(unsigned int ec, unsigned int iss, u64 far, u64 sp);
 
+/*
+ * boot_step_begin/end: the boot CPU marks the steps that touch memory only
+ * the DT vouches for (the DTB at the loader's pointer, the page metadata in
+ * a RAM bank), so that an abort in one names it (trap_print_abort()):
+ *   trap: while <what> 0x<start>-0x<end> (in RAM bank 0x…-0x… of the DT): <hint>
+ * Boot CPU only, before the secondaries start; not nested.
+ */
+void boot_step_begin(const char *what, paddr_t pa, u64 size, const char *hint);
+void boot_step_end(void);
+
 /* The most frames trap_print_trace() follows. */
 #define TRAP_TRACE_DEPTH 32
 
