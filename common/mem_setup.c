@@ -59,6 +59,8 @@ void setup_memory(const void *fdt, paddr_t fdt_pa, paddr_t load,
     meta_size = heap_metadata_size(mm);
     meta_pa = boot_alloc(mm, meta_size);
     meta = arch_map_frametable(meta_pa, ALIGN_UP(meta_size, FRAMETABLE_ALIGN));
+    boot_mem.meta_va = (vaddr_t)meta;
+    boot_mem.meta_size = ALIGN_UP(meta_size, FRAMETABLE_ALIGN);
 
     memmap_print(mm);
     boot_step_begin("writing the page metadata at", meta_pa, ALIGN_UP(meta_size, FRAMETABLE_ALIGN),

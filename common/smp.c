@@ -407,6 +407,8 @@ void secondary_start(unsigned int cpu)
         selftest_smp_write(cpu);
         cpus[cpu].token_seen = smp_token;
     }
+    if ( !strcmp(selftest_option(), "pt") )
+        selftest_pt_cpu(cpu);           /* the boot CPU waits: its lines come in order */
     cpus[cpu].state = CPU_ONLINE;
     dsb(ish);                           /* published before anything else we do */
     if ( (int)cpu == overflow_cpu )
