@@ -28,7 +28,10 @@ Each manifest entry says how its DTB is made and what hypcore must do with it:
   expect = "refuse"  no heap: line; a line matches `line`
   lines = [REGEX]    each must match some line; absent = [REGEX]: none may
   qemu = true        also boot it in QEMU (generic loader, the DTB passed unchanged)
-                     and check the same expectations against the serial log
+                     and check the same expectations against the serial log;
+                     qemu_only: not on the host (CPU bring-up, faults, arm32's PSCI);
+                     qemu_lines: more regexes for the QEMU log; qemu_cpu / qemu_pa_bits:
+                     another -cpu and the width it gives; timeout: seconds
 
 The host runs go through build/host/tests/unit/dt-boot (tests/unit/dt-boot.c: the
 real DT -> memory map -> heap -> PSCI code) with every host case of the manifest
@@ -356,6 +359,8 @@ def qemu_case(entry):
         dtb = make_dtb(entry)
         spec = qemu.RunSpec(arch=entry.arch, loader='generic', smp=2, mem=1 * GiB,
                             gic=3 if entry.arch == 'arm64' else 2, dtb=dtb)
+        if 'qemu_cpu' in entry.spec:        # QEMU takes the last -cpu
+            spec.qemu_args = ['-cpu', entry.spec['qemu_cpu']]
         plan, result, img = run_qemu(name, spec, timeout=entry.spec.get('timeout', 20))
         if entry.spec['expect'] == 'model' and not result.ok:
             return with_log('did not boot to the end marker', result, plan)
@@ -363,7 +368,8 @@ def qemu_case(entry):
                                                  and result.outcome == 'timeout'):
             return with_log('hung without a line', result, plan)
         problem = check(entry, result.log, lambda: inputs_for(
-            entry, dtb, plan.dtb_addr, plan.load, img.image_size, PA_BITS[entry.arch]),
+            entry, dtb, plan.dtb_addr, plan.load, img.image_size,
+            entry.spec.get('qemu_pa_bits', PA_BITS[entry.arch])),
             entry.spec.get('qemu_lines', ()))
         return problem and with_log(problem, result, plan)
     return Case(name, run)
