@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Device-tree helpers over libfdt: reg with the right cell sizes, memory
- * banks, /memreserve/, /reserved-memory, the command line, and
- * dt_print_facts().  See include/dt.h for the contracts.
+ * banks, /reserved-memory and the command line (the messages and
+ * dt_print_facts() are in dt_print.c).  See include/dt.h for the contracts.
  *
  * The DTB comes from outside.  dt_check() has vetted its structure, but
  * not its contents: every libfdt result is still checked for errors and
@@ -25,6 +25,7 @@ static const char *const dt_error_names[DT_ERR_COUNT] = {
     [DT_ERR_INDEX]        = "no such reg entry",
     [DT_ERR_ZERO_SIZE]    = "zero size",
     [DT_ERR_WRAPS]        = "range wraps past the top of the address space",
+    [DT_ERR_AT_TOP]       = "range ends exactly at 2^64 (no exclusive end)",
     [DT_ERR_NOT_STRING]   = "not a NUL-terminated string",
     [DT_ERR_NUMBER]       = "not a 1- or 2-cell number",
     [DT_ERR_NO_PROP]      = "property missing",
@@ -32,6 +33,8 @@ static const char *const dt_error_names[DT_ERR_COUNT] = {
     [DT_ERR_NO_RANGES]    = "a parent bus has no ranges (not memory-mapped)",
     [DT_ERR_RANGES]       = "a parent's ranges is not a multiple of one entry",
     [DT_ERR_UNMAPPED]     = "outside every ranges entry of a parent bus",
+    [DT_ERR_RSV_END]      = "no 0,0 terminator inside the /memreserve/ block",
+    [DT_ERR_DEPTH]        = "nodes nested too deep",
 };
 
 const char *dt_strerror(int err)
@@ -109,11 +112,11 @@ int dt_reg_cells(const void *fdt, int node, unsigned int *addr_cells,
 
     if ( parent < 0 )
         return -DT_ERR_FDT;
-    return dt_child_cells(fdt, parent, addr_cells, size_cells);
+    return dt_reg_cells_in(fdt, parent, addr_cells, size_cells);
 }
 
-int dt_child_cells(const void *fdt, int parent, unsigned int *addr_cells,
-                   unsigned int *size_cells)
+int dt_reg_cells_in(const void *fdt, int parent, unsigned int *addr_cells,
+                    unsigned int *size_cells)
 {
     int rc;
 
@@ -146,18 +149,16 @@ u64 dt_read_cells(const void *cells_p, unsigned int cells)
 
 /*
  * Find @node's reg and check its shape: on success *@prop, the cell sizes
- * and the entry count are filled in.
+ * and the entry count are filled in.  @parent is @node's parent, or -1 to
+ * look it up.
  */
-static int reg_open(const void *fdt, int parent, int node, const fdt32_t **prop,
+static int reg_open(const void *fdt, int node, int parent, const fdt32_t **prop,
                     unsigned int *ac, unsigned int *sc)
 {
     int len, rc, entry;
 
-    if ( parent < 0 )
-        parent = fdt_parent_offset(fdt, node);
-    if ( parent < 0 )
-        return -DT_ERR_FDT;
-    rc = dt_child_cells(fdt, parent, ac, sc);
+    rc = parent >= 0 ? dt_reg_cells_in(fdt, parent, ac, sc)
+                     : dt_reg_cells(fdt, node, ac, sc);
     if ( rc < 0 )
         return rc;
 
@@ -174,29 +175,19 @@ static int reg_open(const void *fdt, int parent, int node, const fdt32_t **prop,
 
 int dt_reg_count(const void *fdt, int node)
 {
-    return dt_reg_count_in(fdt, -1, node);
-}
-
-int dt_reg_count_in(const void *fdt, int parent, int node)
-{
     const fdt32_t *prop;
     unsigned int ac, sc;
 
-    return reg_open(fdt, parent, node, &prop, &ac, &sc);
+    return reg_open(fdt, node, -1, &prop, &ac, &sc);
 }
 
-int dt_reg_get(const void *fdt, int node, unsigned int index,
-               paddr_t *start, u64 *size)
-{
-    return dt_reg_get_in(fdt, -1, node, index, start, size);
-}
-
-int dt_reg_get_in(const void *fdt, int parent, int node, unsigned int index,
-                  paddr_t *start, u64 *size)
+/* dt_reg_get with @node's parent known (or -1). */
+static int reg_get(const void *fdt, int node, int parent, unsigned int index,
+                   paddr_t *start, u64 *size)
 {
     const fdt32_t *prop;
     unsigned int ac, sc;
-    int count = reg_open(fdt, parent, node, &prop, &ac, &sc);
+    int count = reg_open(fdt, node, parent, &prop, &ac, &sc);
 
     if ( count < 0 )
         return count;
@@ -210,11 +201,33 @@ int dt_reg_get_in(const void *fdt, int parent, int node, unsigned int index,
     return 0;
 }
 
+int dt_reg_get(const void *fdt, int node, unsigned int index,
+               paddr_t *start, u64 *size)
+{
+    return reg_get(fdt, node, -1, index, start, size);
+}
+
+int dt_reg_count_in(const void *fdt, int node, int parent)
+{
+    const fdt32_t *prop;
+    unsigned int ac, sc;
+
+    return reg_open(fdt, node, parent, &prop, &ac, &sc);
+}
+
+int dt_reg_get_in(const void *fdt, int node, int parent, unsigned int index,
+                  paddr_t *start, u64 *size)
+{
+    return reg_get(fdt, node, parent, index, start, size);
+}
+
 int dt_range_check(paddr_t start, u64 size)
 {
     if ( size == 0 )
         return -DT_ERR_ZERO_SIZE;
     /* The end (exclusive) must be representable: start + size < 2^64. */
+    if ( start + size == 0 )
+        return -DT_ERR_AT_TOP;
     if ( start + size < start )
         return -DT_ERR_WRAPS;
     return 0;
@@ -298,8 +311,9 @@ const char *dt_bootargs(const void *fdt)
 static int for_each_reg(const void *fdt, struct dt_range *r, dt_range_fn fn,
                         void *ctx)
 {
-    int count = dt_reg_count(fdt, r->node);
-    unsigned int i;
+    const fdt32_t *prop;
+    unsigned int i, ac, sc;
+    int count = reg_open(fdt, r->node, r->has_parent ? r->parent : -1, &prop, &ac, &sc);
     int rc;
 
     if ( count < 0 )
@@ -312,7 +326,8 @@ static int for_each_reg(const void *fdt, struct dt_range *r, dt_range_fn fn,
     for ( i = 0; i < (unsigned int)count; i++ )
     {
         r->index = i;
-        r->err = -dt_reg_get(fdt, r->node, i, &r->start, &r->size);
+        r->err = -reg_get(fdt, r->node, r->has_parent ? r->parent : -1, i,
+                          &r->start, &r->size);
         if ( r->err == 0 )
             r->err = -dt_range_check(r->start, r->size);
         rc = fn(fdt, r, ctx);
@@ -334,58 +349,37 @@ static int walk_failed(const void *fdt, int node, int fdt_err, dt_range_fn fn,
     return fn(fdt, &r, ctx);
 }
 
-int dt_for_each_memory(const void *fdt, dt_range_fn fn, void *ctx)
+struct memory_walk {
+    dt_range_fn fn;
+    void *ctx;
+};
+
+static int memory_node(const struct dt_walk *w, void *ctx)
 {
-    int node = -1, rc;
+    static const char memory[] = "memory";
+    struct memory_walk *mw = ctx;
+    char path[DT_PATH_MAX];
+    int node = w->node[w->depth], len;
+    const char *type = fdt_getprop(w->fdt, node, "device_type", &len);
+    struct dt_range r = {
+        .node = node, .parent = dt_walk_parent(w), .has_parent = true, .path = path,
+    };
 
-    for ( ; ; )
-    {
-        struct dt_range r = { 0 };
-
-        node = fdt_node_offset_by_prop_value(fdt, node, "device_type",
-                                             "memory", sizeof("memory"));
-        if ( node < 0 )
-            break;
-        if ( !dt_node_enabled(fdt, node) )
-            continue;
-
-        r.node = node;
-        rc = for_each_reg(fdt, &r, fn, ctx);
-        if ( rc != 0 )
-            return rc;
-    }
-
-    if ( node != -FDT_ERR_NOTFOUND )
-        return walk_failed(fdt, -1, node, fn, ctx);
-    return 0;
+    if ( type == NULL || len != (int)sizeof(memory) || memcmp(type, memory, len) != 0 ||
+         r.parent < 0 || !dt_node_enabled(w->fdt, node) )
+        return 0;
+    dt_walk_path(w, path, sizeof(path));
+    return for_each_reg(w->fdt, &r, mw->fn, mw->ctx);
 }
 
-int dt_for_each_memreserve(const void *fdt, dt_range_fn fn, void *ctx)
+int dt_for_each_memory(const void *fdt, dt_range_fn fn, void *ctx)
 {
-    int n = fdt_num_mem_rsv(fdt);
-    int i, rc;
+    struct memory_walk mw = { .fn = fn, .ctx = ctx };
+    int rc = dt_walk(fdt, memory_node, &mw);
 
-    if ( n < 0 )
-        return walk_failed(fdt, -1, n, fn, ctx);
-
-    for ( i = 0; i < n; i++ )
-    {
-        struct dt_range r = { .node = -1, .index = i };
-        uint64_t start, size;
-
-        rc = fdt_get_mem_rsv(fdt, i, &start, &size);
-        if ( rc < 0 )
-            return walk_failed(fdt, -1, rc, fn, ctx);
-
-        r.start = start;
-        r.size = size;
-        r.err = -dt_range_check(r.start, r.size);
-        rc = fn(fdt, &r, ctx);
-        if ( rc != 0 )
-            return rc;
-    }
-
-    return 0;
+    if ( rc == -DT_ERR_FDT )
+        return walk_failed(fdt, -1, -FDT_ERR_BADSTRUCTURE, fn, ctx);
+    return rc;
 }
 
 /*
@@ -422,8 +416,12 @@ int dt_for_each_reserved_memory(const void *fdt, dt_range_fn fn, void *ctx)
 
     fdt_for_each_subnode(node, fdt, parent)
     {
-        struct dt_range r = { .node = node };
+        char path[DT_PATH_MAX];
+        struct dt_range r = {
+            .node = node, .parent = parent, .has_parent = true, .path = path,
+        };
 
+        dt_child_path(fdt, "/reserved-memory", node, path, sizeof(path));
         if ( !dt_node_enabled(fdt, node) )
             continue;
 
@@ -439,156 +437,4 @@ int dt_for_each_reserved_memory(const void *fdt, dt_range_fn fn, void *ctx)
     if ( node != -FDT_ERR_NOTFOUND )
         return walk_failed(fdt, parent, node, fn, ctx);
     return 0;
-}
-
-/* The problem part of a warning about reg (the node is printed already). */
-static void print_reg_problem(const void *fdt, const struct dt_range *r)
-{
-    unsigned int ac = 0, sc = 0;
-    int len = 0;
-
-    switch ( r->err )
-    {
-    case DT_ERR_CELLS:
-        dt_reg_cells(fdt, r->node, &ac, &sc);
-        printk("#address-cells=%u #size-cells=%u (each must be 1 or 2)",
-               ac, sc);
-        break;
-    case DT_ERR_REG_LENGTH:
-        dt_reg_cells(fdt, r->node, &ac, &sc);
-        fdt_getprop(fdt, r->node, "reg", &len);
-        printk("reg is %d bytes, not a non-zero multiple of %u (%u+%u cells)",
-               len, (ac + sc) * 4, ac, sc);
-        break;
-    case DT_ERR_ZERO_SIZE:
-        printk("entry %u at 0x%llx has zero size", r->index,
-               (unsigned long long)r->start);
-        break;
-    case DT_ERR_WRAPS:
-        printk("entry %u 0x%llx size 0x%llx wraps past the top of the "
-               "address space", r->index, (unsigned long long)r->start,
-               (unsigned long long)r->size);
-        break;
-    case DT_ERR_FDT:
-        printk("cannot walk the tree: %s", fdt_strerror(r->fdt_err));
-        break;
-    default:
-        printk("%s", dt_strerror(r->err));
-        break;
-    }
-}
-
-void dt_warn_range(const void *fdt, const char *what, const struct dt_range *r)
-{
-    char path[DT_PATH_MAX];
-
-    if ( r->node >= 0 )
-        printk(XENLOG_WARNING "dt: warning: %s node=%s: ", what,
-               dt_node_path(fdt, r->node, path, sizeof(path)));
-    else
-        printk(XENLOG_WARNING "dt: warning: %s: ", what);
-    print_reg_problem(fdt, r);
-    printk("; ignored\n");
-}
-
-/* printk a range as "0x<start>-0x<end>" (end exclusive; dt_range_check()ed). */
-#define RANGE_FMT "0x%llx-0x%llx"
-#define RANGE_ARGS(r) (unsigned long long)(r)->start, \
-                      (unsigned long long)((r)->start + (r)->size)
-
-static int print_memory(const void *fdt, const struct dt_range *r, void *ctx)
-{
-    char path[DT_PATH_MAX];
-    unsigned int *count = ctx;
-
-    if ( r->err )
-    {
-        dt_warn_range(fdt, "memory", r);
-        return 0;
-    }
-
-    (*count)++;
-    printk("dt: memory " RANGE_FMT " node=%s\n", RANGE_ARGS(r),
-           dt_node_path(fdt, r->node, path, sizeof(path)));
-    return 0;
-}
-
-static int print_memreserve(const void *fdt, const struct dt_range *r,
-                            void *ctx)
-{
-    (void)ctx;
-    if ( r->err )
-        dt_warn_range(fdt, "memreserve", r);
-    else
-        printk("dt: memreserve " RANGE_FMT "\n", RANGE_ARGS(r));
-    return 0;
-}
-
-static int print_reserved(const void *fdt, const struct dt_range *r, void *ctx)
-{
-    char path[DT_PATH_MAX];
-    const char *no_map = r->no_map ? " no-map" : "";
-
-    (void)ctx;
-    if ( r->err )
-    {
-        dt_warn_range(fdt, "reserved-memory", r);
-        return 0;
-    }
-
-    dt_node_path(fdt, r->node, path, sizeof(path));
-    if ( !r->dynamic )
-        printk("dt: reserved-memory " RANGE_FMT " node=%s%s\n",
-               RANGE_ARGS(r), path, no_map);
-    else if ( r->size != 0 )
-        printk("dt: reserved-memory dynamic size=0x%llx node=%s%s\n",
-               (unsigned long long)r->size, path, no_map);
-    else
-        printk("dt: reserved-memory dynamic node=%s%s\n", path, no_map);
-    return 0;
-}
-
-/* A bootargs property that is there but unusable is worth a warning. */
-static void warn_bad_string(const void *fdt, int node, const char *name)
-{
-    char path[DT_PATH_MAX];
-    int err;
-
-    if ( dt_get_string(fdt, node, name, &err) == NULL && err != 0 )
-        printk(XENLOG_WARNING "dt: warning: node=%s: %s is %s; ignored\n",
-               dt_node_path(fdt, node, path, sizeof(path)), name,
-               dt_strerror(err));
-}
-
-static void print_bootargs(const void *fdt)
-{
-    int chosen = fdt_path_offset(fdt, "/chosen");
-    const char *args = dt_bootargs(fdt);
-
-    if ( chosen >= 0 )
-    {
-        warn_bad_string(fdt, chosen, "xen,xen-bootargs");
-        warn_bad_string(fdt, chosen, "bootargs");
-    }
-
-    if ( args )
-        printk("dt: bootargs \"%s\"\n", args);
-    else
-        printk("dt: bootargs none\n");
-}
-
-void dt_print_facts(const void *fdt, struct bootmodules *mods)
-{
-    unsigned int banks = 0;
-
-    dt_for_each_memory(fdt, print_memory, &banks);
-    if ( banks == 0 )
-        printk(XENLOG_WARNING "dt: warning: no usable memory node "
-               "(device_type = \"memory\")\n");
-    dt_for_each_memreserve(fdt, print_memreserve, NULL);
-    dt_for_each_reserved_memory(fdt, print_reserved, NULL);
-    print_bootargs(fdt);
-
-    bootmodules_parse(fdt, mods);
-    bootmodules_print(fdt, mods);
 }

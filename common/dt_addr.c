@@ -25,9 +25,9 @@ static int translate_one(const void *fdt, int up, int bus, paddr_t *addr,
         return 0;                       /* "ranges;": the same addresses */
 
     /* The bus's own cells describe its children; its parent's, itself. */
-    rc = dt_child_cells(fdt, bus, &child_ac, &child_sc);
+    rc = dt_reg_cells_in(fdt, bus, &child_ac, &child_sc);
     if ( rc == 0 )
-        rc = dt_child_cells(fdt, up, &parent_ac, &parent_sc);
+        rc = dt_reg_cells_in(fdt, up, &parent_ac, &parent_sc);
     if ( rc < 0 )
         return rc;
     entry = child_ac + parent_ac + child_sc;
@@ -92,42 +92,22 @@ int dt_node_paddr_index(const void *fdt, int node, unsigned int index,
     return 0;
 }
 
-int dt_path_start(const void *fdt, struct dt_path *path)
+int dt_walk_paddr_index(const struct dt_walk *w, unsigned int index, paddr_t *start,
+                        u64 *size)
 {
-    path->depth = 0;
-    path->node[0] = fdt_path_offset(fdt, "/");
-    return path->node[0] == DT_ROOT_NODE ? 0 : -DT_ERR_FDT;
-}
-
-int dt_path_next(const void *fdt, struct dt_path *path)
-{
-    int depth = path->depth;
-    int node = fdt_next_node(fdt, path->node[path->depth], &depth);
-
-    if ( node < 0 || depth <= 0 )
-        return node < 0 && node != -FDT_ERR_NOTFOUND ? -DT_ERR_FDT : -1;
-    if ( depth >= DT_PATH_MAX_DEPTH )
-        return -DT_ERR_FDT;
-    path->depth = depth;
-    path->node[depth] = node;
-    return node;
-}
-
-int dt_path_paddr_index(const void *fdt, const struct dt_path *path, unsigned int index,
-                        paddr_t *start, u64 *size)
-{
-    int d = path->depth, rc;
+    const void *fdt = w->fdt;
+    int d = w->depth, rc;
     paddr_t addr;
     u64 len;
 
     if ( d < 1 )
         return -DT_ERR_FDT;
-    rc = dt_reg_get_in(fdt, path->node[d - 1], path->node[d], index, &addr, &len);
+    rc = dt_reg_get_in(fdt, w->node[d], w->node[d - 1], index, &addr, &len);
     if ( rc == 0 )
         rc = dt_range_check(addr, len);
     /* node[d - 1] is the bus the address is in; translate until the root's space. */
     for ( ; rc == 0 && d - 1 > 0; d-- )
-        rc = translate_one(fdt, path->node[d - 2], path->node[d - 1], &addr, len);
+        rc = translate_one(fdt, w->node[d - 2], w->node[d - 1], &addr, len);
     if ( rc < 0 )
         return rc;
     *start = addr;

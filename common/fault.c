@@ -6,6 +6,8 @@
  */
 #include <arch/regs.h>
 #include <layout.h>
+#include <mem_setup.h>
+#include <memmap.h>
 #include <printk.h>
 #include <sections.h>
 #include <smp.h>
@@ -35,15 +37,64 @@ static bool below_stack(const struct cpu_data *d, u64 sp)
            !(sp > exc && sp <= exc + PAGE_SZ);
 }
 
+/* The boot step under way (boot CPU only; what == NULL: none). */
+static struct {
+    const char *what;
+    const char *hint;
+    paddr_t pa;
+    u64 size;
+} boot_step;
+
+void boot_step_begin(const char *what, paddr_t pa, u64 size, const char *hint)
+{
+    boot_step.pa = pa;
+    boot_step.size = size;
+    boot_step.hint = hint;
+    boot_step.what = what;
+}
+
+void boot_step_end(void)
+{
+    boot_step.what = NULL;
+}
+
+/* "trap: while ..." for an abort during a boot step, with the RAM bank it lies in. */
+static void print_boot_step(void)
+{
+    const struct memmap *mm = &boot_mem.map;
+    unsigned int i;
+
+    printk("trap: while %s 0x%llx-0x%llx", boot_step.what,
+           (unsigned long long)boot_step.pa,
+           (unsigned long long)(boot_step.pa + boot_step.size));
+    for ( i = 0; i < mm->nr_ram; i++ )
+        if ( boot_step.pa >= mm->ram[i].r.start && boot_step.pa < mm->ram[i].r.end )
+            printk(" (in RAM bank 0x%llx-0x%llx of the DT)",
+                   (unsigned long long)mm->ram[i].r.start,
+                   (unsigned long long)mm->ram[i].r.end);
+    printk(": %s\n", boot_step.hint);
+}
+
 void trap_print_abort(unsigned int ec, unsigned int iss, u64 far, u64 sp)
 {
     struct cpu_data *d = this_cpu();
     vaddr_t boot_guard = (vaddr_t)__boot_stack_guard;
 
+    if ( boot_step.what && smp_processor_id() == 0 &&
+         (ec == EC_DABT_CUR || ec == EC_IABT_CUR) )
+        print_boot_step();
+
     if ( ec == EC_IABT_LOWER || ec == EC_IABT_CUR || ec == EC_DABT_LOWER || ec == EC_DABT_CUR )
-        printk("trap: %s at level %u%s\n", fault_status_name(iss & 0x3f), iss & 3,
-               ec == EC_DABT_LOWER || ec == EC_DABT_CUR ?
-               ((iss & ISS_DABT_WNR) ? ", write" : ", read") : "");
+    {
+        unsigned int fsc = iss & 0x3f;
+        const char *rw = ec == EC_DABT_LOWER || ec == EC_DABT_CUR ?
+                         ((iss & ISS_DABT_WNR) ? ", write" : ", read") : "";
+
+        if ( fault_status_has_level(fsc) )
+            printk("trap: %s at level %u%s\n", fault_status_name(fsc), fsc & 3, rw);
+        else
+            printk("trap: %s (FSC 0x%02x)%s\n", fault_status_name(fsc), fsc, rw);
+    }
     if ( d && far >= d->guard_va && far - d->guard_va < PAGE_SZ )
         printk("trap: stack overflow: cpu%u hit its stack guard page 0x%llx\n",
                smp_processor_id(), (unsigned long long)d->guard_va);
@@ -55,6 +106,18 @@ void trap_print_abort(unsigned int ec, unsigned int iss, u64 far, u64 sp)
                (unsigned long long)boot_guard);
 }
 
+/*
+ * The fault status codes whose low two bits are a translation level (Arm
+ * ARM D19.2.40, ISS encoding for an exception from a Data Abort): address
+ * size, translation, access flag and permission faults, and an external
+ * abort on a table walk.  A plain external abort or an alignment fault has
+ * no level.
+ */
+bool fault_status_has_level(unsigned int fsc)
+{
+    return fsc <= 0x0f || (fsc & 0x3c) == 0x14;
+}
+
 const char *fault_status_name(unsigned int fsc)
 {
     switch ( fsc & 0x3c )
@@ -63,6 +126,7 @@ const char *fault_status_name(unsigned int fsc)
     case 0x04: return "translation fault";
     case 0x08: return "access flag fault";
     case 0x0c: return "permission fault";
+    case 0x14: return "synchronous external abort on a table walk";
     }
     if ( fsc == 0x10 )
         return "synchronous external abort";

@@ -10,36 +10,26 @@
 #include <printk.h>
 #include <sections.h>
 #include <string.h>
+#include <traps.h>
 
 struct boot_mem boot_mem;
 
-/*
- * The boot allocator: take a FRAMETABLE_ALIGN-aligned chunk from the top of
- * the highest free range that holds it, and record it as MEM_BOOT.
- */
+/* The page metadata's place (memmap_boot_alloc), or a panic saying why there is none. */
 static paddr_t boot_alloc(struct memmap *mm, u64 size)
 {
-    struct range free[MEMMAP_MAX_RAM + MEMMAP_MAX_RESERVED];
-    int n = memmap_free_ranges(mm, HEAP_PAGE_SIZE, free, ARRAY_SIZE(free));
+    paddr_t pa;
 
-    size = ALIGN_UP(size, FRAMETABLE_ALIGN);
-    ASSERT(n >= 0);
-    while ( n-- > 0 )
+    switch ( memmap_boot_alloc(mm, size, FRAMETABLE_ALIGN, HEAP_PAGE_SIZE, "frametable", &pa) )
     {
-        paddr_t pa;
-
-        if ( free[n].end - free[n].start < size )
-            continue;
-        pa = ALIGN_DOWN(free[n].end - size, FRAMETABLE_ALIGN);
-        if ( pa < free[n].start )
-            continue;
-        if ( memmap_add_reserved(mm, MEM_BOOT, pa, size, "frametable") )
-            panic("more than %u reserved ranges (MEMMAP_MAX_RESERVED): cannot "
-                  "record the page metadata", MEMMAP_MAX_RESERVED);
+    case MEMMAP_OK:
         return pa;
+    case MEMMAP_ERR_FULL:
+        panic("more than %u reserved ranges (MEMMAP_MAX_RESERVED): cannot "
+              "record the page metadata", MEMMAP_MAX_RESERVED);
+    default:
+        panic("no free RAM for %llu bytes of page metadata (%llu-byte aligned)",
+              (unsigned long long)size, (unsigned long long)FRAMETABLE_ALIGN);
     }
-    panic("no free RAM for %llu bytes of page metadata (%llu-byte aligned)",
-          (unsigned long long)size, (unsigned long long)FRAMETABLE_ALIGN);
 }
 
 void setup_memory(const void *fdt, paddr_t fdt_pa, paddr_t load,
@@ -50,8 +40,12 @@ void setup_memory(const void *fdt, paddr_t fdt_pa, paddr_t load,
     paddr_t meta_pa;
     void *meta;
 
-    switch ( memmap_from_dt(fdt, fdt_pa, load, (u64)(_end - _start), all, mm,
-                            &boot_mem.mods) )
+    struct memdt_params p = {
+        .fdt_pa = fdt_pa, .image = load, .image_size = (u64)(_end - _start),
+    };
+
+    p.pa_bits = arch_paddr_bits(&p.pa_why);
+    switch ( memmap_from_dt(fdt, &p, all, mm, &boot_mem.mods) )
     {
     case 0:
         break;
@@ -65,10 +59,15 @@ void setup_memory(const void *fdt, paddr_t fdt_pa, paddr_t load,
     meta_size = heap_metadata_size(mm);
     meta_pa = boot_alloc(mm, meta_size);
     meta = arch_map_frametable(meta_pa, ALIGN_UP(meta_size, FRAMETABLE_ALIGN));
+    boot_mem.meta_va = (vaddr_t)meta;
+    boot_mem.meta_size = ALIGN_UP(meta_size, FRAMETABLE_ALIGN);
 
     memmap_print(mm);
+    boot_step_begin("writing the page metadata at", meta_pa, ALIGN_UP(meta_size, FRAMETABLE_ALIGN),
+                    "the DT describes RAM the machine may not have");
     if ( !heap_init(mm, meta) )
         panic("no whole RAM page in the memory map");
+    boot_step_end();
     heap_print_stats();
     printk("bench: heap_init ticks=%llu\n", (unsigned long long)(arch_counter() - t0));
 }

@@ -74,6 +74,18 @@ again:
 static int insert(struct mem_region *tab, unsigned int *nr, unsigned int max,
                   const struct mem_region *reg)
 {
+    unsigned int i;
+
+    /* A full table still takes a range that merges into an entry it has. */
+    for ( i = 0; *nr == max && i < *nr; i++ )
+        if ( tab[i].type == reg->type && reg->type != MEM_MODULE &&
+             touches(&tab[i].r, &reg->r) )
+        {
+            tab[i].r.start = MIN(tab[i].r.start, reg->r.start);
+            tab[i].r.end = MAX(tab[i].r.end, reg->r.end);
+            normalise(tab, nr);
+            return MEMMAP_OK;
+        }
     if ( *nr == max )
         return MEMMAP_ERR_FULL;
     tab[(*nr)++] = *reg;
@@ -187,4 +199,37 @@ void memmap_print(const struct memmap *mm)
                (unsigned long long)mm->rsv[i].r.end,
                mem_type_name(mm->rsv[i].type),
                mm->rsv[i].name ? " " : "", mm->rsv[i].name ? mm->rsv[i].name : "");
+}
+
+int memmap_boot_alloc(struct memmap *mm, u64 size, u64 align, u64 page,
+                      const char *name, paddr_t *pa)
+{
+    struct range free[MEMMAP_MAX_RAM + MEMMAP_MAX_RESERVED];
+    int n = memmap_free_ranges(mm, page, free, ARRAY_SIZE(free));
+
+    size = ALIGN_UP(size, align);
+    ASSERT(n >= 0);
+    while ( n-- > 0 )
+    {
+        paddr_t at;
+
+        if ( free[n].end - free[n].start < size )
+            continue;
+        at = ALIGN_DOWN(free[n].end - size, align);
+        if ( at < free[n].start )
+            continue;
+        if ( memmap_add_reserved(mm, MEM_BOOT, at, size, name) )
+            return MEMMAP_ERR_FULL;
+        *pa = at;
+        return MEMMAP_OK;
+    }
+    return MEMMAP_ERR_RANGE;
+}
+
+void memmap_remove_ram(struct memmap *mm, unsigned int index)
+{
+    ASSERT(index < mm->nr_ram);
+    memmove(&mm->ram[index], &mm->ram[index + 1],
+            (mm->nr_ram - index - 1) * sizeof(mm->ram[0]));
+    mm->nr_ram--;
 }

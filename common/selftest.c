@@ -35,6 +35,8 @@ void selftest_run(const char *name)
         selftest_fault();
     else if ( !strcmp(name, "heap") )
         selftest_heap();
+    else if ( !strcmp(name, "pt") )
+        selftest_pt_cpu(0);     /* the secondaries ran theirs in secondary_start() */
     else if ( !strcmp(name, "smp") || !strncmp(name, "stall:", 6) ||
               !strncmp(name, "stack-overflow:", 15) ||
               !strncmp(name, "stack-overflow-big:", 19) )
@@ -43,6 +45,6 @@ void selftest_run(const char *name)
         ;   /* run by dom0_build() */
     else
         printk(XENLOG_WARNING "selftest: unknown self-test \"%s\" ignored (known: fault, "
-               "heap, smp, stall:<cpu>, stack-overflow:<cpu>, stack-overflow-big:<cpu>, dom0-dtb)\n",
+               "heap, pt, smp, stall:<cpu>, stack-overflow:<cpu>, stack-overflow-big:<cpu>, dom0-dtb)\n",
                name);
 }

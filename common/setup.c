@@ -19,6 +19,7 @@
 #include <psci.h>
 #include <sections.h>
 #include <smp.h>
+#include <traps.h>
 #include <selftest.h>
 
 #define PAGE_SZ 4096UL
@@ -62,6 +63,8 @@ static const void *map_boot_fdt(paddr_t pa, const char *source)
     vaddr_t base = (vaddr_t)__fdt_area_start;
     paddr_t page = pa & ~(paddr_t)(PAGE_SZ - 1);
     const struct fdt_header *hdr;
+    const char *why;
+    unsigned int bits = arch_paddr_bits(&why);
     u32 size;
     paddr_t p;
     int err;
@@ -69,8 +72,14 @@ static const void *map_boot_fdt(paddr_t pa, const char *source)
     if ( pa & 7 )
         boot_fail("DTB at 0x%llx (%s) is not 8-byte aligned",
                   (unsigned long long)pa, source);
+    /* Mapped as it is, a higher address would lose its top bits: another page. */
+    if ( pa >> bits )
+        boot_fail("DTB at 0x%llx (%s) lies beyond the %u-bit physical address "
+                  "space (%s)", (unsigned long long)pa, source, bits, why);
     map_boot_page(base, page, MAP_RO);
     hdr = (const void *)(base + (vaddr_t)(pa - page));
+    boot_step_begin("reading the DTB header at", pa, sizeof(*hdr),
+                    "the DTB pointer does not point at memory");
     if ( fdt_magic(hdr) != FDT_MAGIC )
         boot_fail("no DTB at 0x%llx (%s): bad magic 0x%08x, expected 0x%08x",
                   (unsigned long long)pa, source, fdt_magic(hdr), FDT_MAGIC);
@@ -78,11 +87,18 @@ static const void *map_boot_fdt(paddr_t pa, const char *source)
     if ( size < sizeof(*hdr) || size > FDT_MAX_SIZE )
         boot_fail("invalid DTB at 0x%llx (%s): totalsize %u outside %zu..%u bytes",
                   (unsigned long long)pa, source, size, sizeof(*hdr), FDT_MAX_SIZE);
+    if ( (pa + size - 1) >> bits )
+        boot_fail("DTB at 0x%llx-0x%llx (%s) crosses the top of the %u-bit physical "
+                  "address space (%s)", (unsigned long long)pa,
+                  (unsigned long long)(pa + size), source, bits, why);
     for ( p = page + PAGE_SZ; p < pa + size; p += PAGE_SZ )
         map_boot_page(base + (p - page), p, MAP_RO);
 
     /* dt_check: header, version 17, size, then the whole structure. */
+    boot_step_begin("reading the DTB at", pa, size,
+                    "the DTB's totalsize runs past the memory it is in");
     err = dt_check(hdr, size);
+    boot_step_end();
     if ( err )
         boot_fail("invalid DTB at 0x%llx (%s): %s",
                   (unsigned long long)pa, source, fdt_strerror(err));
@@ -108,7 +124,7 @@ void start_hypcore(paddr_t fdt_paddr, paddr_t load, paddr_t idmap,
                    vaddr_t temp, unsigned int share)
 {
     static struct bootmodules modules;
-    u64 t_entry;
+    u64 t_entry, t_dt;
     const void *fdt;
 
     call_chain_start();         /* head.S called us with no return address */
@@ -129,7 +145,9 @@ void start_hypcore(paddr_t fdt_paddr, paddr_t load, paddr_t idmap,
     cmdline_parse(dt_bootargs(fdt));
     console_init(fdt);
     dom0_print_options();
+    t_dt = arch_counter();
     dt_print_facts(fdt, &modules);      /* parses the boot modules too */
+    printk("bench: dt_facts ticks=%llu\n", (unsigned long long)(arch_counter() - t_dt));
     setup_memory(fdt, fdt_paddr ? fdt_paddr : BOARD_DEFAULT_DTB_PADDR, load, &modules);
 
     psci_init(fdt);

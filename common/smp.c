@@ -113,7 +113,7 @@ static unsigned int discover_cpus(const void *fdt, u64 self)
 
         if ( !type || strcmp(type, "cpu") || !dt_node_enabled(fdt, node) )
             continue;
-        dt_node_path(fdt, node, path, sizeof(path));
+        dt_child_path(fdt, "/cpus", node, path, sizeof(path));   /* no walk from the root */
         reg = fdt_getprop(fdt, node, "reg", &len);
         if ( !reg || len != (int)(ac * 4) )
         {
@@ -414,6 +414,8 @@ void secondary_start(unsigned int cpu)
         selftest_smp_write(cpu);
         cpus[cpu].token_seen = smp_token;
     }
+    if ( !strcmp(selftest_option(), "pt") )
+        selftest_pt_cpu(cpu);           /* the boot CPU waits: its lines come in order */
     cpus[cpu].state = CPU_ONLINE;
     dsb(ish);                           /* published before anything else we do */
     if ( (int)cpu == overflow_cpu )
@@ -454,7 +456,9 @@ static void bring_up(unsigned int cpu)
         /* Nothing runs on these pages: give them back. */
         pt_build_free(&cpu_tables[cpu], false);
         free_percpu_pages(&pg);
-        report_failed(cpu, psci_error_name(ret));
+        char text[32];
+
+        report_failed(cpu, psci_error_text(ret, text, sizeof(text)));
         return;
     }
     t0 = arch_counter();

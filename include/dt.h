@@ -37,6 +37,7 @@ enum dt_error {
     DT_ERR_INDEX,           /* asked for a reg entry past the last one */
     DT_ERR_ZERO_SIZE,       /* a range of size 0 */
     DT_ERR_WRAPS,           /* start + size goes past the top of 64 bits */
+    DT_ERR_AT_TOP,          /* start + size is exactly 2^64: no exclusive end */
     DT_ERR_NOT_STRING,      /* a string property with no terminating NUL */
     DT_ERR_NUMBER,          /* a number property that is not 1 or 2 cells */
     DT_ERR_NO_PROP,         /* a property that must be there is missing */
@@ -44,6 +45,8 @@ enum dt_error {
     DT_ERR_NO_RANGES,       /* a parent bus has no ranges: not CPU-addressable */
     DT_ERR_RANGES,          /* a ranges length that is not whole entries */
     DT_ERR_UNMAPPED,        /* no ranges entry of a parent covers the reg */
+    DT_ERR_RSV_END,         /* /memreserve/ has no 0,0 entry inside its block */
+    DT_ERR_DEPTH,           /* a node nested deeper than DT_WALK_MAX_DEPTH */
     DT_ERR_COUNT
 };
 
@@ -64,6 +67,9 @@ int dt_check(const void *fdt, size_t size);
 const char *dt_strerror(int err);
 
 /*
+ * dt_reg_cells_in: the cell sizes that reg properties of @parent's children
+ * use (dt_reg_cells() without the parent lookup, for walkers that know it).
+ *
  * The cell sizes of @node's reg: its parent's #address-cells/#size-cells;
  * each one the parent does not declare comes from the root node, and if the
  * root does not declare it either, the spec default (2 and 1).
@@ -78,6 +84,8 @@ const char *dt_strerror(int err);
  */
 int dt_reg_cells(const void *fdt, int node, unsigned int *addr_cells,
                  unsigned int *size_cells);
+int dt_reg_cells_in(const void *fdt, int parent, unsigned int *addr_cells,
+                    unsigned int *size_cells);
 
 /*
  * Number of (address, size) entries in @node's reg (at least 1), or
@@ -87,24 +95,16 @@ int dt_reg_cells(const void *fdt, int node, unsigned int *addr_cells,
 int dt_reg_count(const void *fdt, int node);
 
 /*
- * The same three with @node's parent already known (-1: look it up).
- * libfdt's fdt_parent_offset() rescans the blob from its start, so a walk
- * over every node that looks each parent up is quadratic; a walk that keeps
- * its ancestors (struct dt_path) passes them instead.  dt_child_cells()
- * reads the cells @parent gives its children.
- */
-int dt_child_cells(const void *fdt, int parent, unsigned int *addr_cells,
-                   unsigned int *size_cells);
-int dt_reg_count_in(const void *fdt, int parent, int node);
-int dt_reg_get_in(const void *fdt, int parent, int node, unsigned int index,
-                  paddr_t *start, u64 *size);
-
-/*
  * Entry @index of @node's reg.  Only the format is checked here (as for
  * dt_reg_count(), plus -DT_ERR_INDEX); use dt_range_check() on the result.
  */
 int dt_reg_get(const void *fdt, int node, unsigned int index,
                paddr_t *start, u64 *size);
+
+/* dt_reg_count and dt_reg_get for a node whose @parent the caller knows. */
+int dt_reg_count_in(const void *fdt, int node, int parent);
+int dt_reg_get_in(const void *fdt, int node, int parent, unsigned int index,
+                  paddr_t *start, u64 *size);
 
 /* A big-endian number of @cells (1 or 2) 32-bit cells at @p (any alignment). */
 u64 dt_read_cells(const void *p, unsigned int cells);
@@ -124,30 +124,11 @@ int dt_node_paddr(const void *fdt, int node, paddr_t *start, u64 *size);
 int dt_node_paddr_index(const void *fdt, int node, unsigned int index,
                         paddr_t *start, u64 *size);
 
-/*
- * A walk over every node in order (dt_path_next(), built on fdt_next_node())
- * that keeps the offsets of the current node's ancestors: node[0] is the
- * root, node[depth] the current node.  Deeper trees end the walk with
- * -DT_ERR_FDT.
- */
-#define DT_PATH_MAX_DEPTH   16
-struct dt_path {
-    int depth;
-    int node[DT_PATH_MAX_DEPTH];
-};
-
-/* Start a walk (the root is its first node): 0, or -DT_ERR_FDT. */
-int dt_path_start(const void *fdt, struct dt_path *path);
-/* The next node: its offset, or < 0 at the end (or -DT_ERR_FDT). */
-int dt_path_next(const void *fdt, struct dt_path *path);
-
-/* dt_node_paddr_index for the walk's current node, with no parent lookups. */
-int dt_path_paddr_index(const void *fdt, const struct dt_path *path, unsigned int index,
-                        paddr_t *start, u64 *size);
 
 /*
  * 0 when [start, start + size) is a usable range (its exclusive end fits in
- * 64 bits), else -DT_ERR_ZERO_SIZE or -DT_ERR_WRAPS.
+ * 64 bits), else -DT_ERR_ZERO_SIZE, -DT_ERR_AT_TOP (it ends exactly at 2^64)
+ * or -DT_ERR_WRAPS.
  */
 int dt_range_check(paddr_t start, u64 size);
 
@@ -190,6 +171,9 @@ struct dt_range {
     paddr_t start;
     u64 size;
     int node;               /* node offset; -1 for /memreserve/ entries */
+    int parent;             /* with has_parent: the node's parent (walkers know it) */
+    bool has_parent;        /* false: look the parent up when it is needed */
+    const char *path;       /* the node's path when the walker has it, else NULL */
     unsigned int index;     /* entry number in reg or in /memreserve/ */
     int err;                /* 0, or a positive enum dt_error: skip the entry */
     int fdt_err;            /* with DT_ERR_FDT: the libfdt error (negative) */
@@ -207,11 +191,19 @@ typedef int (*dt_range_fn)(const void *fdt, const struct dt_range *r,
 
 /*
  * Every reg entry of every node with device_type = "memory" whose status
- * is okay, in tree order.  Returns 0 or what @fn returned to stop.
+ * is okay, in tree order, in one linear pass (dt_walk()).  Returns 0 or
+ * what @fn returned to stop.
  */
 int dt_for_each_memory(const void *fdt, dt_range_fn fn, void *ctx);
 
-/* Every /memreserve/ entry of the DTB header. */
+/*
+ * Every /memreserve/ entry of the DTB (common/dt_walk.c), read up to its
+ * 0,0 terminator: libfdt's fdt_num_mem_rsv() stops at the first entry of
+ * size 0, which would hide every reservation after it.  A zero-size entry
+ * is handed out with err = DT_ERR_ZERO_SIZE; a block with no terminator
+ * before the next block (or the end of the DTB) ends with one entry of
+ * err = DT_ERR_RSV_END after the ones read.
+ */
 int dt_for_each_memreserve(const void *fdt, dt_range_fn fn, void *ctx);
 
 /*
@@ -219,6 +211,44 @@ int dt_for_each_memreserve(const void *fdt, dt_range_fn fn, void *ctx);
  * dynamic entry for each child that has no reg.
  */
 int dt_for_each_reserved_memory(const void *fdt, dt_range_fn fn, void *ctx);
+
+/*
+ * dt_walk (common/dt_walk.c): call @fn for every node in tree order, in one
+ * pass over the structure block.  @w holds the node and its ancestors, so
+ * that the parent and the path cost no walk from the root (fdt_parent_offset()
+ * and fdt_get_path() each walk from the root: called per node, a DTB with
+ * thousands of nodes took minutes).  Nodes deeper than DT_WALK_MAX_DEPTH are
+ * skipped with one warning.  A non-zero return from @fn stops the walk and
+ * is returned; 0 at the end, -DT_ERR_FDT if libfdt cannot walk the tree.
+ */
+#define DT_WALK_MAX_DEPTH       16
+struct dt_walk {
+    const void *fdt;
+    int depth;                      /* the node's; the root's is 0 */
+    int node[DT_WALK_MAX_DEPTH];    /* node[depth]: the node; node[d]: its ancestors */
+};
+typedef int (*dt_walk_fn)(const struct dt_walk *w, void *ctx);
+int dt_walk(const void *fdt, dt_walk_fn fn, void *ctx);
+
+/* The node's parent (-1 for the root). */
+static inline int dt_walk_parent(const struct dt_walk *w)
+{
+    return w->depth > 0 ? w->node[w->depth - 1] : -1;
+}
+
+/* The node's path in @buf (truncated to @len bytes), from the names on @w. */
+const char *dt_walk_path(const struct dt_walk *w, char *buf, size_t len);
+
+/*
+ * dt_node_paddr_index for the walk's current node (common/dt_addr.c): the
+ * parent buses come from @w, so no parent is looked up.
+ */
+int dt_walk_paddr_index(const struct dt_walk *w, unsigned int index, paddr_t *start,
+                        u64 *size);
+
+/* "@parent_path/<name of @node>" in @buf: a child's path without a walk. */
+const char *dt_child_path(const void *fdt, const char *parent_path, int node,
+                          char *buf, size_t len);
 
 /*
  * Print the one-line warning for a bad range @r found while reading @what
@@ -236,6 +266,9 @@ void dt_warn_range(const void *fdt, const char *what, const struct dt_range *r);
  *   dt: reserved-memory dynamic[ size=0x<size>] node=<path>[ no-map]
  *   dt: bootargs "<string>"          or  dt: bootargs none
  *   dt: module ...                   (see bootmodules_print())
+ * Past the first 64 memory ranges (and 64 bad memory entries), one line
+ * counts the rest:
+ *   dt: memory: <n> ranges and <m> bad entries; the <k> lines past the first 64 of each are not printed
  * The boot modules are parsed into @mods (bootmodules_parse()) on the way,
  * so their warnings come in that order and the caller reuses the table.
  * Bad data gets one "dt: warning: ..." line and is skipped.

@@ -14,6 +14,8 @@
 struct boot_mem {
     struct memmap map;
     struct bootmodules mods;        /* accepted modules only */
+    vaddr_t meta_va;                /* the page metadata's mapping (selftest=pt) */
+    u64 meta_size;
 };
 
 extern struct boot_mem boot_mem;

@@ -65,6 +65,9 @@ int memmap_add_reserved(struct memmap *mm, enum mem_type type, paddr_t start,
 bool memmap_remove_reserved(struct memmap *mm, enum mem_type type,
                             const struct range *r);
 
+/* Remove RAM entry @index (0..nr_ram-1; the entries after it move down). */
+void memmap_remove_ram(struct memmap *mm, unsigned int index);
+
 /* True if r lies wholly inside RAM (one bank, after merging). */
 bool memmap_in_ram(const struct memmap *mm, const struct range *r);
 
@@ -83,6 +86,16 @@ const struct mem_region *memmap_find_overlap(const struct memmap *mm,
  */
 int memmap_free_ranges(const struct memmap *mm, u64 page, struct range *out,
                        unsigned int max);
+
+/*
+ * memmap_boot_alloc: a boot allocation of @size rounded up to @align, at the
+ * top of the highest free range (memmap_free_ranges() in @page units) that
+ * holds it @align-aligned, recorded as MEM_BOOT named @name.  MEMMAP_OK
+ * with *@pa set, MEMMAP_ERR_FULL (no room in the table) or
+ * MEMMAP_ERR_RANGE (no free range holds it).
+ */
+int memmap_boot_alloc(struct memmap *mm, u64 size, u64 align, u64 page,
+                      const char *name, paddr_t *pa);
 
 /* Print "mem: ram ..." and "mem: reserved ..." lines (README: log format). */
 void memmap_print(const struct memmap *mm);

@@ -23,8 +23,14 @@
 #define PSCI_DISABLED               (-8)
 #define PSCI_INVALID_ADDRESS        (-9)
 
-/* "ALREADY_ON" etc., or "UNKNOWN" for a code PSCI does not define. */
+/* "ALREADY_ON" etc., or NULL for a code PSCI does not define. */
 const char *psci_error_name(long err);
+
+/*
+ * psci_error_name(), or "UNKNOWN(<value>)" in @buf for a code PSCI does not
+ * define (a positive return included): the value is never lost.
+ */
+const char *psci_error_text(long err, char *buf, size_t len);
 
 /*
  * psci_cpu_on: start the CPU with this MPIDR at entry (paddr) with
@@ -39,7 +45,12 @@ long psci_cpu_on(u64 mpidr, paddr_t entry, unsigned long context_id);
 long arch_smccc_call(bool hvc, u32 fid, unsigned long a1, unsigned long a2,
                      unsigned long a3);
 
-/* psci_init: read /psci (method); warns and returns false if unusable. */
+/*
+ * psci_init: read /psci (method, and with PSCI 0.1 the function IDs, which
+ * must be fast calls, distinct, and not another function's standard ID);
+ * warns and returns false if CPU_ON is unusable.  SYSTEM_OFF stays usable
+ * when only the 0.1 IDs are bad.
+ */
 bool psci_init(const void *fdt);
 
 /* psci_system_off: power the machine off; returns only if PSCI refused. */

@@ -16,4 +16,15 @@ void selftest_run(const char *name);
 /* selftest_fault: read an address no one maps, to show the fault dump. */
 void selftest_fault(void);
 
+/*
+ * selftest_pt_cpu (common/pt_audit.c, selftest=pt): walk this CPU's own
+ * stage-1 tables; every leaf must be not both writable and executable and
+ * lie in a region the layout names (runtime region, this CPU's per-CPU slot,
+ * the page metadata), so no identity or alias mapping is left.  Prints
+ *   selftest pt: cpu<n> ok leaves=<n> rx=<n> ro=<n> rw=<n> device=<n> runtime=<n> percpu=<n> metadata=<n>
+ * or one line per problem (up to 8) and "selftest pt: cpu<n> FAILED (...)".
+ * Each secondary runs it as it comes online, the boot CPU after them.
+ */
+bool selftest_pt_cpu(unsigned int cpu);
+
 #endif

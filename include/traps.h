@@ -19,6 +19,9 @@ void do_trap(struct cpu_user_regs *regs, unsigned int vector);
  */
 const char *fault_status_name(unsigned int fsc);
 
+/* fault_status_has_level: whether the code's low two bits name a table level. */
+bool fault_status_has_level(unsigned int fsc);
+
 /*
  * trap_print_abort: for an abort (EC 0x20/0x21/0x24/0x25), the fault status,
  * level and direction; and the stack-overflow line when far lies in this
@@ -28,6 +31,16 @@ const char *fault_status_name(unsigned int fsc);
  * do_trap().
  */
 void trap_print_abort(unsigned int ec, unsigned int iss, u64 far, u64 sp);
+
+/*
+ * boot_step_begin/end: the boot CPU marks the steps that touch memory only
+ * the DT vouches for (the DTB at the loader's pointer, the page metadata in
+ * a RAM bank), so that an abort in one names it (trap_print_abort()):
+ *   trap: while <what> 0x<start>-0x<end> (in RAM bank 0x…-0x… of the DT): <hint>
+ * Boot CPU only, before the secondaries start; not nested.
+ */
+void boot_step_begin(const char *what, paddr_t pa, u64 size, const char *hint);
+void boot_step_end(void);
 
 /* The most frames trap_print_trace() follows. */
 #define TRAP_TRACE_DEPTH 32

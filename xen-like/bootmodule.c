@@ -38,6 +38,21 @@ const struct bootmodule *bootmodules_first(const struct bootmodules *mods,
     return NULL;
 }
 
+/*
+ * /chosen's offset in the DTB bootmodules_parse() last read: module nodes
+ * are its children, so their paths and reg cells need no walk from the root
+ * (libfdt's fdt_get_path()/fdt_parent_offset() walk the whole tree per call).
+ */
+static int chosen_node = -1;
+
+/* The path of /chosen or of one of its children. */
+static const char *module_path(const void *fdt, int node, char *buf, size_t len)
+{
+    if ( node == chosen_node || chosen_node < 0 )
+        return dt_node_path(fdt, node, buf, len);
+    return dt_child_path(fdt, "/chosen", node, buf, len);
+}
+
 /* The compatibles that make a /chosen child a boot module. */
 static bool is_module_node(const void *fdt, int node)
 {
@@ -82,13 +97,16 @@ static enum bootmodule_kind module_kind(const void *fdt, int node,
     }
 }
 
-/* Start a warning line about @node; the caller finishes it. */
+/*
+ * Start a warning line about @node (/chosen or one of its children: its
+ * path without libfdt's walk from the root); the caller finishes it.
+ */
 static void warn_node(const void *fdt, int node)
 {
     char path[DT_PATH_MAX];
 
     printk(XENLOG_WARNING "dt: warning: module node=%s: ",
-           dt_node_path(fdt, node, path, sizeof(path)));
+           module_path(fdt, node, path, sizeof(path)));
 }
 
 /*
@@ -98,8 +116,11 @@ static void warn_node(const void *fdt, int node)
 static void add_module(const void *fdt, struct bootmodules *mods,
                        const struct bootmodule *m)
 {
+    char path[DT_PATH_MAX];
     struct dt_range r = {
         .start = m->start, .size = m->size, .node = m->node_offset,
+        .parent = chosen_node, .has_parent = m->node_offset != chosen_node,
+        .path = module_path(fdt, m->node_offset, path, sizeof(path)),
     };
 
     r.err = -dt_range_check(m->start, m->size);
@@ -129,10 +150,14 @@ static void parse_module_node(const void *fdt, int node,
 
     m.kind = module_kind(fdt, node, guesses);
 
-    count = dt_reg_count(fdt, node);
+    count = dt_reg_count_in(fdt, node, chosen_node);
     if ( count < 0 )
     {
-        struct dt_range r = { .node = node, .err = -count };
+        char path[DT_PATH_MAX];
+        struct dt_range r = {
+            .node = node, .parent = chosen_node, .has_parent = true, .err = -count,
+            .path = module_path(fdt, node, path, sizeof(path)),
+        };
 
         dt_warn_range(fdt, "module", &r);
         return;
@@ -143,7 +168,7 @@ static void parse_module_node(const void *fdt, int node,
         printk("reg has %d entries, a module is one range; using the first\n",
                count);
     }
-    dt_reg_get(fdt, node, 0, &m.start, &m.size);
+    dt_reg_get_in(fdt, node, chosen_node, 0, &m.start, &m.size);
 
     m.bootargs = dt_get_string(fdt, node, "bootargs", &rc);
     if ( rc < 0 )
@@ -199,6 +224,7 @@ unsigned int bootmodules_parse(const void *fdt, struct bootmodules *mods)
     int node;
 
     mods->nr = 0;
+    chosen_node = chosen;
     if ( chosen < 0 )
         return 0;
 
@@ -231,7 +257,7 @@ void bootmodules_print(const void *fdt, const struct bootmodules *mods)
                (unsigned long long)m->start,
                (unsigned long long)(m->start + m->size),
                (unsigned long long)m->size, bootmodule_kind_name(m->kind),
-               dt_node_path(fdt, m->node_offset, path, sizeof(path)));
+               module_path(fdt, m->node_offset, path, sizeof(path)));
         if ( m->bootargs )
             printk(" bootargs=\"%s\"", m->bootargs);
         printk("\n");

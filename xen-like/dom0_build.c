@@ -271,78 +271,86 @@ static const char *gic_kept_reg(const void *fdt, int node, int index, int count)
     return count >= 4 && index < 4 ? v2[index] : NULL;
 }
 
+/* map_devices' walk state. */
+struct dom0_devices {
+    struct p2m *p2m;
+    unsigned int mapped;
+};
+
 /* One line per MMIO range hypcore keeps from dom0 (a test probes each). */
-static void report_kept(const void *fdt, const struct dt_path *walk, int index,
-                        const char *what)
+static void report_kept(const struct dt_walk *w, int index, const char *what)
 {
     char path[DT_PATH_MAX];
-    int node = walk->node[walk->depth];
     paddr_t start;
     u64 size;
 
-    if ( dt_path_paddr_index(fdt, walk, index, &start, &size) )
+    if ( dt_walk_paddr_index(w, index, &start, &size) )
         return;
     printk("dom0: kept by hypcore: %s reg 0x%llx-0x%llx (%s)\n",
-           dt_node_path(fdt, node, path, sizeof(path)), (unsigned long long)start,
+           dt_walk_path(w, path, sizeof(path)), (unsigned long long)start,
            (unsigned long long)(start + size), what);
 }
 
 /*
- * Pass every device's reg through at stage 2, but for what hypcore keeps.
- * One walk over the tree that keeps each node's ancestors: no parent is
- * looked up (which would rescan the blob, making the walk quadratic).
+ * Pass one node's reg entries through at stage 2, but for what hypcore
+ * keeps (a dt_walk() callback: the ancestors come from the walk, so no
+ * parent is looked up, which would rescan the blob for every node).
  */
+static int map_device(const struct dt_walk *w, void *ctx)
+{
+    const void *fdt = w->fdt;
+    struct dom0_devices *dev = ctx;
+    int node = w->node[w->depth], count, i;
+
+    if ( w->depth == 0 )
+        return 0;
+    count = dt_reg_count_in(fdt, node, dt_walk_parent(w));
+    if ( is_its(fdt, node) )
+        for ( i = 0; i < count; i++ )
+            report_kept(w, i, "ITS");
+    if ( skip_node(fdt, node) )
+        return 0;
+    for ( i = 0; i < count; i++ )
+    {
+        const char *kept = gic_kept_reg(fdt, node, i, count);
+        paddr_t start;
+        u64 size;
+        struct range r;
+
+        if ( kept )
+        {
+            report_kept(w, i, kept);
+            continue;
+        }
+        /* Nodes whose reg is no CPU address (cpus, i2c, ...) do not translate. */
+        if ( dt_walk_paddr_index(w, i, &start, &size) )
+            continue;
+        r.start = ALIGN_DOWN(start, PAGE_SZ);
+        r.end = ALIGN_UP(start + size, PAGE_SZ);
+        if ( r.end <= r.start || memmap_in_ram(&boot_mem.map, &r) )
+            continue;
+        if ( !p2m_map(dev->p2m, r.start, r.start, r.end - r.start, P2M_MMIO) )
+        {
+            char path[DT_PATH_MAX];
+
+            printk(XENLOG_WARNING "dom0: warning: %s: reg 0x%llx-0x%llx not mapped "
+                   "(above the IPA size or out of memory)\n",
+                   dt_walk_path(w, path, sizeof(path)),
+                   (unsigned long long)r.start, (unsigned long long)r.end);
+            continue;
+        }
+        dev->mapped++;
+    }
+    return 0;
+}
+
 static bool map_devices(const void *fdt, struct p2m *p2m)
 {
-    unsigned int n = 0;
-    struct dt_path walk;
-    int node;
+    struct dom0_devices dev = { p2m, 0 };
 
-    if ( dt_path_start(fdt, &walk) )
+    if ( dt_walk(fdt, map_device, &dev) )
         return false;
-    while ( (node = dt_path_next(fdt, &walk)) >= 0 )
-    {
-        int parent = walk.node[walk.depth - 1], count, i;
-
-        if ( is_its(fdt, node) )
-            for ( i = 0; i < dt_reg_count_in(fdt, parent, node); i++ )
-                report_kept(fdt, &walk, i, "ITS");
-        if ( skip_node(fdt, node) )
-            continue;
-        count = dt_reg_count_in(fdt, parent, node);
-        for ( i = 0; i < count; i++ )
-        {
-            const char *kept = gic_kept_reg(fdt, node, i, count);
-            paddr_t start;
-            u64 size;
-            struct range r;
-
-            if ( kept )
-            {
-                report_kept(fdt, &walk, i, kept);
-                continue;
-            }
-            /* Nodes whose reg is no CPU address (cpus, i2c, ...) do not translate. */
-            if ( dt_path_paddr_index(fdt, &walk, i, &start, &size) )
-                continue;
-            r.start = ALIGN_DOWN(start, PAGE_SZ);
-            r.end = ALIGN_UP(start + size, PAGE_SZ);
-            if ( r.end <= r.start || memmap_in_ram(&boot_mem.map, &r) )
-                continue;
-            if ( !p2m_map(p2m, r.start, r.start, r.end - r.start, P2M_MMIO) )
-            {
-                char path[DT_PATH_MAX];
-
-                printk(XENLOG_WARNING "dom0: warning: %s: reg 0x%llx-0x%llx not mapped "
-                       "(above the IPA size or out of memory)\n",
-                       dt_node_path(fdt, node, path, sizeof(path)),
-                       (unsigned long long)r.start, (unsigned long long)r.end);
-                continue;
-            }
-            n++;
-        }
-    }
-    printk("dom0: %u device regions passed through\n", n);
+    printk("dom0: %u device regions passed through\n", dev.mapped);
     return true;
 }
 

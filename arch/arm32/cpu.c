@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* arch/arm32/cpu.c: counter, MPIDR, per-CPU pointer and the SMC/HVC conduit. */
+#include <arch/pgtable.h>
 #include <arch/processor.h>
 #include <arch/sysregs.h>
 #include <cpu.h>
@@ -20,6 +21,18 @@ u64 arch_counter(void)
 u64 arch_cpu_mpidr(void)
 {
     return sysreg_read(mpidr);
+}
+
+/*
+ * LPAE: 40-bit physical addresses in every descriptor (and in HTTBR); the
+ * Cortex-A15 implements all 40.
+ */
+unsigned int arch_paddr_bits(const char **why)
+{
+    BUILD_BUG_ON(PTE_ADDR_MASK != (((_UL(1) << PADDR_BITS) - 1) & PAGE_MASK));
+    if ( why )
+        *why = "LPAE descriptors hold 40-bit physical addresses";
+    return PADDR_BITS;
 }
 
 long arch_smccc_call(bool hvc, u32 fid, unsigned long a1, unsigned long a2,

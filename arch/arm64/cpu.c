@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* arch/arm64/cpu.c: counter and SMC/HVC conduit. */
+#include <arch/pgtable.h>
 #include <arch/sysregs.h>
 #include <arch/processor.h>
 #include <cpu.h>
@@ -10,6 +11,25 @@
 u64 arch_cpu_mpidr(void)
 {
     return sysreg_read(mpidr);
+}
+
+/* ID_AA64MMFR0_EL1.PARange encodings 0..6 -> bits (Arm ARM D19.2.64). */
+static const unsigned int parange_bits[] = { 32, 36, 40, 42, 44, 48, 52 };
+
+unsigned int arch_paddr_bits(const char **why)
+{
+    unsigned int ps = sysreg_read(mmfr0) & PARANGE_MASK;
+    unsigned int bits = ps < ARRAY_SIZE(parange_bits) ? parange_bits[ps] : 52;
+
+    if ( bits > PADDR_BITS )
+    {
+        if ( why )
+            *why = "hypcore's 4 KiB-page descriptors hold 48-bit output addresses";
+        return PADDR_BITS;
+    }
+    if ( why )
+        *why = "ID_AA64MMFR0_EL1.PARange";
+    return bits;
 }
 
 u64 arch_counter(void)

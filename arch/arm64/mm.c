@@ -4,6 +4,7 @@
  * code is common/boot_mm.c).
  */
 #include <arch/pgtable.h>
+#include <arch/processor.h>
 #include <arch/sysregs.h>
 #include <lib.h>
 #include <mm.h>
@@ -15,6 +16,13 @@ static void __unused build_assertions(void)
     BUILD_BUG_ON(PT_LEVEL_SHIFT(PT_ROOT_LEVEL) != 39);
     BUILD_BUG_ON(PT_LEVEL_SIZE(2) != 0x200000);
     BUILD_BUG_ON(MAIR_EL2_VALUE != 0xff440400ULL);
+    /*
+     * arch_paddr_bits() promises PADDR_BITS: the descriptors' output-address
+     * mask must keep every one of those bits above the page offset, and TCR_EL2.PS
+     * (head.S, cpu_init) is capped at the same width.
+     */
+    BUILD_BUG_ON(PTE_ADDR_MASK != (((_UL(1) << PADDR_BITS) - 1) & PAGE_MASK));
+    BUILD_BUG_ON(PADDR_BITS != 48 || PARANGE_48BIT != 5);
 }
 
 /*

@@ -12,6 +12,10 @@ in this run (stale rows are removed before it starts).
   heap   bench: heap_init at -m 1G, 4G and 16G (arm32: 1G and 4G)
   smp    bench: smp for 8 and 64 CPUs, GICv3 (arm32: 8)
   alloc  the host allocator benchmark (buddy against first fit, host ns)
+  dtb    a big device tree against QEMU's own (both through the generic loader, 2 CPUs):
+         QEMU's DTB and 20,000 extra memory nodes (1.4 MB, tests/corpus/manifest.toml
+         "big:20000-memory-nodes"): bench: dt_facts (reading and printing what the
+         DT says), heap_init (the memory map and the heap) and end, in ticks
   dom0   the edge payload (tests/payload/edges-<arch>.S) as dom0 with one CPU
          and dom0_mem=64M at -m 1G and 16G (arm32, GICv2: 1G and 3G, the most
          Xen's highmem=off board takes, and hypcore at 4G), under hypcore (bench: dom0_entry, the physical
@@ -29,11 +33,14 @@ import shutil
 import subprocess
 
 from .common import BUILD, GiB, Failure
-from . import build, image as images, linuxxen, model, qemu, xen, xensuite
+from . import build, corpussuite, image as images, linuxxen, model, qemu, xen, xensuite
 from .memsuite import icount_twice
 from .suites import Case, bench_once, run_qemu
 
-BENCH_SUITES = ('boot', 'alloc', 'heap', 'smp', 'dom0')
+BENCH_SUITES = ('boot', 'alloc', 'heap', 'smp', 'dtb', 'dom0')
+# The corpus cases whose DTBs the dtb table boots.
+BENCH_DTBS = ('base:qemu-arm64', 'big:20000-memory-nodes')
+DTB_TIMEOUT = 120
 # arm32: RAM above 4 GiB only up to -m 4G; QEMU's arm32 virt board stops at 8 CPUs.
 BENCH_MEMS = {'arm64': (1 * GiB, 4 * GiB, 16 * GiB), 'arm32': (1 * GiB, 4 * GiB)}
 BENCH_SMPS = {'arm64': (8, 64), 'arm32': (8,)}
@@ -81,6 +88,8 @@ def plan(arch, parts=None, layouts=None, load=None):
             rows += [(part, f'bench:smp:{arch}:smp{cpus}', cpus) for cpus in BENCH_SMPS[arch]]
         elif part == 'alloc':
             rows.append((part, 'bench:alloc:host', None))
+        elif part == 'dtb' and arch == 'arm64':
+            rows += [(part, f'bench:dtb:{arch}:{case}', case) for case in BENCH_DTBS]
         elif part == 'dom0':
             rows += [(part, f'bench:dom0:{arch}:{hyp}:{mem // GiB}G', (hyp, mem))
                      for hyp in ('hypcore', 'xen') for mem in DOM0_MEMS[arch][hyp]]
@@ -95,6 +104,7 @@ def cases(arch, parts=None, layouts=None, load=None):
     os.makedirs(results_dir(arch))
     measure = {'boot': lambda key: _boot(arch, key, load), 'heap': lambda key: _heap(arch, key),
                'smp': lambda key: _smp(arch, key), 'alloc': lambda key: _alloc(),
+               'dtb': lambda key: _dtb(arch, key),
                'dom0': lambda key: (linuxxen.bench_row(arch, *key[1:]) if key[0] == 'linux'
                                     else _dom0(arch, *key))}
     out = []
@@ -136,6 +146,32 @@ def _smp(arch, cpus):
     if not same or ticks is None or got.count != (cpus, cpus):
         return row, f'smp: ticks={ticks} count={got.count} both runs equal={same}'
     return row, None
+
+
+def _dtb(arch, case):
+    entry = next(e for e in corpussuite.load_manifest() if e.name == case)
+    dtb = corpussuite.make_dtb(entry)
+    spec = qemu.RunSpec(arch=arch, loader='generic', smp=2, dtb=dtb)
+    result, same = icount_twice(f'bench:dtb/{case}', spec, DTB_TIMEOUT)
+    ticks = model.parse_bench(result.log)
+    row = {'ticks': {k: ticks.get(k) for k in ('dt_facts', 'heap_init', 'end')},
+           'bytes': os.path.getsize(dtb), 'same': same, 'ok': result.ok}
+    if not same or not result.ok or None in row['ticks'].values():
+        return row, f'dtb {case}: ticks={row["ticks"]} booted={result.ok} both runs equal={same}'
+    return row, None
+
+
+def _print_dtb(rows):
+    print('device-tree size (bench: dt_facts, heap_init and end, counter ticks under -icount; '
+          'generic loader, 2 CPUs)')
+    print(f'  {"DTB":<24} {"bytes":>9} {"dt_facts":>12} {"heap_init":>12} {"end":>12}  '
+          'both runs equal')
+    for _, case, row in rows:
+        row = row or {}
+        t = row.get('ticks', {})
+        print(f'  {case:<24} {row.get("bytes", "-"):>9} {t.get("dt_facts") or "-":>12} '
+              f'{t.get("heap_init") or "-":>12} {t.get("end") or "-":>12}  '
+              f'{"yes" if row.get("same") else "NO"}')
 
 
 def _dom0_once(arch, hyp, mem, run):
@@ -195,7 +231,7 @@ def print_tables(arch, parts=None, layouts=None, load=None):
     for part in parts or BENCH_SUITES:
         mine = [(name, key, _load(arch, name)) for p, name, key in rows if p == part]
         {'boot': _print_boot, 'heap': _print_heap, 'smp': _print_smp,
-         'alloc': _print_alloc, 'dom0': _print_dom0}[part](mine)
+         'alloc': _print_alloc, 'dtb': _print_dtb, 'dom0': _print_dom0}[part](mine)
         print(flush=True)
 
 

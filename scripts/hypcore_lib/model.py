@@ -13,6 +13,8 @@ All parsing of hypcore's output lines lives here too (parse_* functions), so a
 format change is made in one place.
 """
 import dataclasses
+import functools
+import os
 import re
 import subprocess
 
@@ -124,10 +126,72 @@ class Facts:
                      self.bootargs, sorted(self.modules, key=lambda m: m[:3]))
 
 
+FDT_BEGIN_NODE, FDT_END_NODE, FDT_PROP, FDT_NOP, FDT_END = 1, 2, 3, 4, 9
+
+
+@functools.lru_cache(maxsize=64)
+def _fdt_tree(dtb, mtime):
+    """{path: (props {name: bytes}, [child names])} of a DTB, read from its bytes
+    (devicetree specification 5.4: the structure block's tokens), or None when the
+    blob is not one this reader can walk.  The model's own reader: it shares no
+    code with libfdt, which hypcore uses."""
+    with open(dtb, 'rb') as f:
+        blob = f.read()
+    word = lambda at: int.from_bytes(blob[at:at + 4], 'big')   # noqa: E731
+    try:
+        if word(0) != 0xd00dfeed:
+            return None
+        off, strings = word(8), word(12)
+        tree, stack, at = {}, [], off
+        while True:
+            tag = word(at)
+            at += 4
+            if tag == FDT_BEGIN_NODE:
+                end = blob.index(b'\0', at)
+                name = blob[at:end].decode()
+                at = (end + 4) & ~3
+                path = '/' if not stack else ('' if stack[-1] == '/' else stack[-1]) + '/' + name
+                if stack:
+                    tree[stack[-1]][1].append(name)
+                tree[path] = ({}, [])
+                stack.append(path)
+            elif tag == FDT_END_NODE:
+                stack.pop()
+            elif tag == FDT_PROP:
+                length, nameoff = word(at), word(at + 4)
+                name_end = blob.index(b'\0', strings + nameoff)
+                name = blob[strings + nameoff:name_end].decode()
+                tree[stack[-1]][0][name] = blob[at + 8:at + 8 + length]
+                at = (at + 8 + length + 3) & ~3
+            elif tag == FDT_NOP:
+                continue
+            elif tag == FDT_END:
+                return tree
+            else:
+                return None
+    except (ValueError, IndexError, KeyError, UnicodeDecodeError):
+        return None
+
+
 def _fdtget(dtb, node, prop=None, kind='s'):
-    argv = ['fdtget', '-l', dtb, node] if prop is None else ['fdtget', '-t', kind, dtb, node, prop]
-    proc = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    return proc.stdout.rstrip('\n') if proc.returncode == 0 else None
+    """What `fdtget -l` (prop None) or `fdtget -t s|u|x` prints, or None where it fails."""
+    tree = _fdt_tree(dtb, os.stat(dtb).st_mtime_ns)
+    if tree is None or node not in tree:
+        return None
+    props, children = tree[node]
+    if prop is None:
+        return '\n'.join(children)
+    value = props.get(prop)
+    if value is None:
+        return None
+    if kind == 's':
+        if value and not value.endswith(b'\0'):
+            return None
+        return ' '.join(v.decode(errors='replace') for v in value[:-1].split(b'\0')) if value else ''
+    if len(value) % 4:
+        return None
+    cells = [int.from_bytes(value[i:i + 4], 'big') for i in range(0, len(value), 4)]
+    return ' '.join(str(c) if kind == 'u' else f'{c:x}' for c in cells)
 
 
 def _cells(dtb, node):
@@ -172,11 +236,32 @@ def _path(parent, child):
     return ('' if parent == '/' else parent) + '/' + child
 
 
+def memreserve_entries(dtb):
+    """Every (address, size) of the DTB's /memreserve/ block up to its 0,0 entry,
+    read from the bytes (devicetree spec 5.3): dtc and libfdt both stop at the
+    first entry of size 0, hypcore does not.  Zero-size entries are included."""
+    with open(dtb, 'rb') as f:
+        return memreserve_entries_bytes(f.read())
+
+
+def memreserve_entries_bytes(blob):
+    """memreserve_entries() of a DTB's bytes."""
+    header = [int.from_bytes(blob[i:i + 4], 'big') for i in range(0, 40, 4)]
+    total, off_struct, off_strings, off_rsv = header[1], header[2], header[3], header[4]
+    limit = min([total, len(blob)] + [o for o in (off_struct, off_strings) if o >= off_rsv])
+    out = []
+    while off_rsv + 16 <= limit:
+        addr = int.from_bytes(blob[off_rsv:off_rsv + 8], 'big')
+        size = int.from_bytes(blob[off_rsv + 8:off_rsv + 16], 'big')
+        if addr == 0 and size == 0:
+            break
+        out.append((addr, size))
+        off_rsv += 16
+    return out
+
+
 def _memreserve(dtb):
-    dts = subprocess.run(['dtc', '-q', '-I', 'dtb', '-O', 'dts', dtb], stdout=subprocess.PIPE,
-                         stderr=subprocess.DEVNULL, text=True, check=True).stdout
-    return [(int(a, 16), int(a, 16) + int(s, 16))
-            for a, s in re.findall(r'/memreserve/\s+0x([0-9a-f]+)\s+0x([0-9a-f]+);', dts)]
+    return [(a, a + s) for a, s in memreserve_entries(dtb) if s]
 
 
 # The /chosen boot-module binding (Xen's docs/misc/arm/device-tree/booting.txt):
@@ -232,8 +317,8 @@ def normalise_dtb(dtb):
 
 def dtb_facts(dtb):
     """The facts hypcore must print, read from the DTB file with the dtc tools."""
+    facts = Facts(memreserve=_memreserve(dtb))     # from the original: dtc drops some
     dtb = normalise_dtb(dtb)
-    facts = Facts(memreserve=_memreserve(dtb))
     root_cells = _cells(dtb, '/')
     for child in _children(dtb, '/'):
         node = _path('/', child)
@@ -465,6 +550,8 @@ RESERVED_TYPES = ('firmware', 'image', 'dtb', 'module', 'boot')
 # The module checks: against these reservations only (the frametable comes later).
 MODULE_CLASH_TYPES = ('image', 'dtb', 'firmware', 'module')
 ADDR_LIMIT = 1 << 64
+MEMMAP_MAX_RAM = 32             # include/memmap.h
+BOOTMOD_MAX = 16                # include/bootmodule.h
 
 
 def merge_ranges(ranges):
@@ -543,6 +630,8 @@ class MemInputs:
     dtb: tuple                  # (address, address + totalsize)
     firmware: list = dataclasses.field(default_factory=list)   # (start, end, name)
     modules: list = dataclasses.field(default_factory=list)    # (start, end, kind), DT order
+    pa_bits: int = 64           # arch_paddr_bits(): RAM and modules must end at or below 2^pa_bits
+    mmio: list = dataclasses.field(default_factory=list)       # (start, end, name): root devices
 
 
 @dataclasses.dataclass
@@ -554,6 +643,11 @@ class Refusal:
     # 'not wholly inside RAM' or 'overlaps' (a "mem: refusing module" line)
     reason: str
     others: list = dataclasses.field(default_factory=list)  # (type, start, end, names) it may name
+
+
+def beyond_reason(bits):
+    """How a refusal for the physical address width starts (common/memmap_dt.c)."""
+    return f'beyond the {bits}-bit physical address space'
 
 
 @dataclasses.dataclass
@@ -585,17 +679,34 @@ def _reserve(table, start, end, kind, name):
 
 def memory_model(inputs):
     """What hypcore must decide for these inputs (README "Memory")."""
-    ram = merge_ranges(inputs.ram)
+    limit = 1 << inputs.pa_bits
+    # Banks reaching past the physical address width are refused whole; in DT
+    # order, a bank that would be the 33rd (MEMMAP_MAX_RAM) is ignored.
+    ram = []
+    for start, end in inputs.ram:
+        if start < end <= limit and (len(ram) < MEMMAP_MAX_RAM or any(
+                start <= e and s <= end for s, e in ram)):
+            ram = merge_ranges(ram + [(start, end)])
+    # A (merged) bank over a device the root lists is refused whole.
+    ram = [(s, e) for s, e in ram if not any(ds < e and s < de for ds, de, _ in inputs.mmio)]
     table = []
     _reserve(table, *inputs.image, 'image', 'hypcore')
     _reserve(table, *inputs.dtb, 'dtb', 'fdt')
     for start, end, name in inputs.firmware:
-        if start < end <= ADDR_LIMIT:
+        if start < end < ADDR_LIMIT:
             _reserve(table, start, end, 'firmware', name)
+
     refused = []
+    parsed = 0          # modules the DT binding takes (bootmodules_parse)
     for start, end, kind in inputs.modules:
-        if end <= start or end > ADDR_LIMIT:
+        if end <= start or end >= ADDR_LIMIT:
             refused.append(Refusal(kind, start, end, 'ignored'))
+            continue
+        parsed += 1
+        if parsed > BOOTMOD_MAX:
+            refused.append(Refusal(kind, start, end, 'table full'))
+        elif end > limit:
+            refused.append(Refusal(kind, start, end, beyond_reason(inputs.pa_bits)))
         elif not any(s <= start and end <= e for s, e in ram):
             refused.append(Refusal(kind, start, end, 'not wholly inside RAM'))
         else:
@@ -643,6 +754,8 @@ MEM_RAM_RE = re.compile(r'^mem: ram 0x([0-9a-f]+)-0x([0-9a-f]+)$')
 MEM_RESERVED_RE = re.compile(r'^mem: reserved 0x([0-9a-f]+)-0x([0-9a-f]+) (\w+)(?: (\S+))?$')
 # "0x<start>-0x<end>: reason", or "0x<start>+0x<size>: empty or wrapping range".
 MEM_REFUSE_RE = re.compile(r'^mem: refusing module (\S+) 0x([0-9a-f]+)([-+])0x([0-9a-f]+): (.+)$')
+MEM_REFUSE_RAM_RE = re.compile(r'^mem: refusing RAM 0x([0-9a-f]+)-0x([0-9a-f]+) node=\S+: '
+                               r'(beyond the \d+-bit physical address space) \(.+\)$')
 HEAP_RE = re.compile(r'^heap: ((?:\w+=\d+ ?)+)$')
 HEAP_FIELDS = ('total', 'free', 'reserved', 'module', 'image', 'dtb', 'firmware', 'boot')
 SELFTEST_HEAP_RE = re.compile(r'^selftest heap: ok pages=(\d+) released=(\d+)$')
@@ -698,11 +811,20 @@ def _check_refusals(got, refused, dt_warnings):
     wrapping module is dropped while the DT is read, with a dt: warning naming it."""
     problems = []
     for r in refused:
+        if r.reason == 'table full' and not any('more than BOOTMOD_MAX' in w
+                                                for w in dt_warnings):
+            problems.append(f'module {r.kind} at {r.start:#x}: no "more than BOOTMOD_MAX" line')
         if r.reason == 'ignored' and not any(
-                f'{r.start:#x}' in w and ('zero size' in w or 'wraps' in w) for w in dt_warnings):
+                f'{r.start:#x}' in w and (('zero size' in w and r.end == r.start)
+                                          or ('wraps' in w and r.end > ADDR_LIMIT)
+                                          or ('ends exactly at 2^64' in w and r.end == ADDR_LIMIT)
+                                          or ('is below linux,initrd-start' in w
+                                              and r.end < r.start))
+                for w in dt_warnings):
             problems.append(f'module {r.kind} at {r.start:#x} (size {r.end - r.start:#x}): no '
                             '"dt: warning: module ... zero size / wraps ...; ignored" line')
-    want = {(r.kind, r.start, r.end): r for r in refused if r.reason != 'ignored'}
+    want = {(r.kind, r.start, r.end): r for r in refused
+            if r.reason not in ('ignored', 'table full')}
     seen = set()
     for kind, start, end, reason in got:
         key = (kind, start, end)
@@ -712,6 +834,11 @@ def _check_refusals(got, refused, dt_warnings):
                             'the model accepts it')
             continue
         seen.add(key)
+        if r.reason.startswith('beyond the '):
+            if not reason.startswith(r.reason):
+                problems.append(f'module {kind} {_show_range(start, end)}: reason '
+                                f'"{reason}", expected "{r.reason} (...)"')
+            continue
         if r.reason != 'overlaps':
             if reason != r.reason:
                 problems.append(f'module {kind} {_show_range(start, end)}: reason '
@@ -742,6 +869,16 @@ def check_memory(log, inputs, selftest=False):
     expected = memory_model(inputs)
     got = parse_memory(log)
     problems = []
+    limit = 1 << inputs.pa_bits
+    want_refused = sorted({(s, e) for s, e in inputs.ram if e > limit and s < e < ADDR_LIMIT})
+    got_refused = sorted({(int(m[1], 16), int(m[2], 16)) for m in map(MEM_REFUSE_RAM_RE.match,
+                                                                       got.other) if m})
+    if want_refused != got_refused or any(
+            m and m[3] != beyond_reason(inputs.pa_bits) for m in map(MEM_REFUSE_RAM_RE.match,
+                                                                     got.other)):
+        problems.append(f'"mem: refusing RAM" lines for {[_show_range(*r) for r in got_refused]}'
+                        f', model: {[_show_range(*r) for r in want_refused]} '
+                        f'({beyond_reason(inputs.pa_bits)})')
     if got.ram != expected.ram:
         problems.append(f'mem: ram lines {[_show_range(*r) for r in got.ram]}, model '
                         f'{[_show_range(*r) for r in expected.ram]}')
@@ -804,6 +941,18 @@ def _check_selftest_heap(got, expected):
     return problems
 
 
+def root_devices(dtb):
+    """(start, end, name) of each reg entry of the root's children that are not memory."""
+    cells = _cells(dtb, '/')
+    out = []
+    for child in _children(dtb, '/'):
+        node = _path('/', child)
+        if _fdtget(dtb, node, 'device_type') == 'memory':
+            continue
+        out += [(s, e, child) for s, e in _regs(dtb, node, cells) if s < e < ADDR_LIMIT]
+    return out
+
+
 def dtb_totalsize(dtb):
     """The totalsize field of a DTB's header (big-endian u32 at byte 4)."""
     with open(dtb, 'rb') as f:
@@ -811,11 +960,12 @@ def dtb_totalsize(dtb):
     return int.from_bytes(header[4:8], 'big')
 
 
-def memory_inputs(dtb, dtb_addr, load, image_size):
+def memory_inputs(dtb, dtb_addr, load, image_size, pa_bits=64):
     """MemInputs for a boot: the DTB hypcore reads (read with the dtc tools), where
     it is, and where the image is with its Image-header size."""
     facts = dtb_facts(dtb)
     return MemInputs(
+        pa_bits=pa_bits, mmio=root_devices(dtb),
         ram=[(s, e) for s, e, _ in facts.memory],
         image=(load, load + image_size),
         dtb=(dtb_addr, dtb_addr + dtb_totalsize(dtb)),

@@ -18,6 +18,7 @@ TESTS = os.path.join(TOP, 'tests', 'qemu')
 # Every suite of ./hypcore test; test_sweep.py and test_bench.py run only for
 # ./hypcore sweep and bench.
 TEST_MODULES = ('test_host.py', 'test_model.py', 'test_cmdline_model.py', 'test_fuzz.py',
+                'test_corpus.py', 'test_soak.py', 'test_pt.py',
                 'test_boot.py', 'test_mem.py', 'test_smp.py', 'test_debug.py',
                 'test_cmdline.py', 'test_dom0.py', 'test_run.py', 'test_arm32.py',
                 'test_xen.py', 'test_linux.py')

@@ -33,6 +33,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static struct memmap mm;
     static struct bootmodules all, mods;
+    /* 44 bits: cortex-a57's PARange, as the QEMU runs have it. */
+    static const struct memdt_params params = {
+        .fdt_pa = FDT_PA, .image = IMAGE_PA, .image_size = IMAGE_SIZE,
+        .pa_bits = 44, .pa_why = "fuzz",
+    };
     void *fdt;
     u64 meta_size;
     void *meta;
@@ -47,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         goto out;
 
     dt_print_facts(fdt, &all);
-    if ( memmap_from_dt(fdt, FDT_PA, IMAGE_PA, IMAGE_SIZE, &all, &mm, &mods) )
+    if ( memmap_from_dt(fdt, &params, &all, &mm, &mods) )
         goto out;
     meta_size = heap_metadata_size(&mm);
     if ( meta_size > META_MAX )

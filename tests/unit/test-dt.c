@@ -154,10 +154,12 @@ static void check_bad_memory(const void *fdt)
           "empty reg");
     CHECK(dt_reg_count(fdt, node(fdt, "/busfmt/memory@90000000")) ==
           -DT_ERR_CELLS_FORMAT, "8-byte #address-cells");
-    CHECK(dt_range_check(0xfffffffffffff000ULL, 0x1000) == -DT_ERR_WRAPS &&
+    CHECK(dt_range_check(0xfffffffffffff000ULL, 0x1000) == -DT_ERR_AT_TOP &&
+          dt_range_check(0xfffffffffffff000ULL, 0x1001) == -DT_ERR_WRAPS &&
           dt_range_check(0xffffffffffffe000ULL, 0x1000) == 0 &&
           dt_range_check(0, 0) == -DT_ERR_ZERO_SIZE &&
-          dt_range_check(1, ~0ULL) == -DT_ERR_WRAPS &&
+          dt_range_check(1, ~0ULL) == -DT_ERR_AT_TOP &&
+          dt_range_check(2, ~0ULL) == -DT_ERR_WRAPS &&
           dt_range_check(0, ~0ULL) == 0, "dt_range_check edges");
     CHECK(dt_bootargs(fdt) == NULL, "unterminated bootargs");
 }
@@ -195,43 +197,54 @@ static void check_old_versions(const void *fdt, size_t len)
 }
 
 /*
- * The ancestor-keeping walk (dt_path_*) against the lookups that find each
- * parent with libfdt: every node in order, every reg entry, the same answers.
+ * dt_walk() and dt_walk_paddr_index() against libfdt's own walk and the
+ * lookups that find each parent from the root: every node in order, every
+ * reg entry translated, the same answers.
  */
+struct walk_check {
+    int expect;         /* libfdt's node and depth at this step */
+    int depth;
+    int nodes;
+};
+
+static int check_walk_node(const struct dt_walk *w, void *ctx)
+{
+    struct walk_check *c = ctx;
+    const void *fdt = w->fdt;
+    int node = w->node[w->depth], count, i;
+
+    c->expect = fdt_next_node(fdt, c->nodes ? c->expect : -1, &c->depth);
+    c->nodes++;
+    CHECK(node == c->expect && w->depth == c->depth, "walk: node %d depth %d, libfdt %d %d",
+          node, w->depth, c->expect, c->depth);
+    if ( w->depth == 0 )
+        return 0;
+    CHECK(dt_walk_parent(w) == fdt_parent_offset(fdt, node), "walk: parent of node %d", node);
+    count = dt_reg_count(fdt, node);
+    for ( i = 0; i < count; i++ )
+    {
+        paddr_t s1 = 0, s2 = 0;
+        u64 l1 = 0, l2 = 0;
+        int r1 = dt_node_paddr_index(fdt, node, i, &s1, &l1);
+        int r2 = dt_walk_paddr_index(w, i, &s2, &l2);
+
+        CHECK(r1 == r2 && (r1 || (s1 == s2 && l1 == l2)),
+              "node %d reg %d: %d 0x%llx+0x%llx, walk %d 0x%llx+0x%llx", node, i,
+              r1, (unsigned long long)s1, (unsigned long long)l1,
+              r2, (unsigned long long)s2, (unsigned long long)l2);
+    }
+    return 0;
+}
+
 static void check_path_walk(const void *fdt)
 {
-    struct dt_path walk;
-    int node, depth = 0, expect = 0, nodes = 0;
+    struct walk_check c = { 0, -1, 0 };
 
-    CHECK(dt_path_start(fdt, &walk) == 0, "dt_path_start");
-    while ( (node = dt_path_next(fdt, &walk)) >= 0 )
-    {
-        int count = dt_reg_count(fdt, node), i;
-
-        expect = fdt_next_node(fdt, expect, &depth);
-        CHECK(node == expect && walk.depth == depth, "walk: node %d depth %d, libfdt %d %d",
-              node, walk.depth, expect, depth);
-        CHECK(walk.node[walk.depth - 1] == fdt_parent_offset(fdt, node),
-              "walk: parent of node %d", node);
-        CHECK(dt_reg_count_in(fdt, walk.node[walk.depth - 1], node) == count,
-              "dt_reg_count_in of node %d", node);
-        for ( i = 0; i < count; i++ )
-        {
-            paddr_t s1 = 0, s2 = 0;
-            u64 l1 = 0, l2 = 0;
-            int r1 = dt_node_paddr_index(fdt, node, i, &s1, &l1);
-            int r2 = dt_path_paddr_index(fdt, &walk, i, &s2, &l2);
-
-            CHECK(r1 == r2 && (r1 || (s1 == s2 && l1 == l2)),
-                  "node %d reg %d: %d 0x%llx+0x%llx, walk %d 0x%llx+0x%llx", node, i,
-                  r1, (unsigned long long)s1, (unsigned long long)l1,
-                  r2, (unsigned long long)s2, (unsigned long long)l2);
-        }
-        nodes++;
-    }
+    CHECK(dt_walk(fdt, check_walk_node, &c) == 0, "dt_walk failed");
     /* libfdt ends the root with depth -1 (or an error): nothing was left. */
-    expect = fdt_next_node(fdt, expect, &depth);
-    CHECK(expect < 0 || depth < 1, "walk ended early after %d nodes", nodes);
+    c.expect = fdt_next_node(fdt, c.expect, &c.depth);
+    CHECK(c.nodes > 0 && (c.expect < 0 || c.depth < 1), "walk ended early after %d nodes",
+          c.nodes);
 }
 
 static const struct {

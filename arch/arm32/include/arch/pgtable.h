@@ -47,6 +47,8 @@
 #define PTE_XN                  (_UL(1) << 54)  /* high word bit 22 */
 #define PTE_XN_HI               (1 << 22)
 #define PTE_ADDR_MASK           _UL(0x000000fffffff000) /* output address [39:12] */
+/* Physical address bits the LPAE descriptors above hold. */
+#define PADDR_BITS              40
 
 #define MT_DEVICE_nGnRnE        0       /* 0x00 strongly ordered */
 #define MT_DEVICE_nGnRE         1       /* 0x04 device */

@@ -44,6 +44,8 @@
 #define PTE_AF                  (_UL(1) << 10)  /* access flag: set, no AF faults */
 #define PTE_XN                  (_UL(1) << 54)  /* execute-never (EL2 regime) */
 #define PTE_ADDR_MASK           _UL(0x0000fffffffff000)  /* output address bits [47:12] */
+/* Physical address bits the descriptors above hold (no FEAT_LPA: 52-bit OAs need 64 KiB pages). */
+#define PADDR_BITS              48
 
 /* MAIR_EL2 attribute indices and the encodings programmed in MAIR_EL2. */
 #define MT_DEVICE_nGnRnE        0       /* 0x00 */
