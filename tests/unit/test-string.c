@@ -78,53 +78,11 @@ static void test_mem_search_compare(void)
     }
 }
 
-static void test_mem_copy_fill(void)
-{
-    unsigned char buf[96], want[96], src[96];
-    unsigned int i;
-
-    for ( i = 0; i < ROUNDS; i++ )
-    {
-        size_t n = rnd_below(48), doff = rnd_below(48), soff = rnd_below(48);
-        int c = (int)rnd();
-        void *ret;
-
-        rnd_bytes((char *)buf, sizeof(buf), true);
-        rnd_bytes((char *)src, sizeof(src), true);
-        memcpy(want, buf, sizeof(buf));
-
-        switch ( i % 3 )
-        {
-        case 0:
-            memcpy(want + doff, src + soff, n);
-            ret = hc_memcpy(buf + doff, src + soff, n);
-            break;
-        case 1:
-            /* Source and destination in the same buffer: may overlap. */
-            memmove(want + doff, want + soff, n);
-            ret = hc_memmove(buf + doff, buf + soff, n);
-            break;
-        default:
-            memset(want + doff, c, n);
-            ret = hc_memset(buf + doff, c, n);
-            break;
-        }
-        CHECK(ret == buf + doff, "op %u returned the wrong pointer", i % 3);
-        CHECK(memcmp(buf, want, sizeof(buf)) == 0,
-              "op %u (0=memcpy 1=memmove 2=memset) n=%zu dst=%zu src=%zu c=%#x",
-              i % 3, n, doff, soff, c);
-    }
-}
-
 /*
- * The word-at-a-time paths against libc, exhaustively where it matters:
- * memcpy, memmove (both directions, overlapping) and memset (zero and not)
- * at every destination and source alignment within 16 bytes for every
- * length up to 600 bytes, and at four alignment pairs for every length up to
- * three pages.  The whole buffer, beyond the range written, must equal libc's.
+ * One memcpy (op 0), memmove (1: source and destination both in the buffer,
+ * so they may overlap; src is not used) or memset (2 and up) of n bytes at
+ * buf + doff, done by hypcore's code on buf and by libc's on want.
  */
-#define BIG (3 * 4096 + 64)
-
 static void one_op(unsigned int op, unsigned char *buf, unsigned char *want,
                    const unsigned char *src, size_t doff, size_t soff, size_t n, int c)
 {
@@ -147,6 +105,35 @@ static void one_op(unsigned int op, unsigned char *buf, unsigned char *want,
     }
     CHECK(ret == buf + doff, "op %u returned the wrong pointer", op);
 }
+
+static void test_mem_copy_fill(void)
+{
+    unsigned char buf[96], want[96], src[96];
+    unsigned int i;
+
+    for ( i = 0; i < ROUNDS; i++ )
+    {
+        size_t n = rnd_below(48), doff = rnd_below(48), soff = rnd_below(48);
+        int c = (int)rnd();
+
+        rnd_bytes((char *)buf, sizeof(buf), true);
+        rnd_bytes((char *)src, sizeof(src), true);
+        memcpy(want, buf, sizeof(buf));
+        one_op(i % 3, buf, want, src, doff, soff, n, c);
+        CHECK(memcmp(buf, want, sizeof(buf)) == 0,
+              "op %u (0=memcpy 1=memmove 2=memset) n=%zu dst=%zu src=%zu c=%#x",
+              i % 3, n, doff, soff, c);
+    }
+}
+
+/*
+ * The word-at-a-time paths against libc, exhaustively where it matters:
+ * memcpy, memmove (both directions, overlapping) and memset (zero and not)
+ * at every destination and source alignment within 16 bytes for every
+ * length up to 600 bytes, and at four alignment pairs for every length up to
+ * three pages.  The whole buffer, beyond the range written, must equal libc's.
+ */
+#define BIG (3 * 4096 + 64)
 
 static void test_mem_alignments(void)
 {
