@@ -162,9 +162,10 @@ def bench_once(arch, hyp, mem, run):
     directory = workdir(f'bench:dom0:linux-{hyp}:{mem // (1 << 30)}G#{run}')
     initrd = linux.initramfs(busybox, os.path.join(directory, 'initramfs.cpio.gz'))
     counts_path = os.path.join(directory, 'uart-insns.txt')
-    spec = qemu.RunSpec(arch=arch, smp=1, gic=3, mem=mem, icount=True,
+    spec = qemu.RunSpec(arch=arch, smp=1, gic=linux.default_gic(arch), mem=mem, icount=True,
                         modules=_modules(kernel, initrd, linux.BOTH_BOOTARGS),
                         qemu_args=['-plugin', f'{PLUGIN},out={counts_path},uart={UART_DR:#x}'])
+    linux.shape(spec)
     if hyp == 'xen':
         spec.hyp_args = XEN_ARGS.format(mem=BENCH_DOM0_MIB) + ' console_timestamps=raw'
         plan, result = boot_xen(spec, directory, BENCH_TIMEOUT)
@@ -196,11 +197,12 @@ def bench_row(arch, hyp, mem):
     return row, None
 
 
-def print_bench(rows):
+def print_bench(rows, arch='arm64'):
     """rows: [(hyp, mem, row or None)] in plan order (hypcore and xen per RAM size)."""
     if not rows:
         return
-    print('Linux as dom0 (Debian 6.1 + busybox /init, 1 CPU, GICv3, dom0_mem='
+    print(f'Linux as dom0 on {arch} (Debian 6.1 + busybox /init, 1 CPU, '
+          f'GICv{linux.default_gic(arch)}, dom0_mem='
           f'{BENCH_DOM0_MIB}M): guest instructions from reset until the line left the UART '
           '(QEMU plugin tests/bench/serial-insns.c, -icount shift=0,sleep=off; M = 10^6)')
     print(f'  {"RAM":>4} {"hypervisor":<10} {"enters dom0":>12} {"first kernel line":>18} '
