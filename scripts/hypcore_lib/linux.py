@@ -1,9 +1,10 @@
-"""Debian's Linux 6.1 as dom0: `./hypcore run --dom0 linux` (issue 11).
+"""Debian's Linux 6.1 as dom0: `./hypcore run --dom0 linux` (issues 11, 12).
 
 What it boots: Debian 12's arm64 kernel (the `linux-image-arm64` meta package
 depends on the current `linux-image-6.1.0-N-arm64`; its /boot/vmlinuz-* is an
-uncompressed EFI-stub Image) and an initramfs built here around
-`busybox-static`'s /bin/busybox.  Both packages are fetched with
+uncompressed EFI-stub Image), or with --arch arm32 the armhf
+`linux-image-armmp-lpae` zImage (on GICv2 and QEMU's board with highmem=off:
+shape()), and an initramfs built here around `busybox-static`'s /bin/busybox.  Both packages are fetched with
 `apt-get download` (the private apt list directory of build.fetch_libfdt) and
 unpacked with `dpkg -x` into build/deps; once there, no network is needed.
 
@@ -15,6 +16,8 @@ lines, each starting with "linux: ":
 
     linux: version 6.1.0-N-arm64          uname -r
     linux: el EL1                         dmesg: "CPU: All CPU(s) started at EL1"
+                                          (arm32: "linux: el SVC", from "... started
+                                          in SVC mode")
     linux: cmdline ...                    /proc/cmdline as it is
     linux: iomem-ram 0xSTART-0xEND        each top-level "System RAM" of
                                           /proc/iomem (END inclusive, as there)
@@ -52,8 +55,10 @@ from .common import BUILD, Failure, say
 from . import build, qemu
 
 # Debian architecture and the meta package whose dependency names the kernel.
-DEB_ARCH = {'arm64': 'arm64'}
-KERNEL_META = {'arm64': 'linux-image-arm64'}
+DEB_ARCH = {'arm64': 'arm64', 'arm32': 'armhf'}
+# arm32: the LPAE flavour, the one Debian builds with CONFIG_XEN (Linux's Xen
+# support on arm32 depends on ARM_LPAE), which earlycon=xenboot needs.
+KERNEL_META = {'arm64': 'linux-image-arm64', 'arm32': 'linux-image-armmp-lpae'}
 BUSYBOX = 'busybox-static'
 
 # dom0's kernel command line when no --module is given (dom0.md): the PL011 is
@@ -89,7 +94,9 @@ mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 echo "linux: version $(uname -r)"
-el=$(dmesg | sed -n 's/.*CPU: All CPU(s) started at \(EL[0-9]\).*/\1/p' | head -n 1)
+# arm64 says "started at EL1", arm32 "started in SVC mode".
+el=$(dmesg | sed -n -e 's/.*CPU: All CPU(s) started at \(EL[0-9]\).*/\1/p' \
+    -e 's/.*CPU: All CPU(s) started in \([A-Z]*\) mode.*/\1/p' | head -n 1)
 echo "linux: el ${el:-unknown}"
 echo "linux: cmdline $(cat /proc/cmdline)"
 grep ': System RAM$' /proc/iomem | grep -v '^ ' | while read range rest; do
@@ -115,17 +122,21 @@ done
 # Linux Xen's abort (ISS 0, which Linux reads as FSC 0 and answers with
 # SIGKILL); exception-trace=1 makes Linux say so in dmesg (default 0 on arm64:
 # silent), and the console log level is lowered meanwhile so that the
-# register dump stays in dmesg.
+# register dump stays in dmesg.  arm32 has no exception-trace: it always says
+# "Unhandled fault: NAME (FSR) at VA" and never gives the pc; the abort Xen
+# gives there (DFSR 0x222, a debug event) is one Linux's breakpoint code claims,
+# and devmem dies of SIGTRAP.
 probes=$(sed -n 's/.*hypcore\.probe=\([^ ]*\).*/\1/p' /proc/cmdline | tr , ' ')
 if [ -n "$probes" ]; then
-    echo 1 > /proc/sys/debug/exception-trace
+    [ -w /proc/sys/debug/exception-trace ] && echo 1 > /proc/sys/debug/exception-trace
     dmesg -n 1
 fi
 for addr in $probes; do
     dmesg -c > /dev/null
     devmem "$addr" 32 > /dev/null 2>&1; status=$?
     pc=$(dmesg | sed -n 's/.*\] pc : 0*\([0-9a-f]*\)$/\1/p' | head -n 1)
-    fault=$(dmesg | sed -n 's/.*unhandled exception: \(.*\) in .*/\1/p' | head -n 1)
+    fault=$(dmesg | sed -n -e 's/.*unhandled exception: \(.*\) in .*/\1/p' \
+        -e 's/.*Unhandled fault: \(.*\) at 0x[0-9a-f]*$/\1/p' | head -n 1)
     echo "linux: probe $addr status $status pc 0x${pc:-none} fault ${fault:-none}"
 done
 [ -n "$probes" ] && dmesg -n 7
@@ -273,6 +284,36 @@ def modules(arch, workdir, bootargs=DEFAULT_BOOTARGS, shell=False):
     return [qemu.Module(path=kernel, bootargs=bootargs), qemu.Module(path=initrd)]
 
 
+# arm32: GICv2 (the cortex-a15's own GIC; Xen 4.17 armhf hangs with a GICv3), and
+# QEMU's board with highmem=off as Xen armhf needs it: every device below 4 GiB.
+DEFAULT_GIC = {'arm64': 3, 'arm32': 2}
+
+
+def default_gic(arch):
+    return DEFAULT_GIC[arch]
+
+
+def shape(spec):
+    """The machine Linux as dom0 runs on for spec.arch: arm32's board with
+    highmem=off (so the same board under hypcore and under Xen)."""
+    if spec.arch == 'arm32':
+        spec.highmem = False
+    return spec
+
+
+# QEMU's arm32 virt board with highmem=off puts RAM at 1 GiB and ends it below
+# 4 GiB: 3 GiB at most.
+ARM32_LOWMEM_MAX = 3 << 30
+
+
+def check(spec):
+    """None if Linux as dom0 can run on spec's machine, else why not."""
+    if spec.arch == 'arm32' and spec.mem > ARM32_LOWMEM_MAX:
+        return (f'--mem {spec.mem >> 20}M: arm32 Linux as dom0 runs on QEMU\'s board with '
+                f'highmem=off (as Xen armhf needs), which takes at most 3 GiB (--mem 3G)')
+    return None
+
+
 def setup_spec(spec, workdir, shell=False, hypervisor='hypcore'):
     """Fill in what `--dom0 linux` implies where the user said nothing: the modules
     (any --module wins), dom0_mem, 2 GiB of RAM; QEMU gets its=off (no DMA from
@@ -280,6 +321,7 @@ def setup_spec(spec, workdir, shell=False, hypervisor='hypcore'):
     dom0's console is hvc0 and Xen's command line xen.DEFAULT_ARGS' with
     dom0_mem=512M."""
     xen = hypervisor == 'xen'
+    shape(spec)
     if not spec.modules:
         spec.modules = modules(spec.arch, workdir, shell=shell,
                                bootargs=XEN_BOOTARGS if xen else DEFAULT_BOOTARGS)

@@ -92,7 +92,7 @@ TRAP_OVERFLOW_RE = re.compile(r'trap: stack overflow: cpu(\d+) ')
 TRAP_PARKED_RE = re.compile(r'trap: cpu(\d+) parked')
 # dom0's life as hypcore reports it (xen-like/dom0_build.c, vpsci.c,
 # arch/*/guest.c): a run that entered dom0 ends when dom0 powers off.
-DOM0_ENTER_RE = re.compile(r'dom0: entering EL1 at 0x[0-9a-f]+ on cpu0')
+DOM0_ENTER_RE = re.compile(r'dom0: entering (EL1|SVC) at 0x[0-9a-f]+ on cpu0')   # arm64 | arm32
 DOM0_EXIT_RE = re.compile(r'dom0: (SYSTEM_OFF|SYSTEM_RESET) requested')
 DOM0_CRASH_RE = re.compile(r'dom0: crashed')
 # U-Boot: back at its prompt after the boot command, or one of its errors.
@@ -147,6 +147,9 @@ class RunSpec:
     virt: bool = True
     qemu_args: list = dataclasses.field(default_factory=list)
     hyp_args: str = ''
+    # False: -M highmem=off (arm32 Linux as dom0, linux.py: the board Xen armhf
+    # needs, with every device below 4 GiB; at most 3 GiB of RAM then).
+    highmem: bool = True
 
 
 @dataclasses.dataclass
@@ -268,7 +271,7 @@ def check_machine(spec):
 def _machine_argv(spec):
     """QEMU options that shape the machine (and so its DTB), without loaders."""
     machine = (f'virt,virtualization={"on" if spec.virt else "off"},'
-               f'gic-version={spec.gic}')
+               f'gic-version={spec.gic}' + ('' if spec.highmem else ',highmem=off'))
     argv = [QEMU[spec.arch], '-M', machine, '-cpu', CPU[spec.arch], '-smp', str(spec.smp),
             '-m', qemu_size(spec.mem), '-nographic', '-nic', 'none', '-no-reboot']
     if spec.icount:

@@ -119,7 +119,7 @@ def plan(spec, xen_image):
     argv = qemu._machine_argv(spec)
     machine = argv.index('-M') + 1
     argv[machine] += ',its=off' if spec.gic == 3 else ''
-    if spec.arch == 'arm32':
+    if spec.arch == 'arm32' and 'highmem=off' not in argv[machine]:
         argv[machine] += ',highmem=off'
     placer = qemu.Placer(RAM_BASE, qemu.ram_end(spec))
     # Xen itself and QEMU's DTB (at RAM_BASE + 128 MiB, 2 MiB with slack).

@@ -210,8 +210,8 @@ BAD_VALUES = [
     ('jobs', ['test', '--no-build', '--jobs', 'x'], r'--jobs: not a number'),
     ('sweep-mem', ['sweep', '--no-build', '--mem', '3.5K'], r'--mem: .*whole number'),
     ('dom0-shell', ['run', '--dom0-shell'], r'--dom0-shell needs --dom0 linux'),
-    ('dom0-linux-arm32', ['run', '--arch', 'arm32', '--dom0', 'linux'],
-     r'--dom0 linux is arm64 only'),
+    ('dom0-linux-arm32-mem', ['run', '--arch', 'arm32', '--dom0', 'linux', '--mem', '4G'],
+     r'--mem 4096M: arm32 Linux as dom0 .*highmem=off.*at most 3 GiB'),
     ('dom0-shell-xen', ['run', '--hypervisor', 'xen', '--dom0', 'linux', '--dom0-shell'],
      r'--dom0-shell runs under hypcore only'),
 ]
