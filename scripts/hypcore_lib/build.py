@@ -4,6 +4,8 @@ Everything here is incremental: a package that is installed, a libfdt that is
 unpacked and a build directory that is configured are left alone, and ninja
 rebuilds only what changed.
 """
+import contextlib
+import fcntl
 import glob
 import json
 import os
@@ -86,6 +88,31 @@ def ensure_packages(names=PACKAGES):
 def libfdt_dir(arch):
     """Where libfdt-dev for `arch` is unpacked (its root, for -Dlibfdt_dir)."""
     return os.path.join(DEPS, 'libfdt-' + TARGETS[arch][0])
+
+
+_deps_lock_holder = None     # the pid holding build/deps/fetch.lock
+
+
+@contextlib.contextmanager
+def deps_lock():
+    """One fetcher at a time in build/deps, across processes and re-entrant in one.
+
+    pytest-xdist workers share build/deps: on a fresh machine one worker's
+    dpkg -x read the Xen .deb another was still downloading ("unexpected end
+    of file in archive"), and apt-get download into one directory is not
+    safe twice at once either."""
+    global _deps_lock_holder
+    if _deps_lock_holder == os.getpid():    # a forked child does not inherit the lock
+        yield
+        return
+    os.makedirs(DEPS, exist_ok=True)
+    with open(os.path.join(DEPS, 'fetch.lock'), 'w', encoding='utf-8') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _deps_lock_holder = os.getpid()
+        try:
+            yield
+        finally:
+            _deps_lock_holder = None
 
 
 def fetch_libfdt(arch):

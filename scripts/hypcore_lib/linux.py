@@ -218,11 +218,8 @@ def fetch(arch='arm64'):
         raise Failure(f'--dom0 linux is arm64 only for now (arm32: see the README\'s '
                       f'arm32 dom0 notes)')
     try:
-        kdir = deps_dir('linux', arch)
-        kernel = sorted(glob.glob(os.path.join(kdir, 'boot', 'vmlinuz-*')))
-        if not kernel:
-            kernel = [_download(kernel_package(arch), arch, kdir, 'boot/vmlinuz-*')]
-        busybox = _download(BUSYBOX, arch, deps_dir('busybox', arch), 'bin/busybox')
+        with build.deps_lock():
+            return _fetch(arch)
     except Failure as e:
         # One line: what failed (not its whole command) and apt's own error.
         text = str(e).splitlines()
@@ -230,6 +227,14 @@ def fetch(arch='arm64'):
         errors = [line for line in text[1:] if line.startswith('E:')] or text[1:] or ['']
         raise Failure(f'cannot fetch Debian\'s Linux for dom0: {what} failed '
                       f'({errors[-1].strip()}); build/deps needs the network once') from None
+
+
+def _fetch(arch):
+    kdir = deps_dir('linux', arch)
+    kernel = sorted(glob.glob(os.path.join(kdir, 'boot', 'vmlinuz-*')))
+    if not kernel:
+        kernel = [_download(kernel_package(arch), arch, kdir, 'boot/vmlinuz-*')]
+    busybox = _download(BUSYBOX, arch, deps_dir('busybox', arch), 'bin/busybox')
     return kernel[-1], busybox
 
 

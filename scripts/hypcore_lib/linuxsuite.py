@@ -39,7 +39,6 @@ GIC matrix (./hypcore sweep --suite linux).  Without network and
 without build/deps, every boot case fails with one line (linux.fetch).
 """
 import dataclasses
-import fcntl
 import gzip
 import os
 import re
@@ -56,15 +55,11 @@ VTIMER_PPI = 27             # booting.rst / the DT: the EL1 virtual timer's PPI
 DOM0_RAM_RE = re.compile(r'dom0: ram (0x[0-9a-f]+)-(0x[0-9a-f]+)\s*$')
 ONLINE_RE = re.compile(r'smp: (\d+) of (\d+) cpus online')
 P2M_ROOT_RE = re.compile(r'dom0: p2m root (0x[0-9a-f]+) ')
-FETCH_LOCK = os.path.join(BUILD, 'deps', 'linux-fetch.lock')
 
 
 def fetch_once(arch):
     """linux.fetch under a lock: pytest-xdist workers must not unpack twice at once."""
-    os.makedirs(os.path.dirname(FETCH_LOCK), exist_ok=True)
-    with open(FETCH_LOCK, 'w', encoding='utf-8') as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        return linux.fetch(arch)
+    return linux.fetch(arch)        # under build.deps_lock()
 
 
 def dom0_ram(log):

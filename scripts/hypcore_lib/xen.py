@@ -73,6 +73,13 @@ def fetch(arch):
     path = os.path.join(dest, inside)
     if os.path.isfile(path):
         return path
+    with build.deps_lock():
+        if not os.path.isfile(path):         # another process may have fetched it
+            _fetch(package, deb_arch, inside, dest, path)
+    return path
+
+
+def _fetch(package, deb_arch, inside, dest, path):
     apt_dir = os.path.join(build.DEPS, 'apt')
     pattern = os.path.join(apt_dir, f'{package}_*_{deb_arch}.deb')
     if not glob.glob(pattern):
@@ -91,7 +98,6 @@ def fetch(arch):
     build._run(['dpkg', '-x', debs[-1], dest], f'dpkg -x {package}')
     if not os.path.isfile(path):
         raise Failure(f'{debs[-1]} has no {inside}')
-    return path
 
 
 def payload_path(arch):
