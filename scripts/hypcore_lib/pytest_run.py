@@ -20,7 +20,7 @@ TESTS = os.path.join(TOP, 'tests', 'qemu')
 TEST_MODULES = ('test_host.py', 'test_model.py', 'test_cmdline_model.py', 'test_fuzz.py',
                 'test_boot.py', 'test_mem.py', 'test_smp.py', 'test_debug.py',
                 'test_cmdline.py', 'test_dom0.py', 'test_run.py', 'test_arm32.py',
-                'test_xen.py', 'test_linux.py')
+                'test_xen.py', 'test_linux.py', 'test_results.py')
 SWEEP_MODULES = ('test_sweep.py',)
 BENCH_MODULES = ('test_bench.py',)
 CACHE = os.path.join(BUILD, 'pytest-cache')
