@@ -481,3 +481,36 @@ def run_record(spec, plan, result, serial_log=None, status=None, problems=()):
                    'exit_status': status},
         'hypervisor': log_summary(result.log),
     }
+
+
+# ---------------------------------------------------------------- sweep CSV rows
+
+CSV_FIELDS = ('case', 'suite', 'arch', 'status', 'seconds', 'layout', 'load', 'loader', 'mem',
+              'smp', 'gic', 'hyp_args', 'share', 'clash', 'temp', 'outcome', 'cpus_online',
+              'heap_free', 'end_ticks', 'serial_log', 'detail')
+
+
+def csv_row(name, suite, ok, detail, seconds, spec=None, plan=None, result=None, log=None):
+    """One sweep CSV row (CSV_FIELDS): the case and how it ended, what it booted
+    (its last QEMU run: spec, plan, result, serial log path) and what the
+    hypervisor decided there, read from that run's log.  Addresses in hex."""
+    row = dict.fromkeys(CSV_FIELDS, '')
+    row.update(case=name, suite=suite or '', status='pass' if ok else 'fail',
+               seconds=f'{seconds:.2f}', detail=detail.strip().split('\n')[0][:200])
+    if spec is not None:
+        load = plan.load if plan is not None else spec.load
+        row.update(arch=spec.arch, layout=spec.layout, loader=spec.loader or '',
+                   load=f'{load:#x}' if load is not None else '', mem=spec.mem, smp=spec.smp,
+                   gic=spec.gic, hyp_args=spec.hyp_args)
+    if result is not None:
+        summary = log_summary(result.log)
+        d = summary['decision']
+        if d:
+            row.update(share=d['share'], clash='yes' if d['clash'] else 'no',
+                       temp=f'{d["temp"]:#x}' if d['temp'] is not None else 'none')
+        row.update(outcome=result.outcome, serial_log=log or '',
+                   cpus_online=summary['cpus_online'] if summary['cpus_online'] is not None
+                   else '',
+                   heap_free=summary['heap'][0]['free'] if summary['heap'] else '',
+                   end_ticks=summary['bench'].get('end', ''))
+    return row

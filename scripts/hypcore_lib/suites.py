@@ -28,6 +28,7 @@ import re
 import shutil
 import struct
 import subprocess
+import time
 import traceback
 
 from .common import (BUILD, GiB, MiB, PAGE, RAM_BASE, END_MARKER, Failure, align_down)
@@ -62,6 +63,7 @@ class Outcome:
     name: str
     ok: bool
     detail: str = ''
+    row: dict = None
 
 
 # ---------------------------------------------------------------- QEMU cases
@@ -79,6 +81,10 @@ def workdir(name):
     return path
 
 
+# The last run_qemu of the case running in this process: [spec, plan, result, log path].
+_last_run = []
+
+
 def run_qemu(name, spec, timeout=BOOT_TIMEOUT):
     """Plan and boot one QEMU run for a case; returns (plan, result, image)."""
     img = images.load(spec.arch, spec.layout)
@@ -86,8 +92,10 @@ def run_qemu(name, spec, timeout=BOOT_TIMEOUT):
     plan = qemu.plan(spec, img, directory)
     result = qemu.boot(plan, timeout)
     # Kept beside the run's files, for a look after a failure or a bench.
-    with open(os.path.join(directory, 'serial.log'), 'w', encoding='utf-8') as f:
+    path = os.path.join(directory, 'serial.log')
+    with open(path, 'w', encoding='utf-8') as f:
         f.write(' '.join(plan.argv) + '\n' + result.log)
+    _last_run[:] = [spec, plan, result, path]
     return plan, result, img
 
 
@@ -535,13 +543,20 @@ def arm32_cases():
 
 
 def run_case(case):
+    """Run one case; the Outcome also carries its sweep CSV row (results.csv_row,
+    from the case's last QEMU run)."""
+    _last_run.clear()
+    start = time.monotonic()
     try:
         problem = case.run()
     except Failure as e:
         problem = str(e)
     except Exception as e:     # a harness bug must show up as a failing case
         problem = f'harness error: {type(e).__name__}: {e}\n{traceback.format_exc()}'
-    return Outcome(case.name, problem is None, problem or '')
+    outcome = Outcome(case.name, problem is None, problem or '')
+    outcome.row = results.csv_row(case.name, case.suite, problem is None, problem or '',
+                                  time.monotonic() - start, *(_last_run or (case.spec,)))
+    return outcome
 
 
 # ---------------------------------------------------------------- sweep
