@@ -163,6 +163,29 @@ def check_refused(record, img):
     return problems
 
 
+def check_cpus_experiment(record, img):
+    """--smp 4 --cpus 3,1,2 --refuse-cpu 1: hypcore's cpu1..3 are QEMU's CPUs 3, 1,
+    2 (their MPIDRs read from QEMU's own DTB with the dtc tools), the second of
+    them refused by PSCI, the others online, exit 0."""
+    problems = check_common(record, img.arch, 'default', 0)
+    spec = qemu.RunSpec(arch=img.arch, smp=4)
+    dtb = qemu.dump_dtb(qemu._machine_argv(spec), os.path.join(
+        suites.workdir('run:json:cpus-qemu-dtb'), 'qemu.dtb'))
+    mpidr = {int(node.rsplit('@', 1)[1], 16): m for node, m, _ in model.dtb_cpus(dtb)}
+    want = [(0, 'online', mpidr[0]), (1, 'online', mpidr[3]), (2, 'failed', 0xfefe),
+            (3, 'online', mpidr[2])]
+    got = [(c['cpu'], c['state'], c['mpidr']) for c in record['hypervisor']['cpus']]
+    if got != want:
+        problems.append(f'cpus {got}, expected {want}')
+    failed = [c.get('reason') for c in record['hypervisor']['cpus'] if c['state'] == 'failed']
+    if failed != ['INVALID_PARAMETERS']:
+        problems.append(f'refusal reasons {failed}')
+    exp = record['spec']['experiment'] or {}
+    if (exp.get('cpus'), exp.get('refuse_cpu')) != ([3, 1, 2], 1):
+        problems.append(f'spec.experiment {exp}')
+    return problems
+
+
 def json_cases(arch):
     if arch == 'arm32':
         return [json_case('arm32:run:json:ram-odd-share2@0x40e00000/smp2', arch, 'ram-odd',
@@ -172,7 +195,10 @@ def json_cases(arch):
             json_case('run:json:dom0-payload', arch, 'default', None,
                       extra=['--dom0', 'payload'], check=check_dom0),
             json_case('run:json:el1-refused', arch, 'default', None, extra=['--no-virt'],
-                      check=check_refused)]
+                      check=check_refused),
+            json_case('run:json:cpus-3,1,2+refuse-1/smp4', arch, 'default', None, smp=4,
+                      extra=['--cpus', '3,1,2', '--refuse-cpu', '1'],
+                      check=check_cpus_experiment)]
 
 
 # ---------------------------------------------------------------- explain
