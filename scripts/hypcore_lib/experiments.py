@@ -133,3 +133,21 @@ def cmd_explain(args, _, parser):
     if args.json:
         write_json(args.json, record)
     return status
+
+
+def bench_json(arch, parts, layouts, load):
+    """./hypcore bench: every row this run measured, in one file for scripts:
+    build/bench/<arch>.json, {"arch", "rows": [{"suite", "case", "key", ...row}]}
+    (the rows are the ones the tables print from; a row that failed is absent)."""
+    from . import benchsuite
+    rows = []
+    for part, name, key in benchsuite.plan(arch, parts, layouts, load):
+        row = benchsuite._load(arch, name)
+        if row is not None:
+            rows.append({'suite': part, 'case': name,
+                         'key': key if isinstance(key, (int, str, type(None))) else list(key),
+                         **row})
+    path = os.path.join(BUILD, 'bench', f'{arch}.json')
+    with open(path, 'w', encoding='utf-8') as f:
+        json.dump({'arch': arch, 'rows': rows}, f, indent=1)
+    say(f'results: {os.path.relpath(path)}')
