@@ -55,8 +55,8 @@ def _panel(ax, rows, arch, top, xlim=None, shade=None):
     ax.grid(True, axis='y', alpha=0.3)
     if xlim:
         ax.set_xlim(*xlim)
-        # Ticks at a power-of-two step (a round hex address), about five of them.
-        step = 1 << max(12, ((xlim[1] - xlim[0]) // 5).bit_length() - 1)
+        # Ticks at a power-of-two step (a round hex address), four to eight of them.
+        step = 1 << max(12, ((xlim[1] - xlim[0]) // 4).bit_length() - 1)
         ax.xaxis.set_major_locator(ticker.MultipleLocator(step))
     ax.xaxis.set_major_formatter(ticker.FuncFormatter(lambda v, _: f'{int(v):#x}'))
     ax.tick_params(labelsize=7)

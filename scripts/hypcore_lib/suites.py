@@ -554,8 +554,14 @@ def run_case(case):
     except Exception as e:     # a harness bug must show up as a failing case
         problem = f'harness error: {type(e).__name__}: {e}\n{traceback.format_exc()}'
     outcome = Outcome(case.name, problem is None, problem or '')
-    outcome.row = results.csv_row(case.name, case.suite, problem is None, problem or '',
-                                  time.monotonic() - start, *(_last_run or (case.spec,)))
+    seconds = time.monotonic() - start
+    try:
+        outcome.row = results.csv_row(case.name, case.suite, problem is None, problem or '',
+                                      seconds, *(_last_run or (case.spec,)))
+    except Exception as e:     # the row is a report: it must not change the case's outcome
+        outcome.row = results.csv_row(case.name, case.suite, problem is None,
+                                      f'(no row: {type(e).__name__}: {e}) {problem or ""}',
+                                      seconds)
     return outcome
 
 
