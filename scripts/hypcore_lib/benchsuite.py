@@ -33,7 +33,7 @@ import shutil
 import subprocess
 
 from .common import BUILD, GiB, Failure
-from . import build, corpussuite, image as images, linuxxen, model, qemu, xen, xensuite
+from . import build, corpussuite, image as images, linuxxen, model, qemu, results, xen, xensuite
 from .memsuite import icount_twice
 from .suites import Case, bench_once, run_qemu
 
@@ -129,8 +129,8 @@ def _boot(arch, layout, load):
 
 def _heap(arch, mem):
     result, same = icount_twice(f'bench:heap/{mem // GiB}G', qemu.RunSpec(arch=arch, mem=mem))
-    ticks = model.parse_bench(result.log).get('heap_init')
-    heap = model.parse_memory(result.log).heap
+    ticks = results.parse_bench(result.log).get('heap_init')
+    heap = results.parse_memory(result.log).heap
     pages = heap[0]['total'] if heap else None
     row = {'ticks': ticks, 'pages': pages, 'same': same}
     if not same or ticks is None or pages != mem // model.PAGE_SIZE:
@@ -141,7 +141,7 @@ def _heap(arch, mem):
 def _smp(arch, cpus):
     result, same = icount_twice(f'bench:smp/smp{cpus}', qemu.RunSpec(arch=arch, smp=cpus, gic=3),
                                 SMP_TIMEOUT)
-    got = model.parse_smp(result.log)
+    got = results.parse_smp(result.log)
     ticks = got.bench[0] if got.bench else None
     row = {'ticks': ticks, 'online': got.count[0] if got.count else None, 'same': same}
     if not same or ticks is None or got.count != (cpus, cpus):
@@ -154,7 +154,7 @@ def _dtb(arch, case):
     dtb = corpussuite.make_dtb(entry)
     spec = qemu.RunSpec(arch=arch, loader='generic', smp=2, dtb=dtb)
     result, same = icount_twice(f'bench:dtb/{case}', spec, DTB_TIMEOUT)
-    ticks = model.parse_bench(result.log)
+    ticks = results.parse_bench(result.log)
     row = {'ticks': {k: ticks.get(k) for k in ('dt_facts', 'heap_init', 'end')},
            'bytes': os.path.getsize(dtb), 'same': same, 'ok': result.ok}
     if not same or not result.ok or None in row['ticks'].values():
@@ -189,7 +189,7 @@ def _dom0_once(arch, hyp, mem, run):
         result = run_qemu(name, spec, DOM0_TIMEOUT)[1]
     if not result.ok:
         raise Failure(f'{name}: {result.reason}\n' + '\n'.join(result.lines()[-10:]))
-    entry = model.parse_bench(result.log).get('dom0_entry') if hyp == 'hypcore' else None
+    entry = results.parse_bench(result.log).get('dom0_entry') if hyp == 'hypcore' else None
     return entry, xensuite.edges_entry_ticks(result.log), result.log
 
 
@@ -212,7 +212,7 @@ def _alloc(runs=ALLOC_BENCH_RUNS):
     for _ in range(runs):
         proc = subprocess.run([binary], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               text=True)
-        rows = model.parse_alloc_bench(proc.stdout)
+        rows = results.parse_alloc_bench(proc.stdout)
         if proc.returncode != 0 or not {0, 9} <= {r.get('order') for r in rows}:
             return None, f'bench-alloc (exit {proc.returncode}): expected orders 0 and 9\n' \
                 + proc.stdout

@@ -34,6 +34,7 @@ PACKAGES = {
     'python3-pytest': 'the test runner of the QEMU suites',
     'python3-pytest-xdist': 'pytest on both cores (-n)',
     'gdb-multiarch': 'gdb for arm64/arm32 targets: ./hypcore run --gdb and the debug: tests',
+    'python3-matplotlib': 'the clash map of ./hypcore sweep --suite load --plot (PNG and SVG)',
 }
 
 # Per target: Debian architecture and GNU triplet (where libfdt.a lives).

@@ -32,7 +32,7 @@ import re
 import subprocess
 
 from .common import END_MARKER, HYP_PREFIX, TOP, Failure
-from . import model, qemu
+from . import model, qemu, results
 from .suites import Case, run_qemu, tag, with_log, workdir
 
 BOARD_HEADER = os.path.join(TOP, 'configs', 'boards', 'qemu-virt.h')
@@ -227,7 +227,7 @@ def input_dtb(spec, plan, directory):
 def lines_after_parse(log):
     """hypcore's lines from the one after "dt: blob at" (the command line is read
     there; the lines before it print at the default level)."""
-    lines = model.hyp_lines(log)
+    lines = results.hyp_lines(log)
     for i, line in enumerate(lines):
         if line.startswith('dt: blob at '):
             return lines[i + 1:]
@@ -235,7 +235,7 @@ def lines_after_parse(log):
 
 
 def check_console(log, expected):
-    lines = model.hyp_lines(log)
+    lines = results.hyp_lines(log)
     got = [line for line in lines if line.startswith('console: pl011 ')]
     if got != [expected.line]:
         return f'console lines {got}, expected [{expected.line!r}]'
@@ -250,7 +250,7 @@ def check_console(log, expected):
 def check_cmdline_warnings(log, unknown, bad=()):
     """One 'unknown option' line per unknown option given (in order), one warning
     naming each (option, value) in bad, and no other cmdline: warning."""
-    lines = [line for line in model.hyp_lines(log) if line.startswith('cmdline: warning:')]
+    lines = [line for line in results.hyp_lines(log) if line.startswith('cmdline: warning:')]
     want = [f'cmdline: warning: unknown option "{opt}" ignored' for opt in unknown]
     got_unknown = [line for line in lines if 'unknown option' in line]
     if got_unknown != want:
@@ -286,7 +286,7 @@ def console_check(dtuart=''):
 
 def dom0_check(log, spec, dtb):
     want = dom0_line(spec.hyp_args)
-    got = [line for line in model.hyp_lines(log) if line.startswith('cmdline: dom0_mem=')]
+    got = [line for line in results.hyp_lines(log) if line.startswith('cmdline: dom0_mem=')]
     return None if got == [want] else f'dom0_mem lines {got}, expected [{want!r}]'
 
 

@@ -32,7 +32,7 @@ import subprocess
 import threading
 
 from .common import TOP, Failure
-from . import gdb as gdbs, image as images, model, qemu
+from . import gdb as gdbs, image as images, model, qemu, results
 from .suites import Case, run_qemu, tag, with_log, workdir
 
 # The real call path of selftest=fault (common/setup.c, common/selftest.c).
@@ -178,8 +178,8 @@ def fault_trace_case(arch, layout='default', load=None, loader=None):
         if loader:
             spec.loader = loader
         plan, result, img = run_qemu(name, spec)
-        lines = model.hyp_lines(result.log)
-        traps = [model.parse_trap(line) for line in lines if model.parse_trap(line)]
+        lines = results.hyp_lines(result.log)
+        traps = [results.parse_trap(line) for line in lines if results.parse_trap(line)]
         if len(traps) != 1:
             return with_log(f'expected one trap dump, found {len(traps)}', result, plan)
         funcs = Functions(arch, img.elf)
@@ -218,7 +218,7 @@ def trace_depth_case(arch, layout='default'):
         spec = qemu.RunSpec(arch=arch, layout=layout, smp=2, gic=2, icount=True,
                             hyp_args='selftest=stack-overflow:1')
         plan, result, img = run_qemu(name, spec, timeout=60)
-        lines = model.hyp_lines(result.log)
+        lines = results.hyp_lines(result.log)
         got = parse_trace(lines)
         if got['pc'] is None or got['pc'][1] == '?':
             return with_log('no named "trap: PC" line', result, plan)

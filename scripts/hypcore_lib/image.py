@@ -113,14 +113,30 @@ def instruction_at(arch, elf, vaddr):
     return lines[-1] if lines else ''
 
 
+# load()'s answers, by (arch, layout), with the files' (mtime_ns, size) they were
+# read from: nm costs more than a sweep case's own QEMU boot on a busy machine.
+_loaded = {}
+
+
 def load(arch, name):
-    """The built image of layout `name` (the build must have run)."""
+    """The built image of layout `name` (the build must have run); read again
+    only when its files changed."""
     bdir = build.cross_dir(arch)
     elf = os.path.join(bdir, f'hypcore-{name}')
     binary = elf + '.bin'
     for path in (elf, binary):
         if not os.path.exists(path):
             raise Failure(f'{path} is missing: is "{name}" in the meson option "layouts"?')
+    stamp = tuple((st.st_mtime_ns, st.st_size) for st in map(os.stat, (elf, binary)))
+    cached = _loaded.get((arch, name))
+    if cached and cached[0] == stamp:
+        return cached[1]
+    img = _read(arch, name, elf, binary)
+    _loaded[(arch, name)] = (stamp, img)
+    return img
+
+
+def _read(arch, name, elf, binary):
     syms = read_symbols(arch, elf, ('_start', '_idmap_start', '_end'))
     text_offset, image_size, flags = read_header(binary, arch)
     return Image(arch=arch, layout=name, elf=elf, bin=binary,

@@ -27,7 +27,7 @@ import re
 import subprocess
 
 from .common import END_MARKER, GiB, MiB, PAGE, QEMU_DTB_SIZE, RAM_BASE, Failure
-from . import image as images, model, qemu
+from . import image as images, model, qemu, results
 from .suites import Case, check_model_decision, run_qemu, with_log, workdir
 
 HEAP_SELFTEST = 'selftest=heap'
@@ -268,7 +268,7 @@ def no_memory_case(arch, disabled):
         spec = qemu.RunSpec(arch=arch, loader='generic')
         spec.dtb = no_memory_dtb(spec, os.path.join(directory, 'no-memory.dtb'), disabled)
         plan, result, _ = run_qemu(name, spec)
-        lines = model.hyp_lines(result.log)
+        lines = results.hyp_lines(result.log)
         panics = [line for line in result.lines() if 'PANIC' in line]
         if END_MARKER in result.log:
             return with_log('reached the end marker without RAM', result, plan)
@@ -284,7 +284,7 @@ def no_memory_case(arch, disabled):
 
 def check_total_is_ram(mem):
     def check(result, plan, img, spec, directory):
-        heap = model.parse_memory(result.log).heap
+        heap = results.parse_memory(result.log).heap
         want = mem // model.PAGE_SIZE
         if not heap or heap[0]['total'] != want:
             return f'heap total {heap and heap[0]["total"]}, expected every RAM page: {want}'
@@ -388,7 +388,7 @@ def uboot_selftest_case(arch, mem):
         plan, result, _ = run_qemu(name, spec)
         if not result.ok:
             return with_log('did not boot to the end marker', result, plan)
-        got = model.parse_memory(result.log)
+        got = results.parse_memory(result.log)
         problems = [f'self-test problem: {line}' for line in got.selftest_problems]
         if got.selftest is None:
             problems.append('no "selftest heap: ok" line')
@@ -403,11 +403,11 @@ def uboot_selftest_case(arch, mem):
 def icount_twice(name, spec, timeout=60):
     """Boot twice under -icount; (first result, whether both printed the same lines)."""
     spec = dataclasses.replace(spec, icount=True)
-    results = []
+    runs = []
     for run in (1, 2):
         plan, result, _ = run_qemu(f'{name}#{run}', spec, timeout)
         if not result.ok:
             raise Failure(with_log(f'{name}: did not boot', result, plan))
-        results.append(result)
-    first, second = (model.hyp_lines(r.log) for r in results)
-    return results[0], first == second
+        runs.append(result)
+    first, second = (results.hyp_lines(r.log) for r in runs)
+    return runs[0], first == second

@@ -9,8 +9,8 @@
 * The device-tree facts, read from the DTB with the dtc tools (fdtget, dtc),
   not with anything hypcore contains.
 
-All parsing of hypcore's output lines lives here too (parse_* functions), so a
-format change is made in one place.
+Nothing here reads hypcore's output: its lines are parsed in results.py (the
+parse_* names are imported here for the check_* functions and older callers).
 """
 import dataclasses
 import functools
@@ -18,7 +18,9 @@ import os
 import re
 import subprocess
 
-from .common import MiB, HYP_PREFIX
+from .common import MiB
+from .results import (Facts, HEAP_FIELDS, OVERLAP_REASON_RE, hyp_lines, parse_decision_lines,
+                      parse_memory, parse_smp, parse_trap)
 
 # include/layout.h: the boot-time runtime region is 8 MiB from the runtime base.
 RUNTIME_REGION_SIZE = 8 * MiB
@@ -83,21 +85,6 @@ def decide(arch, runtime_base, load, idmap_offset):
                     temp=runtime_base ^ ARCH_TEMP_ALIAS_BIT[arch] if clash else None)
 
 
-def hyp_lines(log):
-    """hypcore's own lines (the "(HYP) " prefix removed), in order."""
-    out = []
-    for line in log.split('\n'):
-        line = line.rstrip('\r')
-        at = line.find(HYP_PREFIX)
-        if at >= 0:
-            out.append(line[at + len(HYP_PREFIX):])
-    return out
-
-
-def parse_decision_lines(log):
-    return [line for line in hyp_lines(log) if line.startswith('boot: ')]
-
-
 def check_decision(log, expected):
     """None if the log holds exactly one decision line equal to the model's, else why."""
     lines = parse_decision_lines(log)
@@ -110,21 +97,6 @@ def check_decision(log, expected):
 
 
 # ---------------------------------------------------------------- DT facts
-
-@dataclasses.dataclass
-class Facts:
-    """What hypcore reports about a DTB, in a form both sides are reduced to."""
-    memory: list = dataclasses.field(default_factory=list)        # (start, end, node)
-    memreserve: list = dataclasses.field(default_factory=list)    # (start, end)
-    reserved: list = dataclasses.field(default_factory=list)      # (start, end, node, no_map)
-    bootargs: str = None
-    # (start, end, kind, node, bootargs)
-    modules: list = dataclasses.field(default_factory=list)
-
-    def normalised(self):
-        return Facts(sorted(self.memory), sorted(self.memreserve), sorted(self.reserved),
-                     self.bootargs, sorted(self.modules, key=lambda m: m[:3]))
-
 
 FDT_BEGIN_NODE, FDT_END_NODE, FDT_PROP, FDT_NOP, FDT_END = 1, 2, 3, 4, 9
 
@@ -337,64 +309,6 @@ def dtb_facts(dtb):
     return facts
 
 
-_RANGE = r'0x(?P<start>[0-9a-f]+)-0x(?P<end>[0-9a-f]+)'
-_FIELD = re.compile(r'(\w+)=("(?:[^"\\]|\\.)*"|\S+)')
-
-
-def _fields(text):
-    return {k: (v[1:-1] if v.startswith('"') else v) for k, v in _FIELD.findall(text)}
-
-
-def parse_facts(log):
-    """The DT facts hypcore printed ("dt: ..." lines), reduced to Facts.
-
-    Line forms (after the "(HYP) " prefix):
-      dt: memory 0x<start>-0x<end> node=<path>
-      dt: memreserve 0x<start>-0x<end>
-      dt: reserved-memory 0x<start>-0x<end> node=<path>[ no-map]
-      dt: bootargs "<text>"      (or: dt: bootargs none)
-      dt: module 0x<start>-0x<end> size=0x<n> kind=<k> node=<path> [bootargs="<text>"]
-    """
-    facts = Facts()
-    for line in hyp_lines(log):
-        if not line.startswith('dt: '):
-            continue
-        kind, _, rest = line[4:].partition(' ')
-        if kind == 'bootargs':
-            facts.bootargs = rest[1:-1] if rest.startswith('"') else None
-            continue
-        m = re.match(_RANGE, rest)
-        if not m:
-            continue
-        start, end = int(m['start'], 16), int(m['end'], 16)
-        fields = _fields(rest[m.end():])
-        if kind == 'memory':
-            facts.memory.append((start, end, fields.get('node')))
-        elif kind == 'memreserve':
-            facts.memreserve.append((start, end))
-        elif kind == 'reserved-memory':
-            facts.reserved.append((start, end, fields.get('node'),
-                                   rest.endswith(' no-map')))
-        elif kind == 'module':
-            if int(fields.get('size', '-1'), 0) != end - start:
-                fields['kind'] = f'size= does not match the range in: {line}'
-            facts.modules.append((start, end, fields.get('kind'), fields.get('node'),
-                                  fields.get('bootargs')))
-    return facts
-
-
-BLOB_RE = re.compile(r'^dt: blob at 0x([0-9a-f]+) ')
-
-
-def parse_dtb_addr(log):
-    """The DTB address hypcore reports ("dt: blob at 0x<addr> size <n>"), or None."""
-    for line in hyp_lines(log):
-        m = BLOB_RE.match(line)
-        if m:
-            return int(m.group(1), 16)
-    return None
-
-
 def compare_facts(got, expected):
     """None if the printed facts equal the DTB's, else a description of the difference."""
     got, expected = got.normalised(), expected.normalised()
@@ -423,20 +337,6 @@ FIXMAP_SIZE = 2 * MiB
 EC_DATA_ABORT_SAME_EL = 0x25
 DFSC_TRANSLATION_L3 = 0x07
 ESR_WNR = 1 << 6
-TRAP_RE = re.compile(r'^trap: ESR=0x([0-9a-f]+) ELR=0x([0-9a-f]+) FAR=0x([0-9a-f]+) '
-                     r'SPSR=0x([0-9a-f]+)$')
-# arm32 (HYP mode): HSR has the ESR layout (EC in bits 31:26, the long-descriptor
-# fault status in 5:0); a data abort's address is HDFAR.
-TRAP32_RE = re.compile(r'^trap: HSR=0x([0-9a-f]+) ELR_hyp=0x([0-9a-f]+) HDFAR=0x([0-9a-f]+) '
-                       r'HIFAR=0x([0-9a-f]+) SPSR=0x([0-9a-f]+)$')
-
-
-def parse_trap(line):
-    """(esr, elr, far) from an arm64 "trap: ESR=..." or arm32 "trap: HSR=..." line, else None."""
-    m = TRAP_RE.match(line) or TRAP32_RE.match(line)
-    return tuple(int(m.group(i), 16) for i in (1, 2, 3)) if m else None
-
-
 TRAP_LINE_TEXT = {'arm64': 'trap: ESR=... ELR=... FAR=... SPSR=...',
                   'arm32': 'trap: HSR=... ELR_hyp=... HDFAR=... HIFAR=... SPSR=...'}
 DUMP_REGISTERS = {'arm64': [f'x{i}' for i in range(31)] + ['sp'],
@@ -505,19 +405,6 @@ def check_fault_dump(log, runtime_base, instruction_at, arch='arm64'):
 
 
 # ---------------------------------------------------------------- bench
-
-BENCH_RE = re.compile(r'^bench: (\S+) ticks=(\d+)(?: \w+=\S+)*$')
-
-
-def parse_bench(log):
-    """{stage: ticks} from "bench: <stage> ticks=<n>[ <field>=<value>...]" lines."""
-    out = {}
-    for line in hyp_lines(log):
-        m = BENCH_RE.match(line)
-        if m:
-            out[m.group(1)] = int(m.group(2))
-    return out
-
 
 # ---------------------------------------------------------------- memory (issue 3)
 #
@@ -737,69 +624,9 @@ def memory_model(inputs):
     return MemModel(ram, table, refused, stats, release, frametable)
 
 
-@dataclasses.dataclass
-class MemLog:
-    """hypcore's memory lines."""
-    ram: list = dataclasses.field(default_factory=list)         # (start, end)
-    reserved: list = dataclasses.field(default_factory=list)    # (start, end, type, name)
-    refused: list = dataclasses.field(default_factory=list)     # (kind, start, end, reason)
-    heap: list = dataclasses.field(default_factory=list)        # {field: int} per heap: line
-    selftest: dict = None       # {pages, released} from "selftest heap: ok ..."
-    selftest_problems: list = dataclasses.field(default_factory=list)
-    other: list = dataclasses.field(default_factory=list)       # other mem: lines (warnings)
-    dt_module_warnings: list = dataclasses.field(default_factory=list)  # "dt: warning: module"
-
-
-MEM_RAM_RE = re.compile(r'^mem: ram 0x([0-9a-f]+)-0x([0-9a-f]+)$')
-MEM_RESERVED_RE = re.compile(r'^mem: reserved 0x([0-9a-f]+)-0x([0-9a-f]+) (\w+)(?: (\S+))?$')
-# "0x<start>-0x<end>: reason", or "0x<start>+0x<size>: empty or wrapping range".
-MEM_REFUSE_RE = re.compile(r'^mem: refusing module (\S+) 0x([0-9a-f]+)([-+])0x([0-9a-f]+): (.+)$')
+# What hypcore says when it refuses a bank beyond the physical address width.
 MEM_REFUSE_RAM_RE = re.compile(r'^mem: refusing RAM 0x([0-9a-f]+)-0x([0-9a-f]+) node=\S+: '
                                r'(beyond the \d+-bit physical address space) \(.+\)$')
-HEAP_RE = re.compile(r'^heap: ((?:\w+=\d+ ?)+)$')
-HEAP_FIELDS = ('total', 'free', 'reserved', 'module', 'image', 'dtb', 'firmware', 'boot')
-SELFTEST_HEAP_RE = re.compile(r'^selftest heap: ok pages=(\d+) released=(\d+)$')
-OVERLAP_REASON_RE = re.compile(r'^overlaps (\w+) 0x([0-9a-f]+)-0x([0-9a-f]+)(?: (\S+))?$')
-
-
-def parse_memory(log):
-    """The mem:, heap: and selftest heap: lines, in order.
-
-      mem: refusing module <kind> 0x<start>-0x<end>: <reason>
-      mem: ram 0x<start>-0x<end>
-      mem: reserved 0x<start>-0x<end> <type> [<name>]
-      heap: total=<n> free=<n> reserved=<n> module=<n> image=<n> dtb=<n> firmware=<n> boot=<n>
-      selftest heap: ok pages=<n> released=<m>      (or other "selftest heap: ..." = failure)
-    """
-    out = MemLog()
-    for line in hyp_lines(log):
-        m = MEM_RAM_RE.match(line)
-        if m:
-            out.ram.append((int(m[1], 16), int(m[2], 16)))
-            continue
-        m = MEM_RESERVED_RE.match(line)
-        if m:
-            out.reserved.append((int(m[1], 16), int(m[2], 16), m[3], m[4]))
-            continue
-        m = MEM_REFUSE_RE.match(line)
-        if m:
-            start, second = int(m[2], 16), int(m[4], 16)
-            out.refused.append((m[1], start, start + second if m[3] == '+' else second, m[5]))
-            continue
-        m = HEAP_RE.match(line)
-        if m:
-            out.heap.append({k: int(v) for k, v in (f.split('=') for f in m[1].split())})
-            continue
-        m = SELFTEST_HEAP_RE.match(line)
-        if m:
-            out.selftest = {'pages': int(m[1]), 'released': int(m[2])}
-        elif line.startswith('selftest heap:'):
-            out.selftest_problems.append(line)
-        elif line.startswith('mem: '):
-            out.other.append(line)
-        elif line.startswith('dt: warning: module '):
-            out.dt_module_warnings.append(line)
-    return out
 
 
 def _show_range(start, end):
@@ -1057,95 +884,6 @@ def expected_cpus(cpus, boot_mpidr):
     return out
 
 
-@dataclasses.dataclass
-class SmpLog:
-    cpus: dict = dataclasses.field(default_factory=dict)   # n -> [fields dict] (normally one)
-    count: tuple = None         # (online, listed)
-    bench: tuple = None         # (ticks, cpus)
-    selftest: dict = None       # selftest smp: ok fields
-    selftest_problems: list = dataclasses.field(default_factory=list)
-    overflow: list = dataclasses.field(default_factory=list)   # (cpu, guard va)
-    trap_cpus: list = dataclasses.field(default_factory=list)  # cpus named by "trap: ... on cpuN"
-    parked: list = dataclasses.field(default_factory=list)     # "trap: cpuN parked"
-    traps: list = dataclasses.field(default_factory=list)      # (esr, elr, far)
-    warnings: list = dataclasses.field(default_factory=list)
-
-
-SMP_ONLINE_RE = re.compile(r'^smp: cpu(\d+) online mpidr=0x([0-9a-f]+) root=0x([0-9a-f]+) '
-                           r'stack=0x([0-9a-f]+)-0x([0-9a-f]+)(?: stack-pa=0x([0-9a-f]+))?$')
-SMP_FAILED_RE = re.compile(r'^smp: cpu(\d+) failed mpidr=0x([0-9a-f]+) reason=(\S+)$')
-SMP_COUNT_RE = re.compile(r'^smp: (\d+) of (\d+) cpus online$')
-SMP_BENCH_RE = re.compile(r'^bench: smp ticks=(\d+) cpus=(\d+)$')
-SELFTEST_SMP_RE = re.compile(r'^selftest smp: ok cpus=(\d+) window=0x([0-9a-f]+) '
-                             r'distinct-pages=(\d+)$')
-OVERFLOW_RE = re.compile(r'^trap: stack overflow: cpu(\d+) (?:hit|ran past) its stack guard '
-                         r'page 0x([0-9a-f]+)(?: \(sp=0x[0-9a-f]+\))?$')
-TRAP_ON_CPU_RE = re.compile(r'^trap: .* on cpu(\d+)$')
-TRAP_PARKED_RE = re.compile(r'^trap: cpu(\d+) parked$')
-
-
-def parse_smp(log):
-    """The smp:, bench: smp, selftest smp: and trap lines.
-
-      smp: cpu<N> online mpidr=0x<mpidr> root=0x<paddr> stack=0x<va>-0x<va> stack-pa=0x<paddr>
-      smp: cpu<N> failed mpidr=0x<mpidr> reason=<name>
-      smp: <n> of <m> cpus online
-      bench: smp ticks=<n> cpus=<m>
-      selftest smp: ok cpus=<k> window=0x<va> distinct-pages=<k>
-      trap: stack overflow: cpu<N> hit its stack guard page 0x<va>
-      trap: stack overflow: cpu<N> ran past its stack guard page 0x<va> (sp=0x<va>)
-    """
-    out = SmpLog()
-    for line in hyp_lines(log):
-        m = SMP_ONLINE_RE.match(line)
-        if m:
-            out.cpus.setdefault(int(m[1]), []).append(
-                {'state': 'online', 'mpidr': int(m[2], 16), 'root': int(m[3], 16),
-                 'stack': (int(m[4], 16), int(m[5], 16)),
-                 'stack_pa': int(m[6], 16) if m[6] else None})
-            continue
-        m = SMP_FAILED_RE.match(line)
-        if m:
-            out.cpus.setdefault(int(m[1]), []).append(
-                {'state': 'failed', 'mpidr': int(m[2], 16), 'reason': m[3]})
-            continue
-        m = SMP_COUNT_RE.match(line)
-        if m:
-            out.count = (int(m[1]), int(m[2]))
-            continue
-        m = SMP_BENCH_RE.match(line)
-        if m:
-            out.bench = (int(m[1]), int(m[2]))
-            continue
-        m = SELFTEST_SMP_RE.match(line)
-        if m:
-            out.selftest = {'cpus': int(m[1]), 'window': int(m[2], 16),
-                            'distinct': int(m[3])}
-            continue
-        if line.startswith('selftest smp:'):
-            out.selftest_problems.append(line)
-            continue
-        m = OVERFLOW_RE.match(line)
-        if m:
-            out.overflow.append((int(m[1]), int(m[2], 16)))
-            continue
-        trap = parse_trap(line)
-        if trap:
-            out.traps.append(trap)
-            continue
-        m = TRAP_PARKED_RE.match(line)
-        if m:
-            out.parked.append(int(m[1]))
-            continue
-        m = TRAP_ON_CPU_RE.match(line)
-        if m:
-            out.trap_cpus.append(int(m[1]))
-            continue
-        if line.startswith('smp: '):
-            out.warnings.append(line)
-    return out
-
-
 def check_smp(log, mpidrs, failures, base, mem=None):
     """None if the smp: lines match the model, else why.
 
@@ -1280,19 +1018,3 @@ def check_stack_overflow(log, cpu, base, big=False):
             problems.append(f'ESR {esr:#x}: expected a level-3 translation fault (data '
                             'abort at EL2)')
     return '\n'.join(problems) or None
-
-
-# ---------------------------------------------------------------- host allocator bench
-
-ALLOC_BENCH_RE = re.compile(r'^bench: alloc (.*)$')
-
-
-def parse_alloc_bench(output):
-    """[{order, pages, buddy_ns, firstfit_ns, ratio}] from tests/bench/bench-alloc:
-      bench: alloc order=<k> pages=<n> buddy_ns=<x> firstfit_ns=<y> ratio=<y/x>"""
-    out = []
-    for line in output.splitlines():
-        m = ALLOC_BENCH_RE.match(line.strip())
-        if m:
-            out.append({k: float(v) if '.' in v else int(v) for k, v in _fields(m[1]).items()})
-    return out

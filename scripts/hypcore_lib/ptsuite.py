@@ -16,7 +16,7 @@ the temporary alias and the identity mapping must be gone) and checks that
 import re
 
 from .common import MiB, PAGE
-from . import model, qemu
+from . import model, qemu, results
 from .suites import Case, run_qemu, tag, with_log
 
 PT_OK_RE = re.compile(r'^selftest pt: cpu(\d+) ok leaves=(\d+) rx=(\d+) ro=(\d+) rw=(\d+) '
@@ -43,7 +43,7 @@ def check_pt(result, plan, img, spec):
             ok[int(m[1])] = [int(v) for v in m.groups()[1:]]
     if sorted(ok) != list(range(spec.smp)):
         problems.append(f'"selftest pt: cpu<n> ok" from cpus {sorted(ok)}, expected 0..{spec.smp - 1}')
-    dtb_addr = model.parse_dtb_addr(result.log)
+    dtb_addr = results.parse_dtb_addr(result.log)
     blob = re.search(r'^\(HYP\) dt: blob at 0x[0-9a-f]+ size (\d+)', result.log, re.M)
     heap = model.parse_memory(result.log).heap
     if dtb_addr is None or not blob or not heap:

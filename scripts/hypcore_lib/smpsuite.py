@@ -28,7 +28,7 @@ import re
 import subprocess
 
 from .common import GiB, Failure
-from . import image as images, model, qemu
+from . import image as images, model, qemu, results
 from .memsuite import check_boot_memory, icount_twice, input_dtb
 from .suites import Case, run_qemu, with_log, workdir
 
@@ -133,7 +133,7 @@ def smp_case(name, make_spec, failures=None, extra=None, timeout=SMP_TIMEOUT):
         mpidrs = expected_mpidrs(input_dtb(plan, directory))
         failed = failures(mpidrs, spec) if failures else {}
         problem = model.check_smp(result.log, mpidrs, failed, base,
-                                  model.parse_memory(result.log))
+                                  results.parse_memory(result.log))
         if not problem and extra:
             problem = extra(result, base, mpidrs, failed)
         return with_log(problem, result, plan) if problem else None
@@ -238,7 +238,7 @@ def duplicate_mpidr_case(arch, where, smp, mpidr, gic=3, prefix='smp'):
 def over_limit_case(arch, where, smp, prefix='smp'):
     """More CPUs than CONFIG_NR_CPUS: the first NR_CPUS come up, one warning per other."""
     def extra(result, base, mpidrs, failed):
-        warned = [w for w in model.parse_smp(result.log).warnings if 'CONFIG_NR_CPUS' in w]
+        warned = [w for w in results.parse_smp(result.log).warnings if 'CONFIG_NR_CPUS' in w]
         want = smp - model.NR_CPUS
         return None if len(warned) == want else \
             f'{len(warned)} "more CPUs than CONFIG_NR_CPUS" warnings, expected {want}'
@@ -374,7 +374,7 @@ def bench_case(arch, cpus=8, gic=3, prefix='bench'):
                                     qemu.RunSpec(arch=arch, smp=cpus, gic=gic), SMP_TIMEOUT)
         if not same:
             return 'two -icount runs printed different lines'
-        got = model.parse_smp(result.log)
+        got = results.parse_smp(result.log)
         return None if got.count == (cpus, cpus) and got.bench else \
             f'expected "{cpus} of {cpus} cpus online" and a bench: smp line, got {got.count}'
     return Case(f'{prefix}:smp-deterministic/smp{cpus}', run)

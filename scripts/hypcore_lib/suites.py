@@ -28,10 +28,11 @@ import re
 import shutil
 import struct
 import subprocess
+import time
 import traceback
 
 from .common import (BUILD, GiB, MiB, PAGE, RAM_BASE, END_MARKER, Failure, align_down)
-from . import image as images, model, qemu
+from . import image as images, model, qemu, results
 
 WORK = os.path.join(BUILD, 'qemu-work')
 BOOT_TIMEOUT = 20
@@ -48,9 +49,13 @@ DTB_PROBLEM_RE = r'\b(invalid|bad|corrupt|broken|truncated|no|not|too)\b'
 
 @dataclasses.dataclass
 class Case:
-    """One test case: `run()` returns None when it passes, else the failure text."""
+    """One test case: `run()` returns None when it passes, else the failure text.
+    spec: the RunSpec of a case that boots once (sweep's CSV rows and the plot
+    read it); suite: the sweep matrix it belongs to."""
     name: str
     run: object
+    spec: object = None
+    suite: str = None
 
 
 @dataclasses.dataclass
@@ -58,6 +63,7 @@ class Outcome:
     name: str
     ok: bool
     detail: str = ''
+    row: dict = None
 
 
 # ---------------------------------------------------------------- QEMU cases
@@ -75,6 +81,10 @@ def workdir(name):
     return path
 
 
+# The last run_qemu of the case running in this process: [spec, plan, result, log path].
+_last_run = []
+
+
 def run_qemu(name, spec, timeout=BOOT_TIMEOUT):
     """Plan and boot one QEMU run for a case; returns (plan, result, image)."""
     img = images.load(spec.arch, spec.layout)
@@ -82,8 +92,10 @@ def run_qemu(name, spec, timeout=BOOT_TIMEOUT):
     plan = qemu.plan(spec, img, directory)
     result = qemu.boot(plan, timeout)
     # Kept beside the run's files, for a look after a failure or a bench.
-    with open(os.path.join(directory, 'serial.log'), 'w', encoding='utf-8') as f:
+    path = os.path.join(directory, 'serial.log')
+    with open(path, 'w', encoding='utf-8') as f:
         f.write(' '.join(plan.argv) + '\n' + result.log)
+    _last_run[:] = [spec, plan, result, path]
     return plan, result, img
 
 
@@ -106,7 +118,7 @@ def boot_case(name, spec, checks=()):
             if problem:
                 return with_log(problem, result, plan)
         return None
-    return Case(name, run)
+    return Case(name, run, spec)
 
 
 def check_model_decision(result, plan, img):
@@ -122,7 +134,7 @@ def check_dtb_addr(result, plan, img):
     """
     if plan.dtb_addr is None:
         return None
-    got = model.parse_dtb_addr(result.log)
+    got = results.parse_dtb_addr(result.log)
     if got != plan.dtb_addr:
         return f'hypcore read its DTB at {got and hex(got)}, expected {plan.dtb_addr:#x}'
     return None
@@ -286,7 +298,7 @@ def decision_cases(arch, specials=True):
 
 def check_bootargs(expected):
     def check(result, plan, img):
-        got = model.parse_facts(result.log).bootargs
+        got = results.parse_facts(result.log).bootargs
         return None if got == expected else \
             f'dt: bootargs is {got!r}, expected {expected!r}'
     return check
@@ -397,7 +409,7 @@ def facts_case(name, make_spec):
         if problem:
             return with_log(problem, result, plan)
         dtb = plan.dtb_file or qemu.dump_dtb(plan.argv, os.path.join(directory, 'qemu.dtb'))
-        problem = model.compare_facts(model.parse_facts(result.log), model.dtb_facts(dtb))
+        problem = model.compare_facts(results.parse_facts(result.log), model.dtb_facts(dtb))
         return with_log(problem, result, plan) if problem else None
     return Case(name, run)
 
@@ -458,10 +470,10 @@ def bench_once(arch, layout, load=None):
     plan, result, img = run_qemu(f'bench:{arch}:{layout}', spec, timeout=60)
     if not result.ok:
         raise Failure(with_log(f'bench {layout}: did not boot', result, plan))
-    ticks = model.parse_bench(result.log)
+    ticks = results.parse_bench(result.log)
     if not ticks:
         raise Failure(with_log(f'bench {layout}: no "bench:" lines', result, plan))
-    decision = model.parse_decision_lines(result.log)
+    decision = results.parse_decision_lines(result.log)
     return ticks, img, decision[0] if decision else '?'
 
 
@@ -531,13 +543,26 @@ def arm32_cases():
 
 
 def run_case(case):
+    """Run one case; the Outcome also carries its sweep CSV row (results.csv_row,
+    from the case's last QEMU run)."""
+    _last_run.clear()
+    start = time.monotonic()
     try:
         problem = case.run()
     except Failure as e:
         problem = str(e)
     except Exception as e:     # a harness bug must show up as a failing case
         problem = f'harness error: {type(e).__name__}: {e}\n{traceback.format_exc()}'
-    return Outcome(case.name, problem is None, problem or '')
+    outcome = Outcome(case.name, problem is None, problem or '')
+    seconds = time.monotonic() - start
+    try:
+        outcome.row = results.csv_row(case.name, case.suite, problem is None, problem or '',
+                                      seconds, *(_last_run or (case.spec,)))
+    except Exception as e:     # the row is a report: it must not change the case's outcome
+        outcome.row = results.csv_row(case.name, case.suite, problem is None,
+                                      f'(no row: {type(e).__name__}: {e}) {problem or ""}',
+                                      seconds)
+    return outcome
 
 
 # ---------------------------------------------------------------- sweep
@@ -570,18 +595,26 @@ def load_tally(arch, layouts=None, mem=None, loader=None):
     return tally
 
 
-def sweep_load_cases(arch, layouts, mem, loader, tally):
-    """The load-address matrix: every 2 MiB (and odd 4 KiB offsets) per layout."""
-    cases = []
+def load_matrix(arch, layouts=None, mem=None, loader=None):
+    """[(layout, mem, load, loader, (share, clash))] of the load-address matrix:
+    every 2 MiB (and odd 4 KiB offsets) per layout, in the RAM size sweep_mem picks."""
+    rows = []
     for layout in layouts or images.layouts(arch):
         img = images.load(arch, layout)
         size = mem or sweep_mem(img)
         for load in sweep_loads(img, size):
             spec = qemu.RunSpec(arch=arch, layout=layout, load=load, mem=size)
-            spec.loader = loader or preferred_loader(load, img, spec)
-            combo = _share_clash(img, load)
-            tally[(layout, combo)] = tally.get((layout, combo), 0) + 1
-            cases.append(boot_case(f'sweep:{layout}:{combo_label(combo)}@{load:#x}'  # tagged
-                                   f'/{size // GiB}G/{spec.loader}',
-                                   spec, [check_model_decision]))
+            rows.append((layout, size, load, loader or preferred_loader(load, img, spec),
+                         _share_clash(img, load)))
+    return rows
+
+
+def sweep_load_cases(arch, layouts, mem, loader, tally):
+    """The load-address matrix (load_matrix), one case per load."""
+    cases = []
+    for layout, size, load, chosen, combo in load_matrix(arch, layouts, mem, loader):
+        spec = qemu.RunSpec(arch=arch, layout=layout, load=load, mem=size, loader=chosen)
+        tally[(layout, combo)] = tally.get((layout, combo), 0) + 1
+        cases.append(boot_case(f'sweep:{layout}:{combo_label(combo)}@{load:#x}'  # tagged
+                               f'/{size // GiB}G/{chosen}', spec, [check_model_decision]))
     return cases

@@ -12,7 +12,7 @@ import unittest
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..',
                                 'scripts'))
 
-from hypcore_lib import model, qemu  # noqa: E402
+from hypcore_lib import model, qemu, results  # noqa: E402
 from hypcore_lib.common import GiB, MiB  # noqa: E402
 
 IDMAP_OFFSET = 0x1000       # the identity page right after the header page
@@ -112,7 +112,7 @@ class OutputParsing(unittest.TestCase):
         '(HYP) bench: end ticks=42', ''])
 
     def test_facts(self):
-        facts = model.parse_facts(self.LOG)
+        facts = results.parse_facts(self.LOG)
         self.assertEqual(facts.memory, [(0x40000000, 0x80000000, '/memory@40000000')])
         self.assertEqual(facts.memreserve, [(0x7c000000, 0x7c010000)])
         self.assertEqual(facts.reserved,
@@ -120,11 +120,11 @@ class OutputParsing(unittest.TestCase):
         self.assertEqual(facts.bootargs, 'a b=c')
         self.assertEqual(facts.modules, [(0x50000000, 0x50004023, 'kernel',
                                           '/chosen/module@0x50000000', 'console=hvc0, x')])
-        self.assertEqual(model.parse_dtb_addr(self.LOG), 0x48000000)
-        self.assertEqual(model.parse_bench(self.LOG), {'end': 42})
+        self.assertEqual(results.parse_dtb_addr(self.LOG), 0x48000000)
+        self.assertEqual(results.parse_bench(self.LOG), {'end': 42})
 
     def test_bootargs_none_and_size_mismatch(self):
-        facts = model.parse_facts('(HYP) dt: bootargs none\n(HYP) dt: module '
+        facts = results.parse_facts('(HYP) dt: bootargs none\n(HYP) dt: module '
                                   '0x50000000-0x50001000 size=0x2000 kind=kernel node=/x\n')
         self.assertIsNone(facts.bootargs)
         self.assertNotEqual(facts.modules[0][2], 'kernel')
@@ -267,7 +267,7 @@ class SmpModel(unittest.TestCase):
 
     def check(self, log, mpidrs=(0, 1, 0xff)):
         return model.check_smp(log, list(mpidrs), {2: 'INVALID_PARAMETERS'}, self.BASE,
-                               model.parse_memory(log))
+                               results.parse_memory(log))
 
     def test_check_smp(self):
         self.assertIsNone(self.check(self.LOG))

@@ -16,15 +16,16 @@ def cases(config):
     want = json.loads(text)
     arch, parts = want['arch'], want['suites']
     out = []
-    if 'load' in parts:
-        out += suites.sweep_load_cases(arch, want.get('layouts'), want.get('mem'),
-                                       want.get('loader'), {})
-    if 'smp' in parts:
-        out += smpsuite.sweep_cases(arch, want.get('layouts'))
-    if 'heap' in parts:
-        out += memsuite.sweep_cases(arch, want['seed'], want['count'])
-    if 'linux' in parts:
-        out += linuxsuite.sweep_cases(arch, want.get('layouts'))
+    makers = {'load': lambda: suites.sweep_load_cases(arch, want.get('layouts'), want.get('mem'),
+                                                      want.get('loader'), {}),
+              'smp': lambda: smpsuite.sweep_cases(arch, want.get('layouts')),
+              'heap': lambda: memsuite.sweep_cases(arch, want['seed'], want['count']),
+              'linux': lambda: linuxsuite.sweep_cases(arch, want.get('layouts'))}
+    for part in suites.SWEEP_SUITES:
+        if part in parts:
+            for case in makers[part]():
+                case.suite = part       # its CSV file: build/sweep/<arch>-<suite>.csv
+                out.append(case)
     return out
 
 
