@@ -93,9 +93,13 @@ void do_guest_psci(struct cpu_user_regs *regs);        /* SMCCC over HVC #0 / SM
 /*
  * do_guest_hvc (xen-like/hypercall.c): an HVC from the guest with
  * immediate @imm, ELR already past it: Xen's hypercall tag (0xEA1) or PSCI
- * (0).  False for any other immediate: the caller crashes the guest.
+ * (0).  Any other immediate gets one line and an undefined-instruction
+ * exception in the guest, as Xen 4.17 does (arch_inject_undef()).
  */
-bool do_guest_hvc(struct cpu_user_regs *regs, unsigned int imm);
+void do_guest_hvc(struct cpu_user_regs *regs, unsigned int imm);
+
+/* arch/<arch>/guest.c: take an undefined-instruction exception in the guest. */
+void arch_inject_undef(struct cpu_user_regs *regs);
 
 /* The one line a stage-2 fault prints (@access: "read", "write", "exec"). */
 void vcpu_report_stage2_fault(paddr_t ipa, const char *access, u64 elr);

@@ -74,13 +74,17 @@ void do_guest_hypercall(struct cpu_user_regs *regs)
     guest_reg(regs, 0) = (u64)ret;
 }
 
-bool do_guest_hvc(struct cpu_user_regs *regs, unsigned int imm)
+void do_guest_hvc(struct cpu_user_regs *regs, unsigned int imm)
 {
     if ( imm == XEN_HYPERCALL_TAG )
         do_guest_hypercall(regs);
     else if ( imm == SMCCC_HVC_IMM )
         do_guest_psci(regs);
     else
-        return false;
-    return true;
+    {
+        /* Xen 4.17's do_trap_hypercall: warn, then an UNDEF for the guest. */
+        printk("dom0: d0v%u HVC #0x%x is no hypercall: undefined instruction injected\n",
+               smp_processor_id(), imm);
+        arch_inject_undef(regs);
+    }
 }

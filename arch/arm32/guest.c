@@ -190,7 +190,7 @@ static void inject_abort(struct cpu_user_regs *regs, bool instr)
  * backs up by 4 (or 2) finds the HVC; Xen 4.17 adds 4 (2) to ELR instead,
  * one instruction further -- the same choice as for LR_abt above.
  */
-static void inject_undef(struct cpu_user_regs *regs)
+void arch_inject_undef(struct cpu_user_regs *regs)
 {
     u32 hvc = regs->elr - 4;
 
@@ -228,13 +228,7 @@ void do_guest_sync(struct cpu_user_regs *regs)
     switch ( ec )
     {
     case EC_HVC:                /* ELR_hyp is already past the HVC */
-        if ( !do_guest_hvc(regs, imm) )
-        {
-            /* Xen 4.17's do_trap_hypercall: warn, then an UNDEF for the guest. */
-            printk("dom0: d0v%u HVC #0x%x is no hypercall: undefined instruction injected\n",
-                   smp_processor_id(), imm);
-            inject_undef(regs);
-        }
+        do_guest_hvc(regs, imm);
         break;
     case EC_SMC:                /* trapped by HCR.TSC: ELR_hyp is at the SMC */
         regs->elr += (regs->esr & ESR_IL) ? 4 : 2;

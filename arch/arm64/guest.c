@@ -149,7 +149,7 @@ static void inject_abort(struct cpu_user_regs *regs, bool instr)
  * EC 0 (unknown reason), IL copied from the trap, ISS 0: ESR_EL1 =
  * 0x02000000 for an A64 instruction.
  */
-static void inject_undef(struct cpu_user_regs *regs)
+void arch_inject_undef(struct cpu_user_regs *regs)
 {
     inject_sync(regs, (EC_UNKNOWN << ESR_EC_SHIFT) | (regs->esr & ESR_IL));
 }
@@ -184,13 +184,7 @@ void do_guest_sync(struct cpu_user_regs *regs)
     switch ( ec )
     {
     case EC_HVC64:              /* ELR is already past the HVC */
-        if ( !do_guest_hvc(regs, imm) )
-        {
-            /* Xen 4.17's do_trap_hypercall: warn, then an UNDEF for the guest. */
-            printk("dom0: d0v%u HVC #0x%x is no hypercall: undefined instruction injected\n",
-                   smp_processor_id(), imm);
-            inject_undef(regs);
-        }
+        do_guest_hvc(regs, imm);
         break;
     case EC_SMC64:              /* trapped by HCR_EL2.TSC: ELR is at the SMC */
         regs->elr += 4;

@@ -116,6 +116,55 @@ def deps_lock():
             _deps_lock_holder = None
 
 
+APT_DIR = os.path.join(DEPS, 'apt')
+
+
+def apt_options():
+    """apt-get/apt-cache options for the private list directory in build/deps/apt,
+    which knows the foreign architectures (the host's own apt is never touched)."""
+    return ['-o', 'APT::Architectures::=amd64', '-o', 'APT::Architectures::=arm64',
+            '-o', 'APT::Architectures::=armhf',
+            '-o', 'Dir::State::Lists=' + os.path.join(APT_DIR, 'lists'),
+            # Offline, fail in seconds rather than after apt's long default retries.
+            '-o', 'Acquire::Retries=0', '-o', 'Acquire::http::Timeout=20']
+
+
+def apt_update(force=False):
+    """Fetch the private package lists (once, unless force).  The update may
+    report a hash mismatch for some index and exit 100 while the lists needed
+    are fine: only what is downloaded afterwards must succeed."""
+    os.makedirs(os.path.join(APT_DIR, 'lists', 'partial'), exist_ok=True)
+    if force or not glob.glob(os.path.join(APT_DIR, 'lists', '*Packages*')):
+        _run(['apt-get'] + apt_options() + ['update'], 'apt-get update', check=False)
+
+
+def fetch_deb(package, deb_arch, dest, inside):
+    """apt-get download `package`:`deb_arch` into build/deps/apt (once) and
+    dpkg -x it into dest (once); the last path under dest matching the glob
+    `inside`.  Under deps_lock(): pytest-xdist workers fetch in parallel."""
+    found = sorted(glob.glob(os.path.join(dest, inside)))
+    if found:
+        return found[-1]
+    with deps_lock():
+        found = sorted(glob.glob(os.path.join(dest, inside)))
+        if found:                           # another process fetched it meanwhile
+            return found[-1]
+        pattern = os.path.join(APT_DIR, f'{package}_*_{deb_arch}.deb')
+        if not glob.glob(pattern):
+            apt_update()
+            say(f'downloading {package}:{deb_arch} into {os.path.relpath(APT_DIR, TOP)}')
+            _run(['apt-get'] + apt_options() + ['download', f'{package}:{deb_arch}'],
+                 f'apt-get download {package}', cwd=APT_DIR)
+        debs = sorted(glob.glob(pattern))
+        if not debs:
+            raise Failure(f'apt-get download left no {os.path.basename(pattern)} in {APT_DIR}')
+        _run(['dpkg', '-x', debs[-1], dest], f'dpkg -x {package}')
+        found = sorted(glob.glob(os.path.join(dest, inside)))
+        if not found:
+            raise Failure(f'{debs[-1]} has no {inside}')
+        return found[-1]
+
+
 def fetch_libfdt(arch):
     """Download Debian's libfdt-dev for the target and unpack it with dpkg -x.
 
@@ -127,18 +176,12 @@ def fetch_libfdt(arch):
     dest = libfdt_dir(arch)
     if os.path.exists(os.path.join(dest, 'usr', 'lib', triplet, 'libfdt.a')):
         return dest
-    apt_dir = os.path.join(DEPS, 'apt')
+    apt_dir = APT_DIR
     debs = glob.glob(os.path.join(apt_dir, f'libfdt-dev_*_{deb_arch}.deb'))
     if not debs:
         say(f'downloading libfdt-dev:{deb_arch} into {os.path.relpath(apt_dir, TOP)}')
-        os.makedirs(os.path.join(apt_dir, 'lists', 'partial'), exist_ok=True)
-        opts = ['-o', 'APT::Architectures::=amd64', '-o', 'APT::Architectures::=arm64',
-                '-o', 'APT::Architectures::=armhf',
-                '-o', 'Dir::State::Lists=' + os.path.join(apt_dir, 'lists')]
-        # The update may report a hash mismatch for some index and exit 100
-        # while the lists we need are fine: only the download must succeed.
-        _run(['apt-get'] + opts + ['update'], 'apt-get update', check=False)
-        _run(['apt-get'] + opts + ['download', 'libfdt-dev:arm64', 'libfdt-dev:armhf'],
+        apt_update(force=True)
+        _run(['apt-get'] + apt_options() + ['download', 'libfdt-dev:arm64', 'libfdt-dev:armhf'],
              'apt-get download libfdt-dev', cwd=apt_dir)
         debs = glob.glob(os.path.join(apt_dir, f'libfdt-dev_*_{deb_arch}.deb'))
         if not debs:

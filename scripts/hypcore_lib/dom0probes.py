@@ -25,16 +25,12 @@ every ITS node's reg.
 import re
 import subprocess
 
-from . import qemu
+from . import qemu, results
 from .common import PAGE
 from .suites import Case, run_qemu, tag, with_log, workdir
 from .dom0suite import (DFSR_DEBUG_EVENT, STAGE2_RE, XEN_DABT_ESR, dom0_ram, payload_lines,
                         payload_path)
 
-RESERVED_RE = re.compile(r'mem: reserved (0x[0-9a-f]+)-(0x[0-9a-f]+) (\S+) (\S+)$')
-RAM_RE = re.compile(r'mem: ram (0x[0-9a-f]+)-(0x[0-9a-f]+)$')
-ONLINE_RE = re.compile(r'smp: cpu(\d+) online mpidr=0x[0-9a-f]+ root=(0x[0-9a-f]+) '
-                       r'stack=0x[0-9a-f]+-0x[0-9a-f]+ stack-pa=(0x[0-9a-f]+)$')
 P2M_ROOT_RE = re.compile(r'dom0: p2m root (0x[0-9a-f]+) ')
 MODULE_RE = re.compile(r'dt: module (0x[0-9a-f]+)-(0x[0-9a-f]+) size=\S+ kind=kernel ')
 RELEASED_RE = re.compile(r'dom0: boot modules released \((\d+) pages\)$')
@@ -49,8 +45,9 @@ def _search(regex, result):
 
 
 def _reserved(result, kind, name):
-    return [(int(m[1], 16), int(m[2], 16)) for m in _search(RESERVED_RE, result)
-            if m[3] == kind and m[4] == name]
+    """The mem: reserved ranges of this type and name (results.parse_memory)."""
+    return [(start, end) for start, end, rtype, rname in results.parse_memory(result.log).reserved
+            if rtype == kind and rname == name]
 
 
 def _page(addr):
@@ -64,9 +61,11 @@ def ram_kinds(result):
     image = _reserved(result, 'image', 'hypcore')
     if image:
         out['image'] = image[0]
-    for m in _search(ONLINE_RE, result):
-        out[f'cpu{m[1]} root table'] = _page(int(m[2], 16))
-        out[f'cpu{m[1]} stack page'] = _page(int(m[3], 16))
+    for cpu, entries in sorted(results.parse_smp(result.log).cpus.items()):
+        for cpu_line in entries:
+            if cpu_line['state'] == 'online' and cpu_line['stack_pa'] is not None:
+                out[f'cpu{cpu} root table'] = _page(cpu_line['root'])
+                out[f'cpu{cpu} stack page'] = _page(cpu_line['stack_pa'])
     p2m = _search(P2M_ROOT_RE, result)
     if p2m:
         out['stage-2 root table'] = _page(int(p2m[0][1], 16))
@@ -203,7 +202,7 @@ def check_probes(result, probes, kinds, mmio, syndrome):
     ram = dom0_ram(result)
     if not ram:
         return 'no "dom0: ram" line'
-    host_ram = [(int(m[1], 16), int(m[2], 16)) for m in _search(RAM_RE, result)]
+    host_ram = results.parse_memory(result.log).ram
     spans = dict(kinds)
     spans.update({mmio_kind(node, name): (s, e) for node, s, e, name in mmio})
     for kind, addr in probes:

@@ -156,28 +156,11 @@ def deps_dir(what, arch):
     return os.path.join(build.DEPS, f'{what}-{DEB_ARCH[arch]}')
 
 
-def _apt(arch):
-    apt_dir = os.path.join(build.DEPS, 'apt')
-    opts = ['-o', 'APT::Architectures::=amd64', '-o', 'APT::Architectures::=arm64',
-            '-o', 'APT::Architectures::=armhf',
-            '-o', 'Dir::State::Lists=' + os.path.join(apt_dir, 'lists'),
-            # Offline, fail in seconds rather than after apt's long default retries.
-            '-o', 'Acquire::Retries=0', '-o', 'Acquire::http::Timeout=20']
-    return apt_dir, opts
-
-
-def _update(apt_dir, opts):
-    os.makedirs(os.path.join(apt_dir, 'lists', 'partial'), exist_ok=True)
-    if not glob.glob(os.path.join(apt_dir, 'lists', '*Packages*')):
-        build._run(['apt-get'] + opts + ['update'], 'apt-get update', check=False)
-
-
 def kernel_package(arch):
     """The real kernel package the meta package depends on (linux-image-6.1.0-N-arm64)."""
-    apt_dir, opts = _apt(arch)
-    _update(apt_dir, opts)
+    build.apt_update()
     meta = f'{KERNEL_META[arch]}:{DEB_ARCH[arch]}'
-    proc = build._run(['apt-cache'] + opts + ['depends', meta], f'apt-cache depends {meta}',
+    proc = build._run(['apt-cache'] + build.apt_options() + ['depends', meta], f'apt-cache depends {meta}',
                       check=False)
     names = re.findall(r'Depends: (linux-image-[0-9][^:\s]*)', proc.stdout)
     if not names:
@@ -187,27 +170,7 @@ def kernel_package(arch):
 
 
 def _download(package, arch, dest, inside):
-    """apt-get download `package` (once), dpkg -x it into dest; the first match of
-    the glob `inside` under dest."""
-    found = sorted(glob.glob(os.path.join(dest, inside)))
-    if found:
-        return found[-1]
-    apt_dir, opts = _apt(arch)
-    deb_arch = DEB_ARCH[arch]
-    pattern = os.path.join(apt_dir, f'{package}_*_{deb_arch}.deb')
-    if not glob.glob(pattern):
-        _update(apt_dir, opts)
-        say(f'downloading {package}:{deb_arch} into {os.path.relpath(apt_dir, build.TOP)}')
-        build._run(['apt-get'] + opts + ['download', f'{package}:{deb_arch}'],
-                   f'apt-get download {package}', cwd=apt_dir)
-    debs = sorted(glob.glob(pattern))
-    if not debs:
-        raise Failure(f'apt-get download left no {os.path.basename(pattern)} in {apt_dir}')
-    build._run(['dpkg', '-x', debs[-1], dest], f'dpkg -x {package}')
-    found = sorted(glob.glob(os.path.join(dest, inside)))
-    if not found:
-        raise Failure(f'{debs[-1]} has no {inside}')
-    return found[-1]
+    return build.fetch_deb(package, DEB_ARCH[arch], dest, inside)
 
 
 def fetch(arch='arm64'):

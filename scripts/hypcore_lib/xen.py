@@ -19,7 +19,6 @@ QEMU's -kernel puts its DTB at RAM_BASE + 128 MiB (qemu.py's module docstring):
 a module there is overwritten, and Xen then fails to set up dom0 without saying
 why.  Modules therefore go from qemu.MODULE_BASE up, as for hypcore.
 """
-import glob
 import os
 import re
 
@@ -66,38 +65,11 @@ def deps_dir(arch):
 def fetch(arch):
     """Download Debian's Xen for `arch` (once) and unpack it; return the image's path.
 
-    The same private apt list directory as libfdt's (build.fetch_libfdt), which
-    knows the foreign architectures; the .deb is only unpacked into build/deps."""
+    Through build.fetch_deb: the same private apt list directory as libfdt's,
+    which knows the foreign architectures; the .deb is only unpacked into
+    build/deps."""
     package, deb_arch, inside = PACKAGES[arch]
-    dest = deps_dir(arch)
-    path = os.path.join(dest, inside)
-    if os.path.isfile(path):
-        return path
-    with build.deps_lock():
-        if not os.path.isfile(path):         # another process may have fetched it
-            _fetch(package, deb_arch, inside, dest, path)
-    return path
-
-
-def _fetch(package, deb_arch, inside, dest, path):
-    apt_dir = os.path.join(build.DEPS, 'apt')
-    pattern = os.path.join(apt_dir, f'{package}_*_{deb_arch}.deb')
-    if not glob.glob(pattern):
-        say(f'downloading {package}:{deb_arch} into {os.path.relpath(apt_dir, build.TOP)}')
-        os.makedirs(os.path.join(apt_dir, 'lists', 'partial'), exist_ok=True)
-        opts = ['-o', 'APT::Architectures::=amd64', '-o', 'APT::Architectures::=arm64',
-                '-o', 'APT::Architectures::=armhf',
-                '-o', 'Dir::State::Lists=' + os.path.join(apt_dir, 'lists')]
-        if not glob.glob(os.path.join(apt_dir, 'lists', '*Packages*')):
-            build._run(['apt-get'] + opts + ['update'], 'apt-get update', check=False)
-        build._run(['apt-get'] + opts + ['download', f'{package}:{deb_arch}'],
-                   f'apt-get download {package}', cwd=apt_dir)
-    debs = sorted(glob.glob(pattern))
-    if not debs:
-        raise Failure(f'apt-get download left no {os.path.basename(pattern)} in {apt_dir}')
-    build._run(['dpkg', '-x', debs[-1], dest], f'dpkg -x {package}')
-    if not os.path.isfile(path):
-        raise Failure(f'{debs[-1]} has no {inside}')
+    return build.fetch_deb(package, deb_arch, deps_dir(arch), inside)
 
 
 def payload_path(arch):

@@ -82,7 +82,7 @@ FUNC_LOCAL(primary_entry)
         adr     x27, primary_line       /* x27 := this CPU's line buffer */
         adr     x0, vectors
         msr     vbar_el1, x0
-        isb
+        isb                             /* VBAR_EL1 in effect, and the counter read below not early */
         mrs     x20, cntpct_el0         /* x20 := the physical counter at entry */
         bl      line_start
         line_str "entry cntpct="
@@ -237,7 +237,7 @@ FUNC_LOCAL(psci_cycle_test)
         mrs     x0, cntfrq_el0
         mov     x1, #SETTLE_PER_SECOND
         udiv    x0, x0, x1
-        isb
+        isb                             /* the counter is read now, not speculatively early */
         mrs     x1, cntvct_el0
         add     x24, x0, x1             /* x24 := now + 1/SETTLE_PER_SECOND s */
 6:      bl      timeout_passed
@@ -268,7 +268,7 @@ END(cycle_line_start)
 FUNC_LOCAL(cycle_secondary)
         adr     x1, cpu1_up
         str     x0, [x1]
-        dsb     sy
+        dsb     sy                      /* cpu1_up reaches memory (MMU off: Device) before the wait */
 1:      adr     x1, cpu1_go
         ldr     w1, [x1]
         cbz     w1, 1b

@@ -74,7 +74,7 @@ FUNC_LOCAL(primary_entry)
         mrc     p15, 0, r0, c1, c0, 0
         bic     r0, r0, #SCTLR_V        /* vectors at VBAR, not 0xffff0000 */
         mcr     p15, 0, r0, c1, c0, 0
-        isb
+        isb                             /* VBAR and SCTLR.V in effect before any exception */
 
         bl      line_start
         line_str "mode="
