@@ -230,13 +230,18 @@ def make_dtb(entry):
     os.makedirs(OUT, exist_ok=True)
     path = os.path.join(OUT, re.sub(r'[^A-Za-z0-9_.-]+', '_', entry.name) + '.dtb')
     dts = make_dts(entry)
-    with open(path + '.dts', 'w', encoding='utf-8') as f:
+    # Every pytest-xdist worker writes the same files: each writes its own
+    # and renames it into place whole, so that none reads another's half
+    # (dtc's output before the memory nodes are appended, say).
+    tmp = f'{path}.{os.getpid()}'
+    with open(tmp + '.dts', 'w', encoding='utf-8') as f:
         f.write(dts)
-    proc = subprocess.run(['dtc', '-q', '-I', 'dts', '-O', 'dtb', '-o', path, path + '.dts'],
+    proc = subprocess.run(['dtc', '-q', '-I', 'dts', '-O', 'dtb', '-o', tmp, tmp + '.dts'],
                           stderr=subprocess.PIPE, text=True)
+    os.replace(tmp + '.dts', path + '.dts')     # kept beside the DTB, to read
     if proc.returncode != 0:
         raise Failure(f'dtc cannot compile {path}.dts: {proc.stderr.strip()}')
-    with open(path, 'rb') as f:
+    with open(tmp, 'rb') as f:
         blob = bytearray(f.read())
     if 'generate' in entry.spec:
         kind, _, count = entry.spec['generate'].partition(':')
@@ -247,8 +252,9 @@ def make_dtb(entry):
         _patch(blob, where, value)
     if 'truncate' in entry.spec:
         del blob[entry.spec['truncate']:]
-    with open(path, 'wb') as f:
+    with open(tmp, 'wb') as f:
         f.write(blob)
+    os.replace(tmp, path)
     entry.dtb = path
     return path
 
