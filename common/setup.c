@@ -9,6 +9,7 @@
 #include <cpu.h>
 #include <dom0.h>
 #include <dom0_build.h>
+#include <gic.h>
 #include <dt.h>
 #include <layout.h>
 #include <lib.h>
@@ -160,7 +161,12 @@ static void start_hypcore_late(void *arg)
 {
     const void *fdt = arg;
 
-    smp_idle_for_dom0(bootmodules_first(&boot_mem.mods, BOOTMOD_KERNEL) != NULL);
+    bool for_dom0 = bootmodules_first(&boot_mem.mods, BOOTMOD_KERNEL) != NULL;
+
+    /* Idle CPUs that wait for dom0's CPU_ON sleep until the GIC wakes them. */
+    if ( for_dom0 )
+        gic_init(fdt);
+    smp_idle_for_dom0(for_dom0);
     smp_init(fdt);
     if ( selftest_option()[0] )
         selftest_run(selftest_option());

@@ -14,6 +14,7 @@
 #include <arch/sysregs.h>
 #include <cpu.h>
 #include <dt.h>
+#include <gic.h>
 #include <layout.h>
 #include <lib.h>
 #include <libfdt.h>
@@ -324,13 +325,23 @@ static void __noreturn idle(unsigned int cpu)
     cpus[cpu].state = CPU_IDLE;
     dsb(ish);
     /*
-     * Without dom0, WFI: QEMU's TCG stops the vCPU there, where WFE only
-     * yields (64 CPUs spinning would starve the bring-up of the others).
-     * With dom0 to come, WFE: woken by the SEV of PSCI CPU_ON (vpsci.c).
+     * Without dom0, WFI for good: QEMU's TCG stops the vCPU there, where WFE
+     * only yields (64 CPUs spinning would starve the bring-up of the others).
+     * With dom0 to come, WFI too, woken by the GIC's wake SGI that PSCI
+     * CPU_ON sends (vpsci.c); without a usable GIC, WFE, woken by its SEV.
+     * The pending SGI is cleared before each look at the mailbox, so a
+     * wake sent after that look is still pending at the WFI.
      */
     if ( !idle_for_dom0 )
         for ( ;; )
             asm volatile ( "wfi" );
+    if ( gic_idle_prepare(cpu) )
+        for ( ;; )
+        {
+            gic_idle_ack(cpu);
+            vcpu_check_mailbox(cpu);
+            asm volatile ( "wfi" ::: "memory" );
+        }
     for ( ;; )
     {
         vcpu_check_mailbox(cpu);

@@ -8,6 +8,7 @@
  */
 #include <console.h>
 #include <cpu.h>
+#include <gic.h>
 #include <lib.h>
 #include <printk.h>
 #include <psci.h>
@@ -66,7 +67,8 @@ static long cpu_on(u64 target, u64 entry, u64 context)
     dsb(ish);
     v->state = VCPU_STARTING;
     dsb(ish);
-    asm volatile ( "sev" );     /* wake the CPU from its WFE (smp.c idle loop) */
+    asm volatile ( "sev" );     /* wake the CPU from its WFE (smp.c idle loop, no GIC) */
+    gic_wake((unsigned int)(v - dom0->vcpu));   /* or from its WFI: vcpu n runs on CPU n */
     return PSCI_SUCCESS;
 }
 

@@ -280,9 +280,10 @@ def cases(arch='arm64'):
         out.append(module_case(arch, 'dom0:enter+system-off/mem4g', mod(kernel(arch)),
                                gic=gic, mem=4 * GiB, hyp_args='dom0_mem=256M',
                                checks=[check_entered(256 * MiB, arch=arch)]))
-    from . import dom0probes          # it imports this module's helpers
+    from . import dom0probes, idlesuite     # they import this module's helpers
     out += bad_header_cases(arch)
-    return out + payload_cases(arch) + dom0probes.cases(arch) + edges_cases(arch)
+    return (out + payload_cases(arch) + dom0probes.cases(arch) + edges_cases(arch)
+            + idlesuite.cases(arch))
 
 
 def bad_header_cases(arch):
