@@ -211,3 +211,57 @@ bool p2m_lookup(const struct p2m *p2m, paddr_t ipa, paddr_t *pa,
     }
     return false;
 }
+
+/* Window slots of the leaf walk, one per level (P2M_W_TABLE is the writer's). */
+#define P2M_W_WALK(lvl)     (8 + (lvl))
+
+static unsigned long walk_leaves(paddr_t table, unsigned int lvl, paddr_t ipa_base,
+                                 unsigned int entries,
+                                 void (*fn)(const struct p2m_leaf *, void *), void *ctx)
+{
+    unsigned long found = 0;
+    const u64 *t = NULL;
+    unsigned int i;
+
+    /* One page of this level mapped at a time; the levels below use their own slots. */
+    for ( i = 0; i < entries; i++ )
+    {
+        paddr_t ipa = ipa_base + ((paddr_t)i << PT_LEVEL_SHIFT(lvl));
+        struct p2m_leaf leaf;
+        u64 v;
+
+        if ( i % PT_ENTRIES == 0 )
+        {
+            if ( t )
+                window_unmap(P2M_W_WALK(lvl));
+            t = window_map(P2M_W_WALK(lvl), table + (i / PT_ENTRIES) * PAGE_SIZE);
+        }
+        v = t[i % PT_ENTRIES];
+        if ( !(v & PTE_VALID) )
+            continue;
+        if ( lvl < PT_LAST_LEVEL && (v & PTE_TABLE) )
+        {
+            found += walk_leaves(v & PTE_ADDR_MASK, lvl + 1, ipa, PT_ENTRIES, fn, ctx);
+            continue;
+        }
+        leaf.ipa = ipa;
+        leaf.size = PT_LEVEL_SIZE(lvl);
+        leaf.pa = v & PTE_ADDR_MASK & ~(leaf.size - 1);
+        leaf.desc = v;
+        leaf.type = (v & S2_MEMATTR_MASK) == S2_MEMATTR_NORMAL_WB ? P2M_RAM : P2M_MMIO;
+        leaf.xn = v & S2_XN;
+        leaf.reserved = lvl == PT_LAST_LEVEL && !(v & PTE_PAGE);
+        fn(&leaf, ctx);
+        found++;
+    }
+    window_unmap(P2M_W_WALK(lvl));
+    return found;
+}
+
+unsigned long p2m_for_each_leaf(const struct p2m *p2m,
+                                void (*fn)(const struct p2m_leaf *leaf, void *ctx), void *ctx)
+{
+    return walk_leaves(p2m->root, P2M_START_LEVEL, 0,
+                       (unsigned int)(1ULL << (p2m->ipa_bits - PT_LEVEL_SHIFT(P2M_START_LEVEL))),
+                       fn, ctx);
+}

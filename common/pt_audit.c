@@ -11,6 +11,12 @@
  *    would lie outside every region (an identity leaf, va == pa, is named
  *    as such).
  *
+ * After dom0's stage-2 tables are built (selftest_pt_stage2), every stage-2
+ * leaf is checked too: 1:1 (IPA = PA); host RAM only inside dom0's RAM and
+ * as Normal memory, so no page hypcore owns (image, heap, tables, stacks,
+ * frame table, DTB) is mapped; everything else Device and execute-never;
+ * nothing hypcore keeps (GICH/GICV) mapped.
+ *
  * Tables are read through the CPU's mapping window (one slot per level),
  * never written.  The descriptor format is the long-descriptor one both
  * architectures use (arm64 VMSAv8-64, arm32 LPAE); only the level count
@@ -19,6 +25,7 @@
 #include <arch/pgtable.h>
 #include <layout.h>
 #include <mem_setup.h>
+#include <p2m.h>
 #include <percpu_mm.h>
 #include <printk.h>
 #include <sections.h>
@@ -121,5 +128,88 @@ bool selftest_pt_cpu(unsigned int cpu)
     printk("selftest pt: cpu%u ok leaves=%lu rx=%lu ro=%lu rw=%lu device=%lu "
            "runtime=%lu percpu=%lu metadata=%lu\n", cpu, a.leaves, a.rx, a.ro, a.rw,
            a.device, a.in_runtime, a.in_percpu, a.in_meta);
+    return true;
+}
+
+/* ------------------------------------------------------------- stage 2 */
+
+struct s2_audit {
+    const struct range *ram, *kept;
+    unsigned int nr_ram, nr_kept, problems;
+    u64 ram_bytes, mmio_bytes;
+};
+
+static bool overlaps(paddr_t a, u64 alen, paddr_t b, u64 blen)
+{
+    return a < b + blen && b < a + alen;
+}
+
+static void s2_problem(struct s2_audit *a, const struct p2m_leaf *l, const char *what,
+                       const char *name)
+{
+    if ( a->problems++ < PT_AUDIT_SHOWN )
+        printk(XENLOG_ERR "selftest pt: stage-2 ipa 0x%llx-0x%llx -> pa 0x%llx (descriptor "
+               "0x%llx): %s%s%s\n", (unsigned long long)l->ipa,
+               (unsigned long long)(l->ipa + l->size), (unsigned long long)l->pa,
+               (unsigned long long)l->desc, what, name ? ": " : "", name ? name : "");
+}
+
+/* What of hypcore's the host RAM at [pa, pa + size) is, for the message. */
+static const char *owner(paddr_t pa, u64 size)
+{
+    struct range r = { pa, pa + size };
+    const struct mem_region *m = memmap_find_overlap(&boot_mem.map, &r, ~0U);
+
+    return m ? mem_type_name(m->type) : "the heap (tables, stacks, data)";
+}
+
+static void check_s2_leaf(const struct p2m_leaf *l, void *ctx)
+{
+    struct s2_audit *a = ctx;
+    bool in_host_ram = false, in_dom0 = false;
+    unsigned int i;
+
+    if ( l->reserved )
+        s2_problem(a, l, "a reserved descriptor at level 3", NULL);
+    if ( l->ipa != l->pa )
+        s2_problem(a, l, "not 1:1 (dom0 is mapped IPA = PA)", NULL);
+    for ( i = 0; i < boot_mem.map.nr_ram; i++ )
+        in_host_ram |= overlaps(l->pa, l->size, boot_mem.map.ram[i].r.start,
+                                boot_mem.map.ram[i].r.end - boot_mem.map.ram[i].r.start);
+    for ( i = 0; i < a->nr_ram; i++ )
+        in_dom0 |= l->pa >= a->ram[i].start && l->pa + l->size <= a->ram[i].end;
+    if ( in_host_ram )
+    {
+        if ( !in_dom0 )
+            s2_problem(a, l, "host RAM that is not dom0's: hypcore's", owner(l->pa, l->size));
+        else if ( l->type != P2M_RAM )
+            s2_problem(a, l, "dom0 RAM mapped as Device memory", NULL);
+        a->ram_bytes += l->size;
+    }
+    else
+    {
+        if ( l->type != P2M_MMIO || !l->xn )
+            s2_problem(a, l, "MMIO mapped as Normal memory or executable", NULL);
+        a->mmio_bytes += l->size;
+    }
+    for ( i = 0; i < a->nr_kept; i++ )
+        if ( overlaps(l->pa, l->size, a->kept[i].start, a->kept[i].end - a->kept[i].start) )
+            s2_problem(a, l, "a range hypcore keeps for itself", NULL);
+}
+
+bool selftest_pt_stage2(const struct p2m *p2m, const struct range *ram, unsigned int nr_ram,
+                        const struct range *kept, unsigned int nr_kept)
+{
+    struct s2_audit a = { .ram = ram, .nr_ram = nr_ram, .kept = kept, .nr_kept = nr_kept };
+    unsigned long leaves = p2m_for_each_leaf(p2m, check_s2_leaf, &a);
+
+    if ( a.problems )
+    {
+        printk(XENLOG_ERR "selftest pt: stage-2 FAILED (%u problems, %u shown)\n", a.problems,
+               a.problems < PT_AUDIT_SHOWN ? a.problems : PT_AUDIT_SHOWN);
+        return false;
+    }
+    printk("selftest pt: stage-2 ok leaves=%lu ram=0x%llx mmio=0x%llx kept-unmapped=%u\n",
+           leaves, (unsigned long long)a.ram_bytes, (unsigned long long)a.mmio_bytes, nr_kept);
     return true;
 }

@@ -41,10 +41,10 @@ void selftest_run(const char *name)
               !strncmp(name, "stack-overflow:", 15) ||
               !strncmp(name, "stack-overflow-big:", 19) )
         ;   /* run by smp_init() */
-    else if ( !strcmp(name, "dom0-dtb") )
+    else if ( !strcmp(name, "dom0-dtb") || !strcmp(name, "pt-leak") )
         ;   /* run by dom0_build() */
     else
         printk(XENLOG_WARNING "selftest: unknown self-test \"%s\" ignored (known: fault, "
-               "heap, pt, smp, stall:<cpu>, stack-overflow:<cpu>, stack-overflow-big:<cpu>, dom0-dtb)\n",
+               "heap, pt, smp, stall:<cpu>, stack-overflow:<cpu>, stack-overflow-big:<cpu>, dom0-dtb, pt-leak)\n",
                name);
 }

@@ -76,6 +76,24 @@ bool p2m_map(struct p2m *p2m, paddr_t ipa, paddr_t pa, u64 size,
 bool p2m_lookup(const struct p2m *p2m, paddr_t ipa, paddr_t *pa,
                 enum p2m_type *type);
 
+/* One valid leaf (block or page) of the stage-2 tables, for p2m_for_each_leaf(). */
+struct p2m_leaf {
+    paddr_t ipa, pa;
+    u64 size;
+    u64 desc;               /* the descriptor as written */
+    enum p2m_type type;     /* from MemAttr: Normal write-back = RAM, else MMIO */
+    bool xn;                /* execute-never at EL1/EL0 */
+    bool reserved;          /* a level-3 descriptor without the page bit */
+};
+
+/*
+ * p2m_for_each_leaf: walk the tables in IPA order and call @fn for each
+ * valid leaf (reading them through this CPU's window, never writing).
+ * Returns the number of leaves.  For audits (selftest=pt) and tests.
+ */
+unsigned long p2m_for_each_leaf(const struct p2m *p2m,
+                                void (*fn)(const struct p2m_leaf *leaf, void *ctx), void *ctx);
+
 /* arch_p2m_activate: point this CPU's stage 2 at @p2m (not yet enabled: HCR.VM). */
 void arch_p2m_activate(const struct p2m *p2m);
 

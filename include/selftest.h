@@ -27,4 +27,18 @@ void selftest_fault(void);
  */
 bool selftest_pt_cpu(unsigned int cpu);
 
+struct p2m;
+struct range;
+
+/*
+ * selftest_pt_stage2 (common/pt_audit.c, selftest=pt with dom0): walk dom0's
+ * stage-2 tables; every leaf must be 1:1, host RAM only inside @ram (dom0's
+ * RAM, as Normal memory), anything else Device and execute-never, nothing
+ * overlapping @kept (what hypcore keeps of the devices).  Prints
+ *   selftest pt: stage-2 ok leaves=<n> ram=0x<bytes> mmio=0x<bytes> kept-unmapped=<n>
+ * or one line per problem (up to 8) and "selftest pt: stage-2 FAILED (...)".
+ */
+bool selftest_pt_stage2(const struct p2m *p2m, const struct range *ram, unsigned int nr_ram,
+                        const struct range *kept, unsigned int nr_kept);
+
 #endif

@@ -278,6 +278,11 @@ struct dom0_devices {
 };
 
 /* One line per MMIO range hypcore keeps from dom0 (a test probes each). */
+/* What hypcore keeps of the devices (for selftest=pt's stage-2 audit). */
+#define DOM0_MAX_KEPT 16
+static struct range kept[DOM0_MAX_KEPT];
+static unsigned int nr_kept;
+
 static void report_kept(const struct dt_walk *w, int index, const char *what)
 {
     char path[DT_PATH_MAX];
@@ -286,6 +291,8 @@ static void report_kept(const struct dt_walk *w, int index, const char *what)
 
     if ( dt_walk_paddr_index(w, index, &start, &size) )
         return;
+    if ( nr_kept < DOM0_MAX_KEPT )
+        kept[nr_kept++] = (struct range){ start, start + size };
     printk("dom0: kept by hypcore: %s reg 0x%llx-0x%llx (%s)\n",
            dt_walk_path(w, path, sizeof(path)), (unsigned long long)start,
            (unsigned long long)(start + size), what);
@@ -348,6 +355,7 @@ static bool map_devices(const void *fdt, struct p2m *p2m)
 {
     struct dom0_devices dev = { p2m, 0 };
 
+    nr_kept = 0;
     if ( dt_walk(fdt, map_device, &dev) )
         return false;
     printk("dom0: %u device regions passed through\n", dev.mapped);
@@ -534,10 +542,19 @@ bool dom0_build(const void *fdt)
                            dom0_ram[i].end - dom0_ram[i].start, P2M_RAM) )
             panic("dom0: cannot map its RAM at stage 2 (out of memory for tables)");
     map_devices(fdt, &d->p2m);
+    /* selftest=pt-leak: map a page hypcore owns (the stage-2 root), for the audit to find. */
+    if ( !strcmp(selftest_option(), "pt-leak") )
+        p2m_map(&d->p2m, d->p2m.root, d->p2m.root, PAGE_SZ, P2M_RAM);
     arch_p2m_activate(&d->p2m);
     arch_p2m_flush(&d->p2m);
     printk("dom0: p2m root 0x%llx vmid %u ipa-bits %u tables %u\n",
            (unsigned long long)d->p2m.root, d->p2m.vmid, d->p2m.ipa_bits, d->p2m.tables);
+    if ( !strncmp(selftest_option(), "pt", 2) &&
+         !selftest_pt_stage2(&d->p2m, dom0_ram, dom0_nr_ram, kept, nr_kept) )
+    {
+        printk(XENLOG_ERR "dom0: its stage-2 tables failed the audit: not entering dom0\n");
+        return false;
+    }
 
     released = release_boot_modules();
     printk("dom0: boot modules released (%llu pages)\n", (unsigned long long)released);

@@ -85,6 +85,9 @@ DTB_SLOT = 2 * MiB
 # Lines that end a run early: hypcore has failed and parks.
 PANIC_RE = re.compile(r'PANIC')
 EARLY_FAIL_RE = re.compile(r'^- .+ -$')
+# A self-test that ran and failed ("selftest pt: cpu1 FAILED (...)", "selftest heap:
+# FAILED ..."): the run fails even though the boot completes.
+SELFTEST_FAILED_RE = re.compile(r'selftest [\w-]+: (?:\S+ )?FAILED')
 # A trap dump (arch/*/traps.c): its first line names the CPU, its last says it parked.
 TRAP_HEAD_RE = re.compile(r'trap: .* exception .* on cpu(\d+)\s*$')
 TRAP_CLASS_RE = re.compile(r'trap: EC=')
@@ -538,7 +541,7 @@ def expected_trap(hyp_args):
 class Result:
     """How a QEMU run ended."""
     ok: bool
-    outcome: str        # complete, expected-trap, panic, early-failure, trap, uboot,
+    outcome: str        # complete, expected-trap, panic, early-failure, trap, uboot, selftest,
                         # timeout, exited, no-poweroff, stopped, silent
     reason: str
     log: str
@@ -615,6 +618,8 @@ class _Watcher:
             self._fail('panic', line)
         elif EARLY_FAIL_RE.match(line):
             self._fail('early-failure', line)
+        elif SELFTEST_FAILED_RE.search(line):
+            self._fail('selftest', line)
         elif (m := TRAP_HEAD_RE.search(line)):
             cpu = int(m.group(1))
             if cpu in self.traps:
@@ -813,7 +818,7 @@ def _result(outcome, exited, returncode, log, seconds):
                       else 'boot complete', log, seconds, exited)
     if kind == 'expected-trap':
         return Result(True, kind, reason + ' appeared', log, seconds, exited)
-    if kind in ('panic', 'early-failure', 'trap', 'uboot', 'dom0-crash'):
+    if kind in ('panic', 'early-failure', 'trap', 'uboot', 'dom0-crash', 'selftest'):
         reason = f'{kind}: {reason.strip()}'
     elif kind == 'exited' and returncode and log.strip():
         reason += ': ' + log.strip().splitlines()[-1]
