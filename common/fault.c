@@ -240,3 +240,11 @@ void trap_print_trace(vaddr_t pc, vaddr_t lr, vaddr_t fp)
     else
         printk("trap: call trace ends: outermost frame\n");
 }
+
+vaddr_t trap_fixup(vaddr_t elr, bool data_abort, vaddr_t sp, vaddr_t frame_end)
+{
+    /* Only a frame pushed right below the interrupted SP can be resumed from. */
+    if ( !data_abort || elr != (vaddr_t)probe_read32_insn || sp != frame_end )
+        return 0;
+    return (vaddr_t)probe_read32_fixup;
+}

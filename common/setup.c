@@ -9,8 +9,8 @@
 #include <cpu.h>
 #include <dom0.h>
 #include <dom0_build.h>
-#include <gic.h>
 #include <dt.h>
+#include <gic.h>
 #include <layout.h>
 #include <lib.h>
 #include <libfdt.h>
@@ -66,7 +66,7 @@ static const void *map_boot_fdt(paddr_t pa, const char *source)
     const struct fdt_header *hdr;
     const char *why;
     unsigned int bits = arch_paddr_bits(&why);
-    u32 size;
+    u32 size, magic;
     paddr_t p;
     int err;
 
@@ -79,12 +79,19 @@ static const void *map_boot_fdt(paddr_t pa, const char *source)
                   "space (%s)", (unsigned long long)pa, source, bits, why);
     map_boot_page(base, page, MAP_RO);
     hdr = (const void *)(base + (vaddr_t)(pa - page));
-    boot_step_begin("reading the DTB header at", pa, sizeof(*hdr),
-                    "the DTB pointer does not point at memory");
-    if ( fdt_magic(hdr) != FDT_MAGIC )
+    /*
+     * The pointer is the loader's word only: read the header's first words
+     * through probe_read32, so that an address where nothing answers (no
+     * RAM, no device) is refused in one line rather than a trap dump.
+     */
+    if ( !probe_read32((vaddr_t)&hdr->magic, &magic) ||
+         !probe_read32((vaddr_t)&hdr->totalsize, &size) )
+        boot_fail("no DTB at 0x%llx (%s): reading it aborted: no memory answers at that "
+                  "address", (unsigned long long)pa, source);
+    if ( fdt32_to_cpu(magic) != FDT_MAGIC )
         boot_fail("no DTB at 0x%llx (%s): bad magic 0x%08x, expected 0x%08x",
-                  (unsigned long long)pa, source, fdt_magic(hdr), FDT_MAGIC);
-    size = fdt_totalsize(hdr);
+                  (unsigned long long)pa, source, fdt32_to_cpu(magic), FDT_MAGIC);
+    size = fdt32_to_cpu(size);
     if ( size < sizeof(*hdr) || size > FDT_MAX_SIZE )
         boot_fail("invalid DTB at 0x%llx (%s): totalsize %u outside %zu..%u bytes",
                   (unsigned long long)pa, source, size, sizeof(*hdr), FDT_MAX_SIZE);
@@ -93,7 +100,15 @@ static const void *map_boot_fdt(paddr_t pa, const char *source)
                   "address space (%s)", (unsigned long long)pa,
                   (unsigned long long)(pa + size), source, bits, why);
     for ( p = page + PAGE_SZ; p < pa + size; p += PAGE_SZ )
+    {
         map_boot_page(base + (p - page), p, MAP_RO);
+        /* Every page answers, or the totalsize runs past the memory the DTB is in. */
+        if ( !probe_read32(base + (vaddr_t)(p - page), &magic) )
+            boot_fail("invalid DTB at 0x%llx-0x%llx (%s): reading its page at 0x%llx "
+                      "aborted: its totalsize runs past the memory it is in",
+                      (unsigned long long)pa, (unsigned long long)(pa + size), source,
+                      (unsigned long long)p);
+    }
 
     /* dt_check: header, version 17, size, then the whole structure. */
     boot_step_begin("reading the DTB at", pa, size,

@@ -7,10 +7,27 @@
 
 /*
  * do_trap: called by the arch exception entry with the saved frame and the
- * vector number; prints the decoded exception and every register, then
- * returns so the entry code parks the CPU.
+ * vector number.  A data abort on probe_read32's load is fixed up: true,
+ * and the entry code resumes from the frame (at probe_read32_fixup).
+ * Anything else: prints the decoded exception and every register, and
+ * returns false so the entry code parks the CPU.
  */
-void do_trap(struct cpu_user_regs *regs, unsigned int vector);
+bool do_trap(struct cpu_user_regs *regs, unsigned int vector);
+
+/*
+ * probe_read32 (arch/<arch>/entry.S): read the word at @va into *@val; false,
+ * with no trap dump, when the read aborts (nothing answers at that address).
+ * For addresses only the loader or the DT vouches for.
+ */
+bool probe_read32(vaddr_t va, u32 *val);
+extern const char probe_read32_insn[], probe_read32_fixup[];
+
+/*
+ * trap_fixup: for an exception taken at the hypervisor's own level, at
+ * @elr, its frame pushed just below @sp (@frame_end = where the frame ends):
+ * where to resume if it is a data abort on probe_read32's load, else 0.
+ */
+vaddr_t trap_fixup(vaddr_t elr, bool data_abort, vaddr_t sp, vaddr_t frame_end);
 
 /*
  * fault_status_name: the fault status code of a data or instruction abort

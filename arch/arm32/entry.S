@@ -138,8 +138,35 @@ trap_entry_sp_saved:
         save_exception_regs
         mov     r0, sp
         bl      do_trap
-        b       park
+        cmp     r0, #0
+        beq     1f
+        mov     r0, sp                      /* fixed up (probe_read32): resume from the frame */
+        b       guest_resume
+1:      b       park
 END(trap_entry)
+
+/*
+ * probe_read32: read the 32-bit word at a vaddr that may not be backed by
+ * anything (a DTB pointer from the loader), without a trap dump: a data
+ * abort on the load is fixed up by do_trap(), which resumes at
+ * probe_read32_fixup with every register as it was (ELR_hyp is the
+ * aborting instruction itself for an abort taken in HYP mode).
+ * C: bool probe_read32(vaddr_t va, u32 *val);
+ * Inputs: r0 = va, r1 = where the word goes.  Output: r0 = 1 read, 0 aborted.
+ * Clobbers: r2.
+ */
+FUNC(probe_read32)
+        .globl  probe_read32_insn           /* do_trap() matches ELR_hyp against it */
+probe_read32_insn:
+        ldr     r2, [r0]
+        str     r2, [r1]
+        mov     r0, #1
+        bx      lr
+        .globl  probe_read32_fixup
+probe_read32_fixup:
+        mov     r0, #0
+        bx      lr
+END(probe_read32)
 
 /*
  * guest_trap_entry: a trap from the guest.  Saves r0-r12, LR (LR_usr) and
@@ -164,6 +191,8 @@ END(guest_trap_entry)
 /*
  * guest_resume: return to the guest from the frame at r0 (the top of this
  * CPU's stack), leaving SP_hyp at the stack top for the next trap.
+ * Also the way back to HYP code after a fixed-up abort (trap_entry): that
+ * frame lies just below the interrupted SP, which this restores.
  * Inputs: r0 = frame.  Never returns.
  */
 FUNC_LOCAL(guest_resume)

@@ -38,11 +38,19 @@ static const char *const vector_name[] = {
     "data abort", "hyp trap", "IRQ", "FIQ",
 };
 
-void do_trap(struct cpu_user_regs *regs, unsigned int vector)
+bool do_trap(struct cpu_user_regs *regs, unsigned int vector)
 {
     unsigned int ec = (regs->esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
     unsigned int iss = regs->esr & ESR_ISS_MASK;
+    vaddr_t fixup = trap_fixup(regs->elr, vector == 4 /* data abort in HYP mode */ && ec == 0x25,
+                               regs->sp, (vaddr_t)(regs + 1));
     unsigned int i;
+
+    if ( fixup )
+    {
+        regs->elr = fixup;
+        return true;
+    }
 
     printk_show_everything();           /* a dump is never filtered: the CPU stops */
     printk("trap: %s exception in HYP mode on cpu%u\n",
@@ -67,4 +75,5 @@ void do_trap(struct cpu_user_regs *regs, unsigned int vector)
     trap_print_trace(regs->elr, regs->lr, regs->r[11]);    /* r11: fp */
     printk("trap: cpu%u parked\n", smp_processor_id());
     smp_cpu_parked();
+    return false;
 }

@@ -186,8 +186,33 @@ FUNC_LOCAL(trap_save)
         save_exception_regs x2, x3
         mov     x0, sp
         bl      do_trap
-        b       park
+        cbz     w0, 1f
+        mov     x0, sp                      /* fixed up (probe_read32): resume from the frame */
+        b       guest_resume
+1:      b       park
 END(trap_save)
+
+/*
+ * probe_read32: read the 32-bit word at a vaddr that may not be backed by
+ * anything (a DTB pointer from the loader), without a trap dump: a data
+ * abort on the load is fixed up by do_trap(), which resumes at
+ * probe_read32_fixup with every register as it was.
+ * C: bool probe_read32(vaddr_t va, u32 *val);
+ * Inputs: x0 = va, x1 = where the word goes.  Output: w0 = 1 read, 0 aborted.
+ * Clobbers: x2.
+ */
+FUNC(probe_read32)
+        .globl  probe_read32_insn           /* do_trap() matches ELR against it */
+probe_read32_insn:
+        ldr     w2, [x0]
+        str     w2, [x1]
+        mov     w0, #1
+        ret
+        .globl  probe_read32_fixup
+probe_read32_fixup:
+        mov     w0, #0
+        ret
+END(probe_read32)
 
 /*
  * guest_sync_entry: a synchronous exception from EL1.  Saves every guest
@@ -214,6 +239,8 @@ END(guest_sync_entry)
 /*
  * guest_resume: return to the guest from the frame at x0 (the top of this
  * CPU's stack), leaving SP_EL2 at the stack top for the next exception.
+ * Also the way back to EL2 code after a fixed-up abort (trap_save): that
+ * frame lies just below the interrupted SP, which this restores.
  * Inputs: x0 = frame.  Never returns.
  */
 FUNC_LOCAL(guest_resume)

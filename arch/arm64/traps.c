@@ -48,11 +48,19 @@ static const char *const vector_group[] = {
 };
 static const char *const vector_type[] = { "synchronous", "IRQ", "FIQ", "SError" };
 
-void do_trap(struct cpu_user_regs *regs, unsigned int vector)
+bool do_trap(struct cpu_user_regs *regs, unsigned int vector)
 {
     unsigned int ec = (regs->esr >> ESR_EC_SHIFT) & ESR_EC_MASK;
     unsigned int iss = regs->esr & ESR_ISS_MASK;
+    vaddr_t fixup = trap_fixup(regs->elr, vector == 4 /* current EL, SP_ELx, synchronous */ && ec == 0x25,
+                               regs->sp, (vaddr_t)(regs + 1));
     unsigned int i;
+
+    if ( fixup )
+    {
+        regs->elr = fixup;
+        return true;
+    }
 
     printk_show_everything();           /* a dump is never filtered: the CPU stops */
     printk("trap: %s exception from %s on cpu%u\n",
@@ -78,6 +86,7 @@ void do_trap(struct cpu_user_regs *regs, unsigned int vector)
     trap_print_trace(regs->elr, regs->x[30], regs->x[29]);
     printk("trap: cpu%u parked\n", smp_processor_id());
     smp_cpu_parked();
+    return false;
 }
 
 static void __unused build_assertions(void)

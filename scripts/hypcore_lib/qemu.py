@@ -150,6 +150,9 @@ class RunSpec:
     virt: bool = True
     qemu_args: list = dataclasses.field(default_factory=list)
     hyp_args: str = ''
+    # The generic loader's stub passes this as the DTB pointer (x0 / r2) instead
+    # of where it put the DTB: hostile-loader experiments (a pointer outside RAM).
+    dtb_pointer: int = None
     # False: -M highmem=off (arm32 Linux as dom0, linux.py: the board Xen armhf
     # needs, with every device below 4 GiB; at most 3 GiB of RAM then).
     highmem: bool = True
@@ -390,7 +393,7 @@ def _plan_elf(spec, img, load, workdir, plan, placer):
 
 def _plan_generic(spec, img, load, workdir, plan, placer):
     low = load < RAM_BASE + QEMU_DTB_SIZE
-    if not (low or spec.dtb or spec.hyp_args):
+    if not (low or spec.dtb or spec.hyp_args or spec.dtb_pointer is not None):
         # Plain recipe: x0 = 0, hypcore reads QEMU's DTB at its board default.
         placer.take(RAM_BASE, QEMU_DTB_SIZE, "QEMU's DTB")
         plan.argv += _loader_file(img.bin, load) + _loader_pc(load)
@@ -419,10 +422,12 @@ def _plan_generic(spec, img, load, workdir, plan, placer):
     plan.dtb_addr = placer.find(size, BLOCK_2M, 'the DTB', RAM_BASE + KERNEL_DTB_FLOOR)
     stub_addr = placer.find(PAGE, PAGE, 'the boot stub', plan.dtb_addr + size)
     plan.argv += _loader_file(dtb, plan.dtb_addr)
-    plan.argv += _loader_file(_stub(spec.arch, workdir, plan.dtb_addr, load), stub_addr)
+    pointer = plan.dtb_addr if spec.dtb_pointer is None else spec.dtb_pointer
+    plan.argv += _loader_file(_stub(spec.arch, workdir, pointer, load), stub_addr)
     plan.argv += _loader_pc(stub_addr)
     plan.dtb_file = dtb
-    plan.notes.append(f'boot stub at {stub_addr:#x}, DTB at {plan.dtb_addr:#x}')
+    plan.notes.append(f'boot stub at {stub_addr:#x}, DTB at {plan.dtb_addr:#x}'
+                      + ('' if pointer == plan.dtb_addr else f', DTB pointer {pointer:#x}'))
 
 
 def _plan_uboot(spec, img, load, workdir, plan, placer):

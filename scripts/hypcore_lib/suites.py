@@ -9,7 +9,8 @@ the inputs (model.py), never against an earlier run's output:
             every reachable (layout, share, clash) is covered, plus RAM base,
             load == runtime address, 2 MiB / 1 GiB straddles and the last fit
   loader    kernel, elf, generic (plain and with the stub), uboot
-  bad       entered at EL1, no DTB, corrupt DTBs: one line each and no end marker
+  bad       entered at EL1, no DTB, corrupt DTBs, a DTB pointer where no memory
+            answers, a DTB running past RAM: one line each and no end marker
   dt        the DT facts against the DTB read with the dtc tools
   fault     selftest=fault: the data-abort dump
   bench     boot cost (and SMP bring-up) under -icount is deterministic
@@ -357,7 +358,43 @@ def bad_entry_cases(arch):
             spec = qemu.RunSpec(arch=arch, loader='generic', load=0x48200000, dtb=dtb)
             return refusal_case(name, spec, is_dtb_refusal, 'DTB refusal').run()
         cases.append(Case(tag(arch, f'bad:dtb-{kind}'), run))
+    cases += [dtb_pointer_case(arch, 'bad:dtb-pointer-outside-ram', 0xc0000000, False),
+              dtb_pointer_case(arch, 'bad:dtb-past-ram-end', RAM_BASE + GiB - PAGE, True)]
     return cases
+
+
+def dtb_pointer_case(arch, name, pointer, header):
+    """The loader's DTB pointer where no memory answers (-m 1G: RAM ends at
+    0x80000000; nothing is mapped at 0xc0000000), or a DTB header in RAM's
+    last page whose totalsize runs past RAM's end: one refusal line naming
+    the address (hypcore reads the header and each page through an
+    exception fixup, not a trap dump), and the boot CPU parks."""
+    name = tag(arch, name)
+
+    def is_refusal(line):
+        if not qemu.EARLY_FAIL_RE.match(line):
+            return False
+        if header:
+            return (f'invalid DTB at {pointer:#x}-' in line and
+                    f'reading its page at {RAM_BASE + GiB:#x} aborted' in line)
+        return f'no DTB at {pointer:#x} (from the loader): reading it aborted' in line
+
+    def run():
+        spec = qemu.RunSpec(arch=arch, loader='generic', load=0x48200000, mem=GiB,
+                            dtb_pointer=pointer)
+        if header:
+            # QEMU's own DTB's first page (its header says 1 MiB) in RAM's last page.
+            page = os.path.join(workdir(name + '-input'), 'header.dtb')
+            qemu.dump_dtb(qemu._machine_argv(spec), page + '.full')
+            with open(page + '.full', 'rb') as f:
+                first = f.read(PAGE)
+            if struct.unpack_from('>I', first, 4)[0] <= PAGE:
+                raise Failure(f"QEMU's DTB totalsize fits one page: no page past RAM to test")
+            with open(page, 'wb') as f:
+                f.write(first)
+            spec.qemu_args = ['-device', f'loader,file={page},addr={pointer:#x},force-raw=on']
+        return refusal_case(name, spec, is_refusal, 'DTB refusal naming the address').run()
+    return Case(name, run)
 
 
 # ---------------------------------------------------------------- DT facts
@@ -497,7 +534,8 @@ def arm32_cases():
       decision  one load per reachable (layout, share, clash), no special addresses
       loader    kernel (0x40010000 only), elf, generic, uboot (bootz), uboot at the
                 RAM base with bootargs
-      bad       SVC entry (virtualization=off), no DTB, a corrupt DTB
+      bad       SVC entry (virtualization=off), no DTB, a corrupt DTB, a DTB pointer
+                outside RAM, a DTB header whose totalsize runs past RAM
       smp       1, 4 and 8 CPUs (GICv2), selftest=smp, stall:2, stack-overflow:1,
                 stack-overflow-big:2,
                 the identity page inside the per-CPU slot's 2 MiB (up, and refused)
@@ -520,7 +558,8 @@ def arm32_cases():
                                               'loader:uboot', 'loader:uboot@ram-base+bootargs')]
     bad = [c for c in bad_entry_cases(arch)
            if c.name.split(':', 1)[1] in ('bad:svc-entry', 'bad:no-dtb@0x40080000/elf',
-                                          'bad:dtb-bad-magic')]
+                                          'bad:dtb-bad-magic', 'bad:dtb-pointer-outside-ram',
+                                          'bad:dtb-past-ram-end')]
     return (decision_cases(arch, specials=False) + loaders + bad
             + [smpsuite.matrix_case(arch, default, 1, 2, smp),
                smpsuite.matrix_case(arch, clash, 4, 2, smp),
