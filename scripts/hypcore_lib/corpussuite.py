@@ -43,9 +43,9 @@ import re
 import subprocess
 import tomllib
 
-from .common import BUILD, GiB, MiB, TOP, Failure
-from . import image as images, model, qemu
-from .suites import Case, run_qemu, with_log, workdir
+from .common import BUILD, GiB, TOP, Failure
+from . import model, qemu
+from .suites import Case, run_qemu, with_log
 
 CORPUS_DIR = os.path.join(TOP, 'tests', 'corpus')
 MANIFEST = os.path.join(CORPUS_DIR, 'manifest.toml')

@@ -49,9 +49,8 @@ import gzip
 import os
 import re
 import stat
-import subprocess
 
-from .common import BUILD, Failure, say
+from .common import Failure
 from . import build, qemu
 
 # Debian architecture and the meta package whose dependency names the kernel.
@@ -178,8 +177,8 @@ def fetch(arch='arm64'):
 
     Offline, what build/deps already holds is used; without it, one Failure line."""
     if arch not in DEB_ARCH:
-        raise Failure(f'--dom0 linux is arm64 only for now (arm32: see the README\'s '
-                      f'arm32 dom0 notes)')
+        raise Failure(f'--dom0 linux: no Debian kernel package known for --arch {arch} '
+                      f'(known: {", ".join(sorted(DEB_ARCH))})')
     try:
         with build.deps_lock():
             return _fetch(arch)

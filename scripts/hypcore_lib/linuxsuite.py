@@ -45,7 +45,7 @@ import re
 import stat
 
 from . import image as images, linux, qemu, smpsuite
-from .common import BUILD, MiB, PAGE, Failure
+from .common import MiB, PAGE, Failure
 from .suites import Case, check_model_decision, workdir
 
 TIMEOUT = 180               # seconds; a boot takes 10-20 s here (2 cores shared)

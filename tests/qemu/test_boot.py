@@ -1,10 +1,11 @@
 """The boot core on arm64: the decision line against the model for every reachable
-(layout, share, clash), every loader, bad entries (EL1, no DTB, corrupt DTBs), the DT
+(layout, share, clash), every loader, bad entries (EL1, no DTB, corrupt DTBs, a DTB
+pointer outside RAM: badsuite.py), the DT
 facts against fdtget/dtc, selftest=fault's dump, and -icount determinism.
 
 The cases are built by scripts/hypcore_lib/suites.py (shared with ./hypcore sweep)."""
 from conftest import arches, run_case
-from hypcore_lib import suites
+from hypcore_lib import badsuite, suites
 
 
 def cases(config):
@@ -12,7 +13,7 @@ def cases(config):
         return []
     arch = 'arm64'
     return (suites.decision_cases(arch) + suites.loader_cases(arch)
-            + suites.bad_entry_cases(arch) + suites.dt_cases(arch)
+            + badsuite.bad_entry_cases(arch) + suites.dt_cases(arch)
             + suites.fault_cases(arch) + [suites.bench_case(arch)])
 
 
