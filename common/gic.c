@@ -29,6 +29,7 @@
 #include <libfdt.h>
 #include <mm.h>
 #include <printk.h>
+#include <range.h>
 #include <sections.h>
 #include <smp.h>
 
@@ -118,21 +119,82 @@ static u64 typer_mpidr(u32 hi)
     return ((u64)(hi >> 24) << 32) | (hi & 0xffffffU);
 }
 
-static const char *find_rdists(const void *fdt, int node)
+/* What the walk found of the first GIC node: its kind, path and reg entries. */
+#define GIC_MAX_REGS 10             /* GICD + up to 8 redistributor regions + 1 */
+struct gic_node {
+    enum gic_kind kind;
+    char path[64];
+    unsigned int nr_regs;
+    int reg_err;                    /* the first unusable entry's error, 0 if none */
+    struct range reg[GIC_MAX_REGS];
+    u64 regions, stride;            /* v3: #redistributor-regions, redistributor-stride */
+};
+
+/*
+ * One dt_walk() pass (no lookup from the root per node or per entry: the
+ * ancestors come from the walk, as for the other boot facts): the first
+ * node compatible with a GICv3 or a GICv2, its path and its reg entries
+ * translated to physical addresses.  Stops there.
+ */
+static int find_gic(const struct dt_walk *w, void *ctx)
 {
-    u64 regions = 1, stride = 0;
+    static const char *const v2[] = { "arm,cortex-a15-gic", "arm,gic-400" };
+    struct gic_node *g = ctx;
+    const char *compat;
+    unsigned int i;
+    int len, count;
+
+    compat = fdt_getprop(w->fdt, w->node[w->depth], "compatible", &len);
+    if ( !compat || len <= 0 )
+        return 0;
+    if ( fdt_stringlist_contains(compat, len, "arm,gic-v3") )
+        g->kind = GIC_V3;
+    for ( i = 0; g->kind == GIC_NONE && i < ARRAY_SIZE(v2); i++ )
+        if ( fdt_stringlist_contains(compat, len, v2[i]) )
+            g->kind = GIC_V2;
+    if ( g->kind == GIC_NONE )
+        return 0;
+    dt_walk_path(w, g->path, sizeof(g->path));
+    count = dt_reg_count_in(w->fdt, w->node[w->depth], dt_walk_parent(w));
+    for ( i = 0; count > 0 && i < (unsigned int)count && i < GIC_MAX_REGS; i++ )
+    {
+        paddr_t start;
+        u64 size;
+        int err = dt_walk_paddr_index(w, i, &start, &size);
+
+        if ( err && !g->reg_err )
+            g->reg_err = err;
+        g->reg[i] = err ? (struct range){ 0, 0 } : (struct range){ start, start + size };
+        g->nr_regs = i + 1;
+    }
+    g->regions = 1;
+    dt_get_number(w->fdt, w->node[w->depth], "#redistributor-regions", &g->regions);
+    dt_get_number(w->fdt, w->node[w->depth], "redistributor-stride", &g->stride);
+    return 1;
+}
+
+/* A usable reg entry @i of at least @min bytes: its start in *pa. */
+static bool gic_reg(const struct gic_node *g, unsigned int i, u64 min, paddr_t *pa, u64 *size)
+{
+    if ( i >= g->nr_regs || g->reg[i].end - g->reg[i].start < min )
+        return false;
+    *pa = g->reg[i].start;
+    *size = g->reg[i].end - g->reg[i].start;
+    return true;
+}
+
+static const char *find_rdists(const struct gic_node *g)
+{
     unsigned int r;
 
-    dt_get_number(fdt, node, "#redistributor-regions", &regions);
-    dt_get_number(fdt, node, "redistributor-stride", &stride);
-    if ( regions < 1 || regions > 64 )
+    if ( g->regions < 1 || g->regions > GIC_MAX_REGS - 2 )
         return "#redistributor-regions out of range";
-    for ( r = 1; r <= regions; r++ )
+    for ( r = 1; r <= g->regions; r++ )
     {
         paddr_t pa;
         u64 size, off, step;
 
-        if ( dt_node_paddr_index(fdt, node, r, &pa, &size) )
+        if ( !gic_reg(g, r, GICR_FRAME, &pa, &size) )
             return "a redistributor region's reg is unusable";
         for ( off = 0; off + GICR_FRAME <= size; off += step )
         {
@@ -149,7 +211,7 @@ static const char *find_rdists(const void *fdt, int node)
             nr_rdists++;
             if ( lo & GICR_TYPER_LAST )
                 break;
-            step = stride ? stride : (lo & GICR_TYPER_VLPIS) ? GICR_FRAME_VLPI : GICR_FRAME;
+            step = g->stride ? g->stride : (lo & GICR_TYPER_VLPIS) ? GICR_FRAME_VLPI : GICR_FRAME;
         }
     }
     return nr_rdists ? NULL : "no redistributor frame";
@@ -183,28 +245,20 @@ static const char *enable_dist(void)
     return NULL;
 }
 
-static const char *probe(const void *fdt, int *nodep)
+static const char *probe(const void *fdt, struct gic_node *g)
 {
-    static const char *const v2[] = { "arm,cortex-a15-gic", "arm,gic-400" };
-    unsigned int i, rev;
+    unsigned int rev;
     paddr_t pa;
     u64 size;
-    int node;
 
-    node = fdt_node_offset_by_compatible(fdt, -1, "arm,gic-v3");
-    kind = GIC_V3;
-    for ( i = 0; node < 0 && i < ARRAY_SIZE(v2); i++ )
-    {
-        node = fdt_node_offset_by_compatible(fdt, -1, v2[i]);
-        kind = GIC_V2;
-    }
-    *nodep = node;
-    if ( node < 0 )
+    if ( dt_walk(fdt, find_gic, g) < 0 )
+        return "the device tree cannot be walked";
+    kind = g->kind;
+    if ( kind == GIC_NONE )
         return "no GICv2 or GICv3 node";
     if ( kind == GIC_V3 && !arch_gic_has_sysregs() )
         return "GICv3 but the CPU has no system-register interface";
-    if ( dt_node_paddr_index(fdt, node, 0, &pa, &size) ||
-         size < (kind == GIC_V3 ? 0x10000U : 0x1000U) )
+    if ( !gic_reg(g, 0, kind == GIC_V3 ? 0x10000U : 0x1000U, &pa, &size) )
         return kind == GIC_V3 ? "GICD reg unusable (absent, unmapped or under 64 KiB)"
                               : "GICD reg unusable (absent, unmapped or under 4 KiB)";
     gicd = map_page(FIXMAP_GICD, pa);
@@ -222,35 +276,30 @@ static const char *probe(const void *fdt, int *nodep)
                               : "GICD_PIDR2 says not a GICv1 or GICv2";
     if ( kind == GIC_V2 )
     {
-        if ( dt_node_paddr_index(fdt, node, 1, &pa, &size) || size < 0x1000 )
+        if ( !gic_reg(g, 1, 0x1000, &pa, &size) )
             return "GICC reg unusable (absent, unmapped or under 4 KiB)";
         gicc = map_page(FIXMAP_GICC, pa);
         return enable_dist();
     }
-    return find_rdists(fdt, node) ?: enable_dist();
+    return find_rdists(g) ?: enable_dist();
 }
 
 void gic_init(const void *fdt)
 {
-    char path[64] = "?";
-    const char *why;
-    int node;
+    static struct gic_node g;       /* static: the walk's result is no stack load */
+    const char *why = probe(fdt, &g);
 
-    why = probe(fdt, &node);
-    if ( node >= 0 && fdt_get_path(fdt, node, path, sizeof(path)) < 0 )
-        path[0] = '?', path[1] = '\0';
     if ( why )
     {
         kind = GIC_NONE;
-        printk("gic: %s%s%s; idle CPUs wait in WFE\n", node >= 0 ? path : "",
-               node >= 0 ? ": " : "", why);
+        printk("gic: %s%s%s; idle CPUs wait in WFE\n", g.path, g.path[0] ? ": " : "", why);
         return;
     }
     if ( kind == GIC_V2 )
-        printk("gic: v2 %s; SGI %u wakes idle CPUs from WFI\n", path, GIC_WAKE_SGI);
+        printk("gic: v2 %s; SGI %u wakes idle CPUs from WFI\n", g.path, GIC_WAKE_SGI);
     else
         printk("gic: v3 %s, %u redistributors; SGI %u wakes idle CPUs from WFI\n",
-               path, nr_rdists, GIC_WAKE_SGI);
+               g.path, nr_rdists, GIC_WAKE_SGI);
 }
 
 /* Set byte @n of the 32-bit register at @reg (this CPU's banked copy). */

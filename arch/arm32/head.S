@@ -11,6 +11,8 @@
  * Boot order (in step with arch/arm64/head.S):
  *   start -> check_cpu_mode -> cpu_init -> create_page_tables -> enable_mmu
  *         -> switch_to_runtime_mapping -> zero_bss -> start_hypcore() (C)
+ * A secondary's way from PSCI CPU_ON to C is secondary.S; the early console,
+ * early exception vectors and park() are early.S.
  *
  * Long-lived registers:
  *   r4   start .. C entry             paddr(start): where the image was loaded
@@ -47,12 +49,6 @@
 
 /* zImage header (Linux arch/arm/boot/compressed/head.S layout, read by U-Boot). */
 #define ZIMAGE_MAGIC            0x016f2818
-
-/* Early failure: print a one-line reason and park. */
-.macro early_fail_msg, label
-    adr_l   r0, \label
-    b       early_fail
-.endm
 
 /* 64-bit page-table descriptor store: low word r2, high word r3. */
 .macro store_desc, addr
@@ -108,7 +104,7 @@ END(start)
  * check_cpu_mode: park with a message unless we run in HYP mode.
  * Inputs: r6.  Clobbers: r0-r3.
  */
-FUNC_LOCAL(check_cpu_mode)
+FUNC(check_cpu_mode)
         mrs     r0, cpsr
         and     r0, r0, #PSR_MODE_MASK
         teq     r0, #PSR_MODE_HYP
@@ -121,7 +117,7 @@ END(check_cpu_mode)
  * vectors, and the translation controls for enable_mmu.
  * Inputs: none.  Clobbers: r0-r1, sp.
  */
-FUNC_LOCAL(cpu_init)
+FUNC(cpu_init)
         ldr     r0, =HCR_BOOT
         mcr     p15, 4, r0, c1, c1, 0       /* HCR */
         ldr     r0, =HSCTLR_BOOT            /* MMU, caches off; LE; A = 1 */
@@ -529,116 +525,6 @@ FUNC_LOCAL(zero_bss)
         .ltorg
 END(zero_bss)
 
-/*
- * secondary_entry: where PSCI CPU_ON starts a secondary CPU: HYP mode, MMU
- * and caches off, r0 = its logical number (the context id).  It reads its
- * boot record (cleaned to the PoC by the boot CPU) with the MMU off and
- * turns the MMU on with its own root table.
- *
- * Registers, secondary_entry .. secondary_start():
- *   r4:r5  the shared value of the entry to re-point (fix)
- *   r6     UART paddr (early failure messages)
- *   r7     the CPU's logical number
- *   r8     vaddr of that entry (through its private slot), or SB_NONE
- *   r9     level-1 index of the identity's own slot to clear, or SB_NONE
- *   r10    vaddr of its per-CPU slot (percpu_base)
- *   r11    level-1 index of the alias to clear, or SB_NONE
- */
-FUNC(secondary_entry)
-        cpsid   aif                         /* nothing may interrupt the bring-up */
-        mov     r7, r0                      /* r7 := logical CPU number */
-        ldr     r6, =BOARD_UART_PADDR       /* r6 := UART paddr (MMU off) */
-        bl      check_cpu_mode
-        bl      cpu_init
-        cmp     r7, #NR_CPUS_ASM
-        bhs     9f
-        adr_l   r1, secondary_boot
-        mov     r2, #SB_SIZE
-        mla     r1, r7, r2, r1              /* r1 := paddr(secondary_boot[r7]) */
-        ldr     r8, [r1, #SB_FIX_VA]
-        ldr     r4, [r1, #SB_FIX_LO]
-        ldr     r5, [r1, #SB_FIX_HI]
-        ldr     r9, [r1, #SB_CLEAR_IDX]
-        ldr     r11, [r1, #SB_ALIAS_IDX]
-        ldr     r10, [r1, #SB_PERCPU]       /* r10 := vaddr(per-CPU slot) */
-        ldr     r0, [r1, #SB_ENTRY]         /* r0 := where to go with the MMU on */
-        ldr     r2, [r1, #SB_ROOT_LO]
-        ldr     r3, [r1, #SB_ROOT_HI]       /* r2:r3 := paddr(own root) */
-        ldr     r12, =early_vectors
-        ldr     r1, =secondary_switch
-        sub     r12, r12, r1
-        add     r12, r12, r0                /* r12 := the early vectors beside it */
-        b       enable_mmu
-9:      early_fail_msg msg_bad_cpu
-        .ltorg
-END(secondary_entry)
-
-/*
- * secondary_switch: a secondary with its MMU on, at the alias (when its
- * identity entry lives in its runtime level-2 table, or in its slot's
- * level-3 table) or at the runtime address.  Gives that entry its shared
- * value back (break-before-make, from the alias), moves to the runtime address, drops the identity and
- * alias entries, and calls C on its own stack.  Every table written here is
- * this CPU's own, mapped in its private slot and walked by no other CPU:
- * local TLB maintenance is enough.
- * Inputs: r4, r5, r7-r11 (see secondary_entry).  Never returns.
- */
-FUNC(secondary_switch)
-        add     r1, r10, #PERCPU_ROOT_PAGE * PAGE_SIZE /* r1 := vaddr(own root) */
-        cmn     r8, #1                      /* SB_NONE? */
-        beq     1f
-        mov     r12, r8                     /* r12 := vaddr of the entry */
-        mov     r2, #0
-        mov     r3, #0
-        strd    r2, r3, [r12]               /* break: the boot-only table */
-        dsb     nshst                       /* cleared before the TLBI */
-        mcr     p15, 4, r0, c8, c7, 0       /* TLBIALLH: all under that entry */
-        mcr     p15, 0, r0, c7, c5, 6       /* BPIALL */
-        dsb     nsh                         /* TLB and predictor invalidation complete (local) */
-        isb                                 /* later fetches use the new translations */
-        strd    r4, r5, [r12]               /* make: the shared entry */
-        dsb     nshst                       /* visible before we use it */
-        isb                                 /* the next instructions see the new entry */
-1:      ldr     r0, =2f                     /* to the runtime address */
-        bx      r0
-2:      adr_l   r0, early_vectors           /* at runtime now: the alias is about to go */
-        mcr     p15, 4, r0, c12, c0, 0      /* HVBAR */
-        isb                                 /* the register write takes effect before the alias goes */
-        cmn     r9, #1
-        beq     3f
-        add     r12, r1, r9, lsl #PT_ENTRY_SHIFT
-        mov     r2, #0
-        mov     r3, #0
-        strd    r2, r3, [r12]               /* drop the identity's own slot */
-        dsb     nshst                       /* the cleared entry is visible before the TLBI */
-        mcr     p15, 4, r0, c8, c7, 0       /* TLBIALLH */
-        mcr     p15, 0, r0, c7, c5, 6       /* BPIALL */
-        dsb     nsh                         /* TLB and predictor invalidation complete (local) */
-        isb                                 /* later fetches use the new translations */
-3:      cmn     r11, #1
-        beq     4f
-        add     r12, r1, r11, lsl #PT_ENTRY_SHIFT
-        mov     r2, #0
-        mov     r3, #0
-        strd    r2, r3, [r12]               /* drop the alias */
-        dsb     nshst                       /* the cleared entry is visible before the TLBI */
-        mcr     p15, 4, r0, c8, c7, 0       /* TLBIALLH */
-        mcr     p15, 0, r0, c7, c5, 6       /* BPIALL */
-        dsb     nsh                         /* TLB and predictor invalidation complete (local) */
-        isb                                 /* later fetches use the new translations */
-4:      add     r0, r10, #PERCPU_DATA_PAGE * PAGE_SIZE
-        mcr     p15, 4, r0, c13, c0, 2      /* HTPIDR: this_cpu() */
-        ldr     sp, [r0, #CPU_STACK_TOP]    /* own stack, guard page below */
-        adr_l   r0, hyp_vectors
-        mcr     p15, 4, r0, c12, c0, 0      /* HVBAR */
-        isb                                 /* the register write takes effect before what follows */
-        mov     r0, r7
-        mov     fp, #0                      /* a new call chain, as in zero_bss */
-        mov     lr, #0
-        b       secondary_start             /* never returns */
-        .ltorg
-END(secondary_switch)
-
         .section .text.idmap, "ax", %progbits
 /*
  * enable_mmu: the only code that must be identity mapped.  Loads HTTBR (MMU
@@ -673,126 +559,6 @@ FUNC(enable_mmu)
         .ltorg
 END(enable_mmu)
 
-        .text
-/*
- * early_fail: print the NUL-terminated line at r0 on the UART (r6) and park.
- * Usable with the MMU off or on.  Never returns.
- */
-FUNC_LOCAL(early_fail)
-        bl      early_puts
-        b       park
-END(early_fail)
-
-/*
- * early_puts: print the string at r0, then CR LF, polling the PL011 at r6.
- * Clobbers: r0-r3.
- */
-#define PL011_DR            0x00
-#define PL011_FR            0x18
-#define PL011_FR_TXFF       (1 << 5)
-FUNC(early_puts)
-        mov     r3, lr
-        bl      early_puts_nonl
-        mov     r1, #'\r'
-        bl      early_putc
-        mov     r1, #'\n'
-        bl      early_putc
-        bx      r3
-END(early_puts)
-
-/* early_puts_nonl: early_puts without the line end.  Clobbers: r0-r2. */
-FUNC_LOCAL(early_puts_nonl)
-        mov     r2, lr
-1:      ldrb    r1, [r0], #1
-        cmp     r1, #0
-        beq     2f
-        bl      early_putc
-        b       1b
-2:      bx      r2
-END(early_puts_nonl)
-
-/* early_putc: write r1 to the PL011 at r6 once its FIFO has room.  Clobbers: r12. */
-FUNC(early_putc)
-1:      ldr     r12, [r6, #PL011_FR]
-        tst     r12, #PL011_FR_TXFF
-        bne     1b
-        strb    r1, [r6, #PL011_DR]
-        bx      lr
-END(early_putc)
-
-/*
- * early_puthex: print r0 as 0x and 8 hex digits.  No stack: with the MMU
- * on, SP may still be the early stack's paddr.  Only for early_exception,
- * which parks: it clobbers the long-lived r4-r5.
- * Clobbers: r0-r2, r4, r5, r12.
- */
-FUNC(early_puthex)
-        mov     r4, r0
-        mov     r5, lr
-        mov     r1, #'0'
-        bl      early_putc
-        mov     r1, #'x'
-        bl      early_putc
-        mov     r2, #28
-1:      lsr     r1, r4, r2
-        and     r1, r1, #0xf
-        cmp     r1, #10
-        addlo   r1, r1, #'0'
-        addhs   r1, r1, #('a' - 10)
-        bl      early_putc
-        subs    r2, r2, #4
-        bge     1b
-        bx      r5
-END(early_puthex)
-
-/* park: stop this CPU for good, interrupts masked.  Never returns. */
-FUNC(park)
-        cpsid   aif
-1:      wfi
-        b       1b
-END(park)
-
-/*
- * early_vectors: HVBAR until the runtime vectors can be used (a stack and,
- * on a secondary, its per-CPU data): by paddr while the MMU is off, then by
- * vaddr (enable_mmu).  Any exception prints one line with HSR, ELR_hyp and
- * HDFAR through the UART, then parks.
- */
-        .balign 32
-FUNC_LOCAL(early_vectors)
-        .rept   8
-        b       early_exception
-        .endr
-END(early_vectors)
-
-FUNC_LOCAL(early_exception)
-        /*
-         * The UART by paddr with the MMU off; once it is on, through the
-         * fixmap (head.S maps it before enabling the MMU, and every CPU's
-         * tables reach it).
-         */
-        mrc     p15, 4, r0, c1, c0, 0       /* HSCTLR */
-        tst     r0, #SCTLR_M
-        ldreq   r6, =BOARD_UART_PADDR
-        ldrne   r6, =__fixmap_start + FIXMAP_UART * PAGE_SIZE
-        adr_l   r0, msg_early_exc
-        bl      early_puts_nonl
-        mrc     p15, 4, r0, c5, c2, 0       /* HSR */
-        bl      early_puthex
-        adr_l   r0, msg_elr
-        bl      early_puts_nonl
-        mrs     r0, ELR_hyp
-        bl      early_puthex
-        adr_l   r0, msg_far
-        bl      early_puts_nonl
-        mrc     p15, 4, r0, c6, c0, 0       /* HDFAR */
-        bl      early_puthex
-        adr_l   r0, msg_dash
-        bl      early_puts
-        b       park
-        .ltorg
-END(early_exception)
-
         .section .rodata.head, "a", %progbits
         .balign 8
 /* Descriptor templates for map_range, indexed by ATTR_*: low word, high word. */
@@ -806,11 +572,6 @@ msg_not_hyp:     .asciz "- hypcore must be entered in HYP mode -"
 msg_overlap:     .asciz "- hypcore: boot mappings overlap (layout config bug) -"
 msg_block:       .asciz "- hypcore: unexpected block entry in boot tables -"
 msg_pool:        .asciz "- hypcore: boot page-table pool exhausted -"
-msg_bad_cpu:     .asciz "- hypcore: secondary started with a CPU number past NR_CPUS -"
-msg_early_exc:   .asciz "- hypcore: early exception HSR="
-msg_elr:         .asciz " ELR="
-msg_far:         .asciz " HDFAR="
-msg_dash:        .asciz " -"
 
 /*
  * The boot page-table pool, part of the loaded image: root + runtime (L2,

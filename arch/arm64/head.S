@@ -9,6 +9,8 @@
  * Boot order (kept in step with arch/arm32/head.S):
  *   start -> check_cpu_mode -> cpu_init -> create_page_tables -> enable_mmu
  *         -> switch_to_runtime_mapping -> zero_bss -> start_hypcore() (C)
+ * A secondary's way from PSCI CPU_ON to C is secondary.S; the early console,
+ * early exception vectors and park() are early.S.
  *
  * Long-lived registers:
  *   x19  start .. C entry             paddr(start): where the image was loaded
@@ -41,10 +43,6 @@
 #include <asm-offsets.h>
 #include <layout.h>
 
-/* Call-frame information (switch_stack_and_call) goes where gdb reads it:
- * the linker script drops .eh_frame. */
-        .cfi_sections .debug_frame
-
 /*
  * The boot CPU's first stack, in BSS; C moves it to its guard-paged per-CPU
  * stack once the heap exists (smp_prepare_boot_cpu()).
@@ -55,12 +53,6 @@
 #define IMAGE_TEXT_OFFSET       0x200000    /* QEMU/U-Boot: RAM base + 2 MiB */
 /* flags: bit 0 = 0 little-endian, bits 2:1 = 1 4 KiB pages, bit 3 = 1 anywhere */
 #define IMAGE_FLAGS             ((1 << 1) | (1 << 3))
-
-/* Early failure: print a one-line reason and park. Clobbers x0-x3. */
-.macro early_fail_msg, label
-    adr_l   x0, \label
-    b       early_fail
-.endm
 
         .section .text.header, "ax", %progbits
 /*
@@ -110,7 +102,7 @@ END(start)
  * check_cpu_mode: park with a message unless we run at EL2.
  * Inputs: none.  Output: none.  Clobbers: x0-x3.
  */
-FUNC_LOCAL(check_cpu_mode)
+FUNC(check_cpu_mode)
         mrs     x0, CurrentEL
         cmp     x0, #CURRENTEL_EL2
         b.ne    1f
@@ -124,7 +116,7 @@ END(check_cpu_mode)
  * program the translation controls for enable_mmu.
  * Inputs: none.  Output: none.  Clobbers: x0-x1.
  */
-FUNC_LOCAL(cpu_init)
+FUNC(cpu_init)
         ldr     x0, =HCR_EL2_BOOT
         msr     hcr_el2, x0
         ldr     x0, =SCTLR_EL2_BOOT         /* MMU, caches off; LE; A = 0 */
@@ -501,122 +493,6 @@ FUNC_LOCAL(zero_bss)
         b       start_hypcore
 END(zero_bss)
 
-/*
- * secondary_entry: where PSCI CPU_ON starts a secondary CPU: EL2, MMU and
- * caches off, SP undefined, x0 = its logical number (the context id).  It
- * reads its boot record (written and cleaned to the PoC by the boot CPU)
- * with the MMU off and turns the MMU on with its own root table.
- *
- * Registers, secondary_entry .. secondary_start():
- *   x19  the CPU's logical number
- *   x20  paddr of its boot record (until the MMU is on)
- *   x22  vaddr of its per-CPU slot (percpu_base)
- *   x23  UART paddr (early failure messages)
- *   x24  level-0 index to re-point at x25 (SB_NONE = none)
- *   x25  the shared runtime level-1 entry
- *   x26  level-0 index of the identity's own slot to clear (SB_NONE = none)
- *   x27  level-0 index of the alias to clear (SB_NONE = none)
- *   x28  paddr of its root table
- */
-FUNC(secondary_entry)
-        msr     daifset, #0xf               /* nothing may interrupt the bring-up */
-        mov     x19, x0                     /* x19 := logical CPU number */
-        ldr     x23, =BOARD_UART_PADDR      /* x23 := UART paddr (MMU off) */
-        bl      check_cpu_mode
-        bl      cpu_init
-        cmp     x19, #NR_CPUS_ASM
-        b.hs    9f
-        adr_l   x20, secondary_boot
-        mov     x1, #SB_SIZE
-        madd    x20, x19, x1, x20           /* x20 := paddr(secondary_boot[x19]) */
-        ldr     x28, [x20, #SB_ROOT]        /* x28 := paddr(own root) */
-        ldr     x24, [x20, #SB_FIX_IDX]
-        ldr     x25, [x20, #SB_FIX_VAL]
-        ldr     x26, [x20, #SB_CLEAR_IDX]
-        ldr     x27, [x20, #SB_ALIAS_IDX]
-        ldr     x22, [x20, #SB_PERCPU]      /* x22 := vaddr(per-CPU slot) */
-        ldr     x0, [x20, #SB_ENTRY]        /* x0 := where to go with the MMU on */
-        ldr     x3, =early_vectors
-        ldr     x1, =secondary_switch
-        sub     x3, x3, x1
-        add     x3, x3, x0                  /* x3 := the early vectors beside it */
-        b       enable_mmu
-9:      early_fail_msg msg_bad_cpu
-END(secondary_entry)
-
-/*
- * secondary_switch: a secondary with its MMU on, at the alias (when its
- * identity entry lives in a private copy of the runtime tables) or at the
- * runtime address.  Re-points its runtime level-0 entry at the shared table
- * (break-before-make, from the alias), moves to the runtime address, drops
- * the identity and alias entries, and calls C on its own stack.  Every
- * table written here is this CPU's own root, mapped in its private slot and
- * walked by no other CPU: local TLB maintenance is enough.
- * Inputs: x19, x22, x24-x27 (see secondary_entry).  Never returns.
- */
-FUNC(secondary_switch)
-        add     x21, x22, #PERCPU_ROOT_PAGE * PAGE_SIZE /* x21 := vaddr(own root) */
-        cmn     x24, #1                     /* SB_NONE? */
-        b.eq    1f
-        str     xzr, [x21, x24, lsl #PT_ENTRY_SHIFT] /* break: the private copy */
-        dsb     nshst                       /* cleared before the TLBI */
-        tlbi    alle2                       /* everything under that entry */
-        dsb     nsh                         /* TLB invalidation complete (local) */
-        isb                                 /* later fetches use the new translations */
-        str     x25, [x21, x24, lsl #PT_ENTRY_SHIFT] /* make: the shared table */
-        dsb     nshst                       /* visible before we use it */
-        isb                                 /* the next instructions see the new entry */
-1:      ldr     x0, =2f                     /* to the runtime address */
-        br      x0
-2:      adr_l   x0, early_vectors           /* at runtime now: the alias is about to go */
-        msr     vbar_el2, x0
-        isb                                 /* the register write takes effect before the alias goes */
-        cmn     x26, #1
-        b.eq    3f
-        str     xzr, [x21, x26, lsl #PT_ENTRY_SHIFT] /* drop the identity's own slot */
-        dsb     nshst                       /* the cleared entry is visible before the TLBI */
-        tlbi    alle2                       /* every cached EL2 translation: this CPU only */
-        dsb     nsh                         /* TLB invalidation complete (local) */
-        isb                                 /* later fetches use the new translations */
-3:      cmn     x27, #1
-        b.eq    4f
-        str     xzr, [x21, x27, lsl #PT_ENTRY_SHIFT] /* drop the alias */
-        dsb     nshst                       /* the cleared entry is visible before the TLBI */
-        tlbi    alle2                       /* every cached EL2 translation: this CPU only */
-        dsb     nsh                         /* TLB invalidation complete (local) */
-        isb                                 /* later fetches use the new translations */
-4:      add     x0, x22, #PERCPU_DATA_PAGE * PAGE_SIZE
-        msr     tpidr_el2, x0               /* this_cpu() */
-        ldr     x1, [x0, #CPU_STACK_TOP]
-        mov     sp, x1                      /* own stack, guard page below */
-        adr_l   x0, hyp_vectors
-        msr     vbar_el2, x0
-        isb                                 /* the register write takes effect before what follows */
-        mov     x0, x19
-        mov     x29, xzr                    /* a new call chain, as in zero_bss */
-        mov     x30, xzr
-        b       secondary_start             /* never returns */
-END(secondary_switch)
-
-/*
- * switch_stack_and_call: continue on another stack.  The frame records left
- * on the old stack are abandoned, so the chain ends here: x29 = 0 for the
- * trap dump's call trace, and call-frame information with no return address
- * for gdb; both show this routine as fn's caller and stop.
- * C: void switch_stack_and_call(vaddr_t sp, void (*fn)(void *), void *arg);
- * Never returns (parks if fn does).
- */
-FUNC(switch_stack_and_call)
-        .cfi_startproc
-        .cfi_undefined x30                  /* no caller (for gdb) */
-        mov     sp, x0
-        mov     x0, x2
-        mov     x29, xzr
-        blr     x1
-        b       park
-        .cfi_endproc
-END(switch_stack_and_call)
-
         .section .text.idmap, "ax", %progbits
 /*
  * enable_mmu: the only code that must be identity mapped.  Loads TTBR0_EL2
@@ -658,139 +534,6 @@ FUNC(enable_mmu)
         .ltorg
 END(enable_mmu)
 
-        .text
-/*
- * early_fail: print the NUL-terminated line at x0 on the UART (x23) and park.
- * Usable with the MMU off or on.  Inputs: x0, x23.  Never returns.
- */
-FUNC_LOCAL(early_fail)
-        bl      early_puts
-        b       park
-END(early_fail)
-
-/*
- * early_puts: print the string at x0, then CR LF, by polling the PL011.
- * Inputs: x0 = string, x23 = UART base.  Clobbers: x0-x2.
- */
-FUNC(early_puts)
-        mov     x2, x30
-1:      ldrb    w1, [x0], #1
-        cbz     w1, 2f
-        bl      early_putc
-        b       1b
-2:      mov     w1, #'\r'
-        bl      early_putc
-        mov     w1, #'\n'
-        bl      early_putc
-        mov     x30, x2
-        ret
-END(early_puts)
-
-/*
- * early_putc: write w1 to the PL011 at x23 once its FIFO has room.
- * Clobbers: w3.
- */
-#define PL011_DR    0x00
-#define PL011_FR    0x18
-#define PL011_FR_TXFF_BIT 5
-FUNC(early_putc)
-1:      ldr     w3, [x23, #PL011_FR]
-        tbnz    w3, #PL011_FR_TXFF_BIT, 1b
-        strb    w1, [x23, #PL011_DR]
-        ret
-END(early_putc)
-
-/*
- * early_puthex: print x0 as 0x followed by 16 hex digits.
- * Inputs: x0, x23.  Clobbers: x0-x5.
- */
-FUNC(early_puthex)
-        mov     x5, x30
-        mov     x4, x0
-        mov     w1, #'0'
-        bl      early_putc
-        mov     w1, #'x'
-        bl      early_putc
-        mov     x2, #60
-1:      lsr     x1, x4, x2
-        and     x1, x1, #0xf
-        cmp     x1, #10
-        add     x0, x1, #'0'
-        add     x1, x1, #('a' - 10)
-        csel    x1, x0, x1, lo
-        bl      early_putc
-        subs    x2, x2, #4
-        b.ge    1b
-        mov     x30, x5
-        ret
-END(early_puthex)
-
-/*
- * park: stop this CPU for good, with interrupts masked.  Never returns.
- */
-FUNC(park)
-        msr     daifset, #0xf
-1:      wfi
-        b       1b
-END(park)
-
-/*
- * early_vectors: VBAR_EL2 until the runtime vectors can be used (a stack and,
- * on a secondary, its per-CPU data): by paddr while the MMU is off, then by
- * vaddr (enable_mmu).  Any exception prints one line with ESR_EL2, ELR_EL2
- * and FAR_EL2 through the UART, then parks.
- */
-.macro early_vector
-        .balign 0x80
-        b       early_exception
-.endm
-        .balign 0x800
-FUNC_LOCAL(early_vectors)
-        .rept   16
-        early_vector
-        .endr
-END(early_vectors)
-
-FUNC_LOCAL(early_exception)
-        /*
-         * The UART by paddr with the MMU off; once it is on, through the
-         * fixmap (head.S maps it before enabling the MMU, and every CPU's
-         * tables reach it): the paddr is no longer a usable address.
-         */
-        mrs     x0, sctlr_el2
-        ldr     x23, =BOARD_UART_PADDR
-        tst     x0, #SCTLR_M
-        b.eq    1f
-        ldr     x23, =__fixmap_start + FIXMAP_UART * PAGE_SIZE
-1:
-        adr_l   x0, msg_early_exc
-        bl      early_puts_nonl
-        mrs     x0, esr_el2
-        bl      early_puthex
-        adr_l   x0, msg_elr
-        bl      early_puts_nonl
-        mrs     x0, elr_el2
-        bl      early_puthex
-        adr_l   x0, msg_far
-        bl      early_puts_nonl
-        mrs     x0, far_el2
-        bl      early_puthex
-        adr_l   x0, msg_dash
-        bl      early_puts
-        b       park
-END(early_exception)
-
-/* early_puts_nonl: early_puts without the line end.  Clobbers: x0-x3. */
-FUNC_LOCAL(early_puts_nonl)
-        mov     x2, x30
-1:      ldrb    w1, [x0], #1
-        cbz     w1, 2f
-        bl      early_putc
-        b       1b
-2:      mov     x30, x2
-        ret
-END(early_puts_nonl)
-
         .section .rodata.head, "a", %progbits
         .balign 8
 /*
@@ -806,11 +549,6 @@ msg_idmap_range: .asciz "- hypcore: loaded above the 48-bit VA range, cannot ide
 msg_overlap:     .asciz "- hypcore: boot mappings overlap (layout config bug) -"
 msg_block:       .asciz "- hypcore: unexpected block entry in boot tables -"
 msg_pool:        .asciz "- hypcore: boot page-table pool exhausted -"
-msg_bad_cpu:     .asciz "- hypcore: secondary started with a CPU number past NR_CPUS -"
-msg_early_exc:   .asciz "- hypcore: early exception ESR="
-msg_elr:         .asciz " ELR="
-msg_far:         .asciz " FAR="
-msg_dash:        .asciz " -"
 
 /*
  * The boot page-table pool: part of the loaded image (zero-filled in the

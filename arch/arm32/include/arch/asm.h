@@ -28,6 +28,12 @@
     mov     \reg, #4
     lsl     \reg, \reg, \tmp
 .endm
+
+/* Early failure: print a one-line reason and park (early.S). */
+.macro early_fail_msg, label
+    adr_l   r0, \label
+    b       early_fail
+.endm
 #endif
 
 #endif /* ARCH_ARM32_ASM_H */

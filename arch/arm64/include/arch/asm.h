@@ -26,6 +26,12 @@
     mov     \reg, #4
     lsl     \reg, \reg, \tmp
 .endm
+
+/* Early failure: print a one-line reason and park (early.S).  Clobbers x0-x3. */
+.macro early_fail_msg, label
+    adr_l   x0, \label
+    b       early_fail
+.endm
 #endif
 
 #endif /* ARCH_ARM64_ASM_H */
