@@ -25,6 +25,9 @@ in this run (stale rows are removed before it starts).
          and Debian's Linux as dom0 (arm64, 1 CPU, dom0_mem=256M) at -m 1G
          and 4G under both: the guest instructions from reset to dom0's first
          kernel line and to "Run /init", counted by a QEMU plugin (linuxxen.py)
+  ram    boot cost against RAM size, hypcore beside Xen 4.17 (1, 2, 4, 16 GiB;
+         arm32 1, 2), SMP bring-up per secondary at 8, 64 and 512 CPUs, and
+         issue 14's targets met or missed by how much (ramsuite.py)
 """
 import json
 import os
@@ -33,11 +36,12 @@ import shutil
 import subprocess
 
 from .common import BUILD, GiB, Failure
-from . import build, corpussuite, image as images, linuxxen, model, qemu, results, xen, xensuite
+from . import (build, corpussuite, image as images, linuxxen, model, qemu, ramsuite, results, xen,
+               xensuite)
 from .memsuite import icount_twice
 from .suites import Case, bench_once, run_qemu
 
-BENCH_SUITES = ('boot', 'alloc', 'heap', 'smp', 'dtb', 'dom0')
+BENCH_SUITES = ('boot', 'alloc', 'heap', 'smp', 'dtb', 'dom0', 'ram')
 # The corpus cases whose DTBs the dtb table boots.
 BENCH_DTBS = ('base:qemu-arm64', 'big:20000-memory-nodes')
 DTB_TIMEOUT = 120
@@ -97,6 +101,8 @@ def plan(arch, parts=None, layouts=None, load=None):
                      for hyp in ('hypcore', 'xen') for mem in DOM0_MEMS[arch][hyp]]
             rows += [(part, f'bench:dom0:{arch}:linux-{hyp}:{mem // GiB}G', ('linux', hyp, mem))
                      for mem in LINUX_MEMS[arch] for hyp in ('hypcore', 'xen')]
+        elif part == 'ram':
+            rows += [(part, name, key) for name, key in ramsuite.plan(arch)]
     return rows
 
 
@@ -107,7 +113,8 @@ def cases(arch, parts=None, layouts=None, load=None):
                'smp': lambda key: _smp(arch, key), 'alloc': lambda key: _alloc(),
                'dtb': lambda key: _dtb(arch, key),
                'dom0': lambda key: (linuxxen.bench_row(arch, *key[1:]) if key[0] == 'linux'
-                                    else _dom0(arch, *key))}
+                                    else _dom0(arch, *key)),
+               'ram': lambda key: ramsuite.measure(arch, key)}
     out = []
     for part, name, key in plan(arch, parts, layouts, load):
         def run(part=part, name=name, key=key):
@@ -232,7 +239,8 @@ def print_tables(arch, parts=None, layouts=None, load=None):
     for part in parts or BENCH_SUITES:
         mine = [(name, key, _load(arch, name)) for p, name, key in rows if p == part]
         {'boot': _print_boot, 'heap': _print_heap, 'smp': _print_smp,
-         'alloc': _print_alloc, 'dtb': _print_dtb, 'dom0': _print_dom0}[part](mine)
+         'alloc': _print_alloc, 'dtb': _print_dtb, 'dom0': _print_dom0,
+         'ram': lambda rows: ramsuite.print_table(arch, rows)}[part](mine)
         print(flush=True)
 
 

@@ -140,6 +140,14 @@ def parse_trap(line):
 BENCH_RE = re.compile(r'^bench: (\S+) ticks=(\d+)(?: \w+=\S+)*$')
 
 
+def bench_stage(raw_line):
+    """The stage a raw serial-log line reports ("bench: <stage> ticks=..."
+    after hypcore's prefix), else None: for timing that line from outside."""
+    at = raw_line.find(HYP_PREFIX)
+    m = BENCH_RE.match(raw_line[at + len(HYP_PREFIX):].rstrip('\r')) if at >= 0 else None
+    return m.group(1) if m else None
+
+
 def parse_bench(log):
     """{stage: ticks} from "bench: <stage> ticks=<n>[ <field>=<value>...]" lines."""
     out = {}
@@ -225,6 +233,8 @@ class SmpLog:
     parked: list = dataclasses.field(default_factory=list)     # "trap: cpuN parked"
     traps: list = dataclasses.field(default_factory=list)      # (esr, elr, far)
     warnings: list = dataclasses.field(default_factory=list)
+    # (DT path, CONFIG_NR_CPUS) of each CPU left out because hypcore has no slot for it
+    ignored: list = dataclasses.field(default_factory=list)
 
 
 SMP_ONLINE_RE = re.compile(r'^smp: cpu(\d+) online mpidr=0x([0-9a-f]+) root=0x([0-9a-f]+) '
@@ -232,6 +242,8 @@ SMP_ONLINE_RE = re.compile(r'^smp: cpu(\d+) online mpidr=0x([0-9a-f]+) root=0x([
 SMP_FAILED_RE = re.compile(r'^smp: cpu(\d+) failed mpidr=0x([0-9a-f]+) reason=(\S+)$')
 SMP_COUNT_RE = re.compile(r'^smp: (\d+) of (\d+) cpus online$')
 SMP_BENCH_RE = re.compile(r'^bench: smp ticks=(\d+) cpus=(\d+)$')
+SMP_IGNORED_RE = re.compile(r'^smp: warning: (\S+): more CPUs than CONFIG_NR_CPUS \((\d+)\); '
+                            r'ignored$')
 SELFTEST_SMP_RE = re.compile(r'^selftest smp: ok cpus=(\d+) window=0x([0-9a-f]+) '
                              r'distinct-pages=(\d+)$')
 OVERFLOW_RE = re.compile(r'^trap: stack overflow: cpu(\d+) (?:hit|ran past) its stack guard '
@@ -246,6 +258,7 @@ def parse_smp(log):
       smp: cpu<N> online mpidr=0x<mpidr> root=0x<paddr> stack=0x<va>-0x<va> stack-pa=0x<paddr>
       smp: cpu<N> failed mpidr=0x<mpidr> reason=<name>
       smp: <n> of <m> cpus online
+      smp: warning: <path>: more CPUs than CONFIG_NR_CPUS (<n>); ignored   (also in warnings)
       bench: smp ticks=<n> cpus=<m>
       selftest smp: ok cpus=<k> window=0x<va> distinct-pages=<k>
       trap: stack overflow: cpu<N> hit its stack guard page 0x<va>
@@ -299,6 +312,9 @@ def parse_smp(log):
             continue
         if line.startswith('smp: '):
             out.warnings.append(line)
+            m = SMP_IGNORED_RE.match(line)
+            if m:
+                out.ignored.append((m[1], int(m[2])))
     return out
 
 
