@@ -149,6 +149,11 @@ void dt_index_build(const void *fdt)
     }
 }
 
+const void *dt_index_blob(void)
+{
+    return idx.fdt;
+}
+
 /* The index entry of @node in @fdt, or NULL: then libfdt answers. */
 static const struct dt_index_node *lookup(const void *fdt, int node)
 {
@@ -404,6 +409,29 @@ int __wrap_fdt_node_offset_by_compatible(const void *fdt, int start, const char 
     for ( i = (unsigned int)(n - idx.node) + (start == -1 ? 0 : 1); i < idx.count; i++ )
         if ( index_check_compatible(&idx.node[i], compat) == 0 )
             return (int)idx.node[i].off;
+    return -FDT_ERR_NOTFOUND;
+}
+
+int __real_fdt_node_offset_by_prop_value(const void *fdt, int start, const char *name,
+                                         const void *val, int len);
+int __wrap_fdt_node_offset_by_prop_value(const void *fdt, int start, const char *name,
+                                         const void *val, int len);
+int __wrap_fdt_node_offset_by_prop_value(const void *fdt, int start, const char *name,
+                                         const void *val, int len)
+{
+    const struct dt_index_node *n = lookup(fdt, start == -1 ? 0 : start);
+    unsigned int i;
+
+    if ( !n )
+        return __real_fdt_node_offset_by_prop_value(fdt, start, name, val, len);
+    for ( i = (unsigned int)(n - idx.node) + (start == -1 ? 0 : 1); i < idx.count; i++ )
+    {
+        int plen;
+        const void *p = index_getprop(&idx.node[i], name, strlen(name), &plen);
+
+        if ( p && plen == len && memcmp(p, val, (size_t)len) == 0 )
+            return (int)idx.node[i].off;
+    }
     return -FDT_ERR_NOTFOUND;
 }
 

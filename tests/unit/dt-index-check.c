@@ -27,6 +27,8 @@ int __real_fdt_first_subnode(const void *fdt, int node);
 int __real_fdt_next_subnode(const void *fdt, int node);
 int __real_fdt_node_check_compatible(const void *fdt, int node, const char *compat);
 int __real_fdt_node_offset_by_compatible(const void *fdt, int start, const char *compat);
+int __real_fdt_node_offset_by_prop_value(const void *fdt, int start, const char *name,
+                                         const void *val, int len);
 
 static void same_prop(const void *fdt, int node, const char *name)
 {
@@ -71,6 +73,17 @@ static void same_compatible(const void *fdt, int node, const char *compat)
     r1 = fdt_node_offset_by_compatible(fdt, -1, compat);
     r2 = __real_fdt_node_offset_by_compatible(fdt, -1, compat);
     CHECK(r1 == r2, "by_compatible \"%s\": %d, libfdt %d", compat, r1, r2);
+    /* The same value as a whole property: the first string, or the whole list. */
+    for ( int len = 0; len <= (int)strlen(compat) + 1; len += (int)strlen(compat) + 1 )
+    {
+        r1 = fdt_node_offset_by_prop_value(fdt, node, "compatible", compat, len);
+        r2 = __real_fdt_node_offset_by_prop_value(fdt, node, "compatible", compat, len);
+        CHECK(r1 == r2, "by_prop_value after %d \"%s\"/%d: %d, libfdt %d", node, compat,
+              len, r1, r2);
+        r1 = fdt_node_offset_by_prop_value(fdt, -1, "compatible", compat, len);
+        r2 = __real_fdt_node_offset_by_prop_value(fdt, -1, "compatible", compat, len);
+        CHECK(r1 == r2, "by_prop_value \"%s\"/%d: %d, libfdt %d", compat, len, r1, r2);
+    }
 }
 
 static void check_node(const void *fdt, int node)
@@ -142,6 +155,9 @@ void check_dt_index(const void *fdt)
 
     for ( i = 0; i < sizeof(paths) / sizeof(paths[0]); i++ )
         same_path_offset(fdt, paths[i]);
+    CHECK(fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7) ==
+          __real_fdt_node_offset_by_prop_value(fdt, -1, "device_type", "memory", 7),
+          "the first memory node");
     a1 = fdt_get_alias_namelen(fdt, "serial0", 7);
     a2 = __real_fdt_get_alias_namelen(fdt, "serial0", 7);
     CHECK(a1 == a2, "alias serial0: %p, libfdt %p", (const void *)a1, (const void *)a2);
