@@ -169,6 +169,14 @@ static size_t zero_blocks(unsigned char *p, size_t n, size_t block)
 {
     size_t done = 0;
 
+    /* Four blocks a step (a page is 64 blocks of 64 bytes on cortex-a57), then one. */
+    for ( ; n - done >= 4 * block; done += 4 * block )
+        asm volatile("dc zva, %0\n\t"
+                     "dc zva, %1\n\t"
+                     "dc zva, %2\n\t"
+                     "dc zva, %3"
+                     : : "r"(p + done), "r"(p + done + block), "r"(p + done + 2 * block),
+                         "r"(p + done + 3 * block) : "memory");
     for ( ; n - done >= block; done += block )
         asm volatile("dc zva, %0" : : "r"(p + done) : "memory");
     return done;
