@@ -58,6 +58,7 @@ int dt_check(const void *fdt, size_t size)
 {
     int rc;
 
+    dt_index_build(NULL);       /* whatever was indexed before, this blob is not yet */
     if ( size < sizeof(struct fdt_header) )
         return -FDT_ERR_TRUNCATED;
 
@@ -69,7 +70,10 @@ int dt_check(const void *fdt, size_t size)
     if ( fdt_totalsize(fdt) > size )
         return -FDT_ERR_TRUNCATED;
 
-    return fdt_check_full(fdt, fdt_totalsize(fdt));
+    rc = fdt_check_full(fdt, fdt_totalsize(fdt));
+    if ( rc == 0 )
+        dt_index_build(fdt);
+    return rc;
 }
 
 /*

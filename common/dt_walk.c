@@ -9,7 +9,8 @@
  * walking from the root each time, so a loop that asks either for every
  * node is quadratic in the node count.  Here the ancestors of the node
  * being visited are kept on a small stack as fdt_next_node() descends.
- * The structure block itself is still read only through libfdt.
+ * The boot DTB's nodes come from its index (common/dt_index.c); any other
+ * blob is walked with libfdt's fdt_next_node().
  */
 #include <dt.h>
 #include <lib.h>
@@ -17,28 +18,46 @@
 #include <printk.h>
 #include <string.h>
 
+struct walk_state {
+    struct dt_walk w;
+    dt_walk_fn fn;
+    void *ctx;
+    bool warned;
+};
+
+/* One node of the walk, at @depth: keep the ancestors, call the callback. */
+static int walk_node(int node, int depth, void *arg)
+{
+    struct walk_state *st = arg;
+
+    if ( depth >= DT_WALK_MAX_DEPTH )
+    {
+        /* Nothing hypcore reads lives that deep; say so once and go on. */
+        if ( !st->warned )
+            printk(XENLOG_WARNING "dt: warning: nodes nested deeper than %u levels "
+                   "(the first below %s) are not read\n", DT_WALK_MAX_DEPTH,
+                   fdt_get_name(st->w.fdt, st->w.node[DT_WALK_MAX_DEPTH - 1], NULL));
+        st->warned = true;
+        return 0;
+    }
+    st->w.depth = depth;
+    st->w.node[depth] = node;
+    return st->fn(&st->w, st->ctx);
+}
+
 int dt_walk(const void *fdt, dt_walk_fn fn, void *ctx)
 {
-    struct dt_walk w = { .fdt = fdt };
-    bool warned = false;
+    struct walk_state st = { .w = { .fdt = fdt }, .fn = fn, .ctx = ctx };
     int node, depth = -1, rc;
+
+    /* The boot DTB has an index (dt_check()): the same nodes in the same order. */
+    if ( dt_index_walk(fdt, walk_node, &st, &rc) )
+        return rc;
 
     for ( node = fdt_next_node(fdt, -1, &depth); node >= 0 && depth >= 0;
           node = fdt_next_node(fdt, node, &depth) )
     {
-        if ( depth >= DT_WALK_MAX_DEPTH )
-        {
-            /* Nothing hypcore reads lives that deep; say so once and go on. */
-            if ( !warned )
-                printk(XENLOG_WARNING "dt: warning: nodes nested deeper than %u levels "
-                       "(the first below %s) are not read\n", DT_WALK_MAX_DEPTH,
-                       fdt_get_name(fdt, w.node[DT_WALK_MAX_DEPTH - 1], NULL));
-            warned = true;
-            continue;
-        }
-        w.depth = depth;
-        w.node[depth] = node;
-        rc = fn(&w, ctx);
+        rc = walk_node(node, depth, &st);
         if ( rc != 0 )
             return rc;
     }

@@ -93,14 +93,30 @@ static paddr_t next_table(struct pt_build *b, paddr_t table, unsigned int lvl, u
 /* Set the level-3 entry for va in the tables under root to leaf. */
 void pt_build_set(struct pt_build *b, paddr_t root, u64 va, u64 leaf)
 {
+    const u64 span = ~(PT_LEVEL_SIZE(PT_LAST_LEVEL - 1) - 1);  /* one last-level table's */
     paddr_t table = root;
     unsigned int lvl;
     u64 *t;
 
-    for ( lvl = PT_ROOT_LEVEL; lvl < PT_LAST_LEVEL && table; lvl++ )
-        table = next_table(b, table, lvl, va);
-    if ( !table )
-        return;
+    /*
+     * The same last-level table as last time: every table on the way to it
+     * is the builder's own, and owned tables are never re-pointed, so the
+     * walk would end there again (next_table() copies only what it does not
+     * own).  Saves three window mappings a level on each slot page.
+     */
+    if ( b->last_table && b->last_root == root && (b->last_va & span) == (va & span) &&
+         !b->nomem )
+        table = b->last_table;
+    else
+    {
+        for ( lvl = PT_ROOT_LEVEL; lvl < PT_LAST_LEVEL && table; lvl++ )
+            table = next_table(b, table, lvl, va);
+        if ( !table )
+            return;
+        b->last_table = table;
+        b->last_root = root;
+        b->last_va = va;
+    }
     t = window_map(W_TABLE, table);
     /*
      * Entries that outlive the boot (the private slot) are made fresh: the
@@ -163,6 +179,7 @@ void pt_build_free(struct pt_build *b, bool temp_only)
     }
     b->n = n;
     b->nomem = false;
+    b->last_table = 0;          /* it may have been freed */
 }
 
 bool pt_build_alias(struct pt_build *b, u64 *entry)

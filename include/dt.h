@@ -63,6 +63,40 @@ enum dt_error {
  */
 int dt_check(const void *fdt, size_t size);
 
+/*
+ * dt_index_build (common/dt_index.c): one more pass over a blob dt_check()
+ * has accepted (dt_check() makes it), recording each node's offset, parent
+ * and depth, so that libfdt's read calls on that blob afterwards walk
+ * nothing.  The image and the host tests are linked with --wrap for those
+ * calls (fdt_getprop, fdt_get_name, fdt_parent_offset, fdt_get_path,
+ * fdt_path_offset[_namelen], fdt_get_alias_namelen, fdt_first_subnode,
+ * fdt_next_subnode, fdt_node_check_compatible, fdt_node_offset_by_compatible,
+ * fdt_node_offset_by_prop_value):
+ * each answers from the index for the indexed blob, with exactly libfdt's
+ * results, and calls libfdt itself for any other blob, node, or error.
+ * One blob at a time: the last one dt_check() accepted, or that
+ * dt_index_build() was given (dom0_make_fdt() indexes the copy it edits
+ * after each edit, then the host's blob again).  A tree of more
+ * than DT_INDEX_MAX nodes or DT_INDEX_MAX_DEPTH levels gets no index (libfdt
+ * then answers everything, as it did before the index).  dt_index_build(NULL)
+ * forgets the index (dt_check() does that first).
+ */
+#define DT_INDEX_MAX            1024
+#define DT_INDEX_MAX_DEPTH      64
+void dt_index_build(const void *fdt);
+
+/* The blob the index is for (NULL: none), to index it again after another. */
+const void *dt_index_blob(void);
+
+/*
+ * For dt_walk(): @fn(node, depth, @ctx) for every node of @fdt in tree
+ * order, from the index, until one returns non-zero (that value is *@rc,
+ * else 0).  False (nothing called) when @fdt has no index.  With @fn
+ * NULL, only whether there is one.
+ */
+bool dt_index_walk(const void *fdt, int (*fn)(int node, int depth, void *ctx), void *ctx,
+                   int *rc);
+
 /* A short description of -@err (or @err), for messages. */
 const char *dt_strerror(int err);
 

@@ -25,6 +25,14 @@ struct pt_build {
     bool temp;
     paddr_t page[PT_BUILD_MAX_PAGES];
     bool is_temp[PT_BUILD_MAX_PAGES];
+    /*
+     * The last-level table pt_build_set() last wrote through, for last_root
+     * and the last-level table's span holding last_va: the builder's own
+     * (made or copied by it), so the next entry in that span needs no walk
+     * from the root.  0: none (pt_build_free() forgets it).
+     */
+    paddr_t last_table, last_root;
+    u64 last_va;
 };
 
 /* A zeroed page from the heap, owned by b; 0 (and b->nomem) on failure. */

@@ -6,6 +6,12 @@
  * differ: memory, /chosen, the PSCI conduit, and a device dom0 cannot use.
  * Runs on the boot CPU before dom0 does: libfdt.a uses FP/SIMD registers,
  * which would be dom0's once it runs.
+ *
+ * While it edits, the copy is the indexed blob (common/dt_index.c), indexed
+ * again after every edit (reindexed()), so libfdt's lookups on it walk
+ * nothing; the host's blob is indexed again at the end.  A lookup on a blob
+ * whose index is stale would be answered wrongly, so no libfdt call that
+ * reads the copy may come between an edit and its reindexed().
  */
 #include <dom0_build.h>
 #include <dt.h>
@@ -13,6 +19,13 @@
 #include <libfdt.h>
 #include <printk.h>
 #include <string.h>
+
+/* After an edit of @fdt (whose result is @rc): its index again. */
+static int reindexed(void *fdt, int rc)
+{
+    dt_index_build(fdt);
+    return rc;
+}
 
 /* Append a number of @cells cells to @p; returns the next free cell. */
 static fdt32_t *put_cells(fdt32_t *p, u64 v, int cells)
@@ -45,16 +58,16 @@ static int set_memory(void *fdt, const struct range *ram, unsigned int nr)
             first = node;
             continue;
         }
-        rc = fdt_del_node(fdt, node);
+        rc = reindexed(fdt, fdt_del_node(fdt, node));
         if ( rc )
             return rc;
     }
     if ( first < 0 )
     {
-        first = fdt_add_subnode(fdt, 0, "memory");
+        first = reindexed(fdt, fdt_add_subnode(fdt, 0, "memory"));
         if ( first < 0 )
             return first;
-        rc = fdt_setprop_string(fdt, first, "device_type", "memory");
+        rc = reindexed(fdt, fdt_setprop_string(fdt, first, "device_type", "memory"));
         if ( rc )
             return rc;
     }
@@ -63,11 +76,11 @@ static int set_memory(void *fdt, const struct range *ram, unsigned int nr)
         p = put_cells(p, ram[i].start, ac);
         p = put_cells(p, ram[i].end - ram[i].start, sc);
     }
-    rc = fdt_setprop(fdt, first, "reg", reg, (int)((p - reg) * sizeof(*p)));
+    rc = reindexed(fdt, fdt_setprop(fdt, first, "reg", reg, (int)((p - reg) * sizeof(*p))));
     if ( rc )
         return rc;
     snprintf(name, sizeof(name), "memory@%llx", (unsigned long long)ram[0].start);
-    return fdt_set_name(fdt, first, name);
+    return reindexed(fdt, fdt_set_name(fdt, first, name));
 }
 
 static int fix_chosen(void *fdt, const char *bootargs, paddr_t initrd, u64 initrd_size)
@@ -76,7 +89,7 @@ static int fix_chosen(void *fdt, const char *bootargs, paddr_t initrd, u64 initr
 
     if ( chosen < 0 )
     {
-        chosen = fdt_add_subnode(fdt, 0, "chosen");
+        chosen = reindexed(fdt, fdt_add_subnode(fdt, 0, "chosen"));
         if ( chosen < 0 )
             return chosen;
     }
@@ -88,7 +101,7 @@ static int fix_chosen(void *fdt, const char *bootargs, paddr_t initrd, u64 initr
                 break;
         if ( node >= 0 )
         {
-            rc = fdt_del_node(fdt, node);
+            rc = reindexed(fdt, fdt_del_node(fdt, node));
             if ( rc )
                 return rc;
             chosen = fdt_path_offset(fdt, "/chosen");
@@ -96,25 +109,25 @@ static int fix_chosen(void *fdt, const char *bootargs, paddr_t initrd, u64 initr
     } while ( node >= 0 );
 
     /* hypcore's own command line is not dom0's. */
-    fdt_delprop(fdt, chosen, "bootargs");
-    fdt_delprop(fdt, chosen, "linux,initrd-start");
-    fdt_delprop(fdt, chosen, "linux,initrd-end");
-    if ( bootargs && (rc = fdt_setprop_string(fdt, chosen, "bootargs", bootargs)) )
+    reindexed(fdt, fdt_delprop(fdt, chosen, "bootargs"));
+    reindexed(fdt, fdt_delprop(fdt, chosen, "linux,initrd-start"));
+    reindexed(fdt, fdt_delprop(fdt, chosen, "linux,initrd-end"));
+    if ( bootargs && (rc = reindexed(fdt, fdt_setprop_string(fdt, chosen, "bootargs", bootargs))) )
         return rc;
     if ( initrd_size )
     {
-        rc = fdt_setprop_u64(fdt, chosen, "linux,initrd-start", initrd);
+        rc = reindexed(fdt, fdt_setprop_u64(fdt, chosen, "linux,initrd-start", initrd));
         if ( rc == 0 )
-            rc = fdt_setprop_u64(fdt, chosen, "linux,initrd-end", initrd + initrd_size);
+            rc = reindexed(fdt, fdt_setprop_u64(fdt, chosen, "linux,initrd-end",
+                                                initrd + initrd_size));
         if ( rc )
             return rc;
     }
     return 0;
 }
 
-int dom0_make_fdt(const void *fdt, u64 used, void *buf, u64 size, const struct range *ram,
-                  unsigned int nr_ram, const char *bootargs, paddr_t initrd,
-                  u64 initrd_size)
+static int make_fdt(const void *fdt, u64 used, void *buf, u64 size, const struct range *ram,
+                    unsigned int nr_ram, const char *bootargs, paddr_t initrd, u64 initrd_size)
 {
     int rc, node;
 
@@ -129,19 +142,31 @@ int dom0_make_fdt(const void *fdt, u64 used, void *buf, u64 size, const struct r
         return -FDT_ERR_NOSPACE;
     memcpy(buf, fdt, used);
     fdt_set_totalsize(buf, (u32)size);
-    rc = fdt_open_into(buf, buf, (int)size);
+    rc = reindexed(buf, fdt_open_into(buf, buf, (int)size));
     if ( rc == 0 )
         rc = set_memory(buf, ram, nr_ram);
     if ( rc == 0 )
         rc = fix_chosen(buf, bootargs, initrd, initrd_size);
     if ( rc == 0 && (node = fdt_path_offset(buf, "/psci")) >= 0 )
-        rc = fdt_setprop_string(buf, node, "method", "hvc");   /* as Xen writes */
+        rc = reindexed(buf, fdt_setprop_string(buf, node, "method", "hvc"));  /* as Xen writes */
     /* The ITS is not mapped at stage 2 (it would DMA around it): dom0 must not probe it. */
     for ( node = fdt_node_offset_by_compatible(buf, -1, "arm,gic-v3-its");
           rc == 0 && node >= 0;
           node = fdt_node_offset_by_compatible(buf, node, "arm,gic-v3-its") )
-        rc = fdt_setprop_string(buf, node, "status", "disabled");
+        rc = reindexed(buf, fdt_setprop_string(buf, node, "status", "disabled"));
     if ( rc == 0 )
         rc = fdt_pack(buf);
+    return rc;
+}
+
+int dom0_make_fdt(const void *fdt, u64 used, void *buf, u64 size, const struct range *ram,
+                  unsigned int nr_ram, const char *bootargs, paddr_t initrd,
+                  u64 initrd_size)
+{
+    const void *indexed = dt_index_blob();
+    int rc = make_fdt(fdt, used, buf, size, ram, nr_ram, bootargs, initrd, initrd_size);
+
+    /* The copy is done with: what was indexed before (the host's blob) is again. */
+    dt_index_build(indexed);
     return rc;
 }

@@ -574,23 +574,27 @@ msg_block:       .asciz "- hypcore: unexpected block entry in boot tables -"
 msg_pool:        .asciz "- hypcore: boot page-table pool exhausted -"
 
 /*
- * The boot page-table pool, part of the loaded image: root + runtime (L2,
- * 5 x L3) + identity (L2, L3) + alias (L2, 2 x L3) = 12 pages; then the
- * identity bookkeeping and the MMU-off stack, all inside the invalidated area.
+ * The boot page-table pool: root + runtime (L2, 5 x L3) + identity (L2, L3)
+ * + alias (L2, 2 x L3) = 12 pages; then the identity bookkeeping and the
+ * MMU-off stack, all inside the invalidated area.  Inside the image's
+ * footprint (the header's end), below the boot stack's guard page, but not
+ * in the file (hypcore.lds.S, .pgtables): create_page_tables zeroes the
+ * pool and writes boot_idmap_slot before anything reads them, and
+ * boot_idmap_desc whenever the slot it goes with is set.
  */
 #define BOOT_PGTABLE_PAGES      14
 #define BOOT_EARLY_STACK_SIZE   512
-        .section .data.page_tables, "aw", %progbits
+        .section .bss.page_tables, "aw", %nobits
         .balign PAGE_SIZE
 DATA(boot_pgtable_pool, PAGE_SIZE)
-        .fill   BOOT_PGTABLE_PAGES * PAGE_SIZE, 1, 0
+        .space  BOOT_PGTABLE_PAGES * PAGE_SIZE
 DATA(boot_pgtable_pool_end, 8)
 END(boot_pgtable_pool)
 DATA(boot_idmap_desc, 8)
-        .quad   0                           /* runtime value of that entry */
+        .space  8                           /* runtime value of that entry */
 END(boot_idmap_desc)
 DATA(boot_idmap_slot, 4)
-        .word   0                           /* paddr of the entry the identity took */
+        .space  4                           /* paddr of the entry the identity took */
 END(boot_idmap_slot)
         .balign 8
         .space  BOOT_EARLY_STACK_SIZE

@@ -51,10 +51,20 @@ SECTIONS
 
     .data : {
         _sdata = .;
-        *(.data.page_tables)
         *(.data .data.*)
         . = ALIGN(PAGE_SIZE);
         _edata = .;
+    }
+
+    /*
+     * The boot page-table pool (head.S): in the footprint, mapped RW with
+     * .data, below the guard page, but not in the file: head.S zeroes it
+     * before the MMU is on, and zero_bss, which runs on those tables, must
+     * not.  NOLOAD keeps 16 (arm32: 14) pages of zeroes out of hypcore.bin.
+     */
+    .pgtables (NOLOAD) : {
+        *(.bss.page_tables)
+        . = ALIGN(PAGE_SIZE);
     }
 
     .bss (NOLOAD) : {

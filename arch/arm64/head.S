@@ -153,7 +153,8 @@ END(cpu_init)
 
 /*
  * create_page_tables: build the boot page tables, MMU off, in the pool that
- * is part of the image (not BSS: BSS is zeroed later, with the MMU on).
+ * is part of the image's footprint (not BSS: BSS is zeroed later, with the
+ * MMU on), zeroed here first.
  *
  *  - the image at RUNTIME_BASE with 4 KiB pages: text RX, rodata RO,
  *    data/bss RW (never writable and executable: WXN is set with the MMU);
@@ -551,16 +552,19 @@ msg_block:       .asciz "- hypcore: unexpected block entry in boot tables -"
 msg_pool:        .asciz "- hypcore: boot page-table pool exhausted -"
 
 /*
- * The boot page-table pool: part of the loaded image (zero-filled in the
- * file), so it can be written before BSS exists.  Its size covers the worst
- * case: root + runtime (L1, L2, 5 x L3 for an unaligned 8 MiB region) +
- * identity (L1, L2, L3) + alias (L1, L2, 2 x L3) = 15 pages.
+ * The boot page-table pool: inside the image's footprint (image_size in the
+ * header), below the boot stack's guard page, but not in the file:
+ * create_page_tables zeroes it before use, so 64 KiB of zeroes need not be
+ * loaded, and zero_bss (which runs after the tables are live) never touches
+ * it (hypcore.lds.S, .pgtables).  Its size covers the worst case: root +
+ * runtime (L1, L2, 5 x L3 for an unaligned 8 MiB region) + identity (L1,
+ * L2, L3) + alias (L1, L2, 2 x L3) = 15 pages.
  */
 #define BOOT_PGTABLE_PAGES 16
-        .section .data.page_tables, "aw", %progbits
+        .section .bss.page_tables, "aw", %nobits
         .balign PAGE_SIZE
 DATA(boot_pgtable_pool, PAGE_SIZE)
-        .fill   BOOT_PGTABLE_PAGES * PAGE_SIZE, 1, 0
+        .space  BOOT_PGTABLE_PAGES * PAGE_SIZE
 DATA(boot_pgtable_pool_end, 1)
 END(boot_pgtable_pool)
 

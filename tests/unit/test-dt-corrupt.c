@@ -22,6 +22,7 @@
 #include <dt.h>
 #include <libfdt.h>
 
+#include "dt-index-check.h"
 #include "harness.h"
 
 /* Change the blob a little: one of several kinds of damage, 1-4 times. */
@@ -104,6 +105,9 @@ int main(int argc, char **argv)
             if ( dt_check(blob, mlen) == 0 )
             {
                 readable++;
+                /* Every 16th: the index's answers against libfdt's, node by node. */
+                if ( readable % 16 == 0 && dt_index_present(blob) )
+                    check_dt_index(blob);
                 { static struct bootmodules mods_; dt_print_facts(blob, &mods_); }
                 bootmodules_parse(blob, &mods);
                 console_reset();

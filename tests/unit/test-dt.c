@@ -17,6 +17,7 @@
 #include <dt.h>
 #include <libfdt.h>
 
+#include "dt-index-check.h"
 #include "harness.h"
 
 /* The "// expect: " lines of @dts, each ending in "\n". */
@@ -283,13 +284,25 @@ int main(int argc, char **argv)
     want = expected_output(dts);
     CHECK(want[0] != '\0', "%s has no \"// expect:\" lines", argv[2]);
 
-    console_reset();
-    { static struct bootmodules mods_; dt_print_facts(fdt, &mods_); }
-    lines_equal(argv[2], console_strip(console_take()), want);
-
-    check_path_walk(fdt);
+    /*
+     * dt_check() of the whole blob indexes it (the checks above did not):
+     * the wrapped libfdt calls against libfdt's own, then the facts and the
+     * walk with the index, and again with libfdt alone.
+     */
+    CHECK(dt_check(fdt, dtb_len) == 0 && dt_index_present(fdt), "%s indexed", argv[1]);
+    check_dt_index(fdt);
+    for ( i = 0; i < 2; i++ )
+    {
+        if ( i == 1 )
+            dt_index_build(NULL);
+        console_reset();
+        { static struct bootmodules mods_; dt_print_facts(fdt, &mods_); }
+        lines_equal(argv[2], console_strip(console_take()), want);
+        check_path_walk(fdt);
+    }
     base = strrchr(argv[2], '/') ? strrchr(argv[2], '/') + 1 : argv[2];
     snprintf(name, sizeof(name), "%.*s", (int)strcspn(base, "."), base);
+    CHECK(dt_check(fdt, dtb_len) == 0, "%s indexed again", argv[1]);
     for ( i = 0; i < sizeof(checks) / sizeof(checks[0]); i++ )
         if ( strcmp(checks[i].name, name) == 0 )
             checks[i].check(fdt);

@@ -18,6 +18,7 @@
 #include <dt.h>
 #include <libfdt.h>
 
+#include "dt-index-check.h"
 #include "harness.h"
 
 /* "512M", "1G", "0x1000": a QEMU size. */
@@ -145,9 +146,17 @@ int main(int argc, char **argv)
     /* QEMU's /chosen has no bootargs without -kernel/-append. */
     add_line(&want, "dt: bootargs none");
 
-    console_reset();
-    { static struct bootmodules mods_; dt_print_facts(fdt, &mods_); }
-    lines_equal(argv[1], sorted(console_strip(console_take())), sorted(want));
+    /* With the index dt_check() made, then with libfdt alone: the same lines. */
+    CHECK(dt_index_present(fdt), "dt_check() indexed %s", argv[1]);
+    check_dt_index(fdt);
+    for ( i = 0; i < 2; i++ )
+    {
+        if ( i == 1 )
+            dt_index_build(NULL);
+        console_reset();
+        { static struct bootmodules mods_; dt_print_facts(fdt, &mods_); }
+        lines_equal(argv[1], sorted(console_strip(console_take())), sorted(want));
+    }
 
     return harness_exit("test-qemu-dtb");
 }
