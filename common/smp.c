@@ -89,6 +89,9 @@ static const char *find_cpus(const void *fdt, int *cpus_node, unsigned int *ac)
 }
 
 /* Fill cpus[] from /cpus; cpu0 is the boot CPU.  Returns the count. */
+/* CPUs /cpus lists past CONFIG_NR_CPUS: left out, and counted in the summary. */
+static unsigned int left_out;
+
 static unsigned int discover_cpus(const void *fdt, u64 self)
 {
     unsigned int ac, n = 1;
@@ -141,8 +144,10 @@ static unsigned int discover_cpus(const void *fdt, u64 self)
         }
         if ( n == NR_CPUS )
         {
-            printk(XENLOG_WARNING "smp: warning: %s: more CPUs than CONFIG_NR_CPUS (%u); ignored\n",
-                   path, NR_CPUS);
+            /* One line for the first; the summary counts them all (smp_init). */
+            if ( !left_out++ )
+                printk(XENLOG_WARNING "smp: warning: %s: more CPUs than CONFIG_NR_CPUS (%u); "
+                       "ignored, and every later one\n", path, NR_CPUS);
             continue;
         }
         cpus[n++].mpidr = mpidr;
@@ -556,7 +561,11 @@ void smp_init(const void *fdt)
         bring_up(cpu);
         online += came_online(cpu);
     }
-    printk("smp: %u of %u cpus online\n", online, n);
+    if ( left_out )
+        printk("smp: %u of %u cpus online; %u more in /cpus left out (CONFIG_NR_CPUS=%u)\n",
+               online, n, left_out, NR_CPUS);
+    else
+        printk("smp: %u of %u cpus online\n", online, n);
     printk("bench: smp ticks=%llu cpus=%u\n",
            (unsigned long long)(arch_counter() - t0), n);
     if ( smp_selftest )

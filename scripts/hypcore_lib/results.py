@@ -233,17 +233,20 @@ class SmpLog:
     parked: list = dataclasses.field(default_factory=list)     # "trap: cpuN parked"
     traps: list = dataclasses.field(default_factory=list)      # (esr, elr, far)
     warnings: list = dataclasses.field(default_factory=list)
-    # (DT path, CONFIG_NR_CPUS) of each CPU left out because hypcore has no slot for it
+    # (DT path, CONFIG_NR_CPUS) of the first CPU left out because hypcore has no slot for it
     ignored: list = dataclasses.field(default_factory=list)
+    left_out: int = 0           # how many /cpus lists past CONFIG_NR_CPUS (the summary's)
+    limit: int = None           # CONFIG_NR_CPUS, when the summary names it
 
 
 SMP_ONLINE_RE = re.compile(r'^smp: cpu(\d+) online mpidr=0x([0-9a-f]+) root=0x([0-9a-f]+) '
                            r'stack=0x([0-9a-f]+)-0x([0-9a-f]+)(?: stack-pa=0x([0-9a-f]+))?$')
 SMP_FAILED_RE = re.compile(r'^smp: cpu(\d+) failed mpidr=0x([0-9a-f]+) reason=(\S+)$')
-SMP_COUNT_RE = re.compile(r'^smp: (\d+) of (\d+) cpus online$')
+SMP_COUNT_RE = re.compile(r'^smp: (\d+) of (\d+) cpus online'
+                          r'(?:; (\d+) more in /cpus left out \(CONFIG_NR_CPUS=(\d+)\))?$')
 SMP_BENCH_RE = re.compile(r'^bench: smp ticks=(\d+) cpus=(\d+)$')
 SMP_IGNORED_RE = re.compile(r'^smp: warning: (\S+): more CPUs than CONFIG_NR_CPUS \((\d+)\); '
-                            r'ignored$')
+                            r'ignored, and every later one$')
 SELFTEST_SMP_RE = re.compile(r'^selftest smp: ok cpus=(\d+) window=0x([0-9a-f]+) '
                              r'distinct-pages=(\d+)$')
 OVERFLOW_RE = re.compile(r'^trap: stack overflow: cpu(\d+) (?:hit|ran past) its stack guard '
@@ -258,7 +261,8 @@ def parse_smp(log):
       smp: cpu<N> online mpidr=0x<mpidr> root=0x<paddr> stack=0x<va>-0x<va> stack-pa=0x<paddr>
       smp: cpu<N> failed mpidr=0x<mpidr> reason=<name>
       smp: <n> of <m> cpus online
-      smp: warning: <path>: more CPUs than CONFIG_NR_CPUS (<n>); ignored   (also in warnings)
+      smp: <k> of <n> cpus online; <m> more in /cpus left out (CONFIG_NR_CPUS=<c>)
+      smp: warning: <path>: more CPUs than CONFIG_NR_CPUS (<n>); ignored, and every later one
       bench: smp ticks=<n> cpus=<m>
       selftest smp: ok cpus=<k> window=0x<va> distinct-pages=<k>
       trap: stack overflow: cpu<N> hit its stack guard page 0x<va>
@@ -281,6 +285,8 @@ def parse_smp(log):
         m = SMP_COUNT_RE.match(line)
         if m:
             out.count = (int(m[1]), int(m[2]))
+            if m[3]:
+                out.left_out, out.limit = int(m[3]), int(m[4])
             continue
         m = SMP_BENCH_RE.match(line)
         if m:
