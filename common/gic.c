@@ -27,11 +27,13 @@
 #include <layout.h>
 #include <lib.h>
 #include <libfdt.h>
+#include <mem_setup.h>
 #include <mm.h>
 #include <printk.h>
 #include <range.h>
 #include <sections.h>
 #include <smp.h>
+#include <traps.h>
 
 #define GICD_CTLR           0x000
 #define GICD_CTLR_RWP       (1U << 31)  /* v3: a write is still taking effect */
@@ -173,14 +175,57 @@ static int find_gic(const struct dt_walk *w, void *ctx)
     return 1;
 }
 
-/* A usable reg entry @i of at least @min bytes: its start in *pa. */
-static bool gic_reg(const struct gic_node *g, unsigned int i, u64 min, paddr_t *pa, u64 *size)
+/* Why the GIC cannot be used, when that needs an address (gic_init prints it). */
+static char why_buf[112];
+
+/*
+ * Entry @i of the GIC node's reg (@what names it): present and translated,
+ * at least @min bytes, @align-aligned, and clear of every RAM bank: a DT
+ * that puts the GIC over RAM would have hypcore write "registers" into
+ * memory.  NULL with *pa and *size set, else why not.
+ */
+static const char *gic_reg(const struct gic_node *g, unsigned int i, const char *what,
+                           u64 min, u64 align, paddr_t *pa, u64 *size)
 {
-    if ( i >= g->nr_regs || g->reg[i].end - g->reg[i].start < min )
-        return false;
-    *pa = g->reg[i].start;
-    *size = g->reg[i].end - g->reg[i].start;
-    return true;
+    const struct range *r = &g->reg[i];
+    unsigned int b;
+
+    if ( i >= g->nr_regs || r->end <= r->start )
+        snprintf(why_buf, sizeof(why_buf), "%s reg absent or not a CPU address", what);
+    else if ( r->end - r->start < min )
+        snprintf(why_buf, sizeof(why_buf), "%s reg 0x%llx-0x%llx is under 0x%llx bytes",
+                 what, (unsigned long long)r->start, (unsigned long long)r->end,
+                 (unsigned long long)min);
+    else if ( r->start & (align - 1) )
+        snprintf(why_buf, sizeof(why_buf), "%s reg 0x%llx is not 0x%llx-aligned", what,
+                 (unsigned long long)r->start, (unsigned long long)align);
+    else
+    {
+        for ( b = 0; b < boot_mem.map.nr_ram; b++ )
+            if ( r->start < boot_mem.map.ram[b].r.end && boot_mem.map.ram[b].r.start < r->end )
+            {
+                snprintf(why_buf, sizeof(why_buf), "%s reg 0x%llx-0x%llx overlaps RAM "
+                         "0x%llx-0x%llx", what, (unsigned long long)r->start,
+                         (unsigned long long)r->end,
+                         (unsigned long long)boot_mem.map.ram[b].r.start,
+                         (unsigned long long)boot_mem.map.ram[b].r.end);
+                return why_buf;
+            }
+        *pa = r->start;
+        *size = r->end - r->start;
+        return NULL;
+    }
+    return why_buf;
+}
+
+/* Read a GIC register that the DT alone vouches for: NULL, or why not. */
+static const char *gic_read(vaddr_t va, paddr_t pa, const char *what, u32 *val)
+{
+    if ( probe_read32(va, val) )
+        return NULL;
+    snprintf(why_buf, sizeof(why_buf), "%s at 0x%llx does not answer (reading it aborted)",
+             what, (unsigned long long)pa);
+    return why_buf;
 }
 
 static const char *find_rdists(const struct gic_node *g)
@@ -189,13 +234,18 @@ static const char *find_rdists(const struct gic_node *g)
 
     if ( g->regions < 1 || g->regions > GIC_MAX_REGS - 2 )
         return "#redistributor-regions out of range";
+    /* Frames are 64 KiB pages (IHI 0069, 9.1): so must the stride be. */
+    if ( g->stride % 0x10000 )
+        return "redistributor-stride is not a multiple of 64 KiB";
     for ( r = 1; r <= g->regions; r++ )
     {
+        const char *why;
         paddr_t pa;
         u64 size, off, step;
 
-        if ( !gic_reg(g, r, GICR_FRAME, &pa, &size) )
-            return "a redistributor region's reg is unusable";
+        why = gic_reg(g, r, "a redistributor region's", GICR_FRAME, 0x10000, &pa, &size);
+        if ( why )
+            return why;
         for ( off = 0; off + GICR_FRAME <= size; off += step )
         {
             struct rdist *rd = &rdists[nr_rdists];
@@ -204,8 +254,10 @@ static const char *find_rdists(const struct gic_node *g)
             if ( nr_rdists == NR_CPUS )
                 return NULL;            /* CPUs past NR_CPUS never idle here */
             rd->rd = map_page(FIXMAP_GICR + 2 * nr_rdists, pa + off);
-            lo = mmio_read32(rd->rd + GICR_TYPER);
-            hi = mmio_read32(rd->rd + GICR_TYPER + 4);
+            why = gic_read(rd->rd + GICR_TYPER, pa + off, "the redistributor frame", &lo) ?:
+                  gic_read(rd->rd + GICR_TYPER + 4, pa + off, "the redistributor frame", &hi);
+            if ( why )
+                return why;
             rd->sgi = map_page(FIXMAP_GICR + 2 * nr_rdists + 1, pa + off + GICR_SGI_OFFSET);
             rd->mpidr = typer_mpidr(hi);
             nr_rdists++;
@@ -247,7 +299,8 @@ static const char *enable_dist(void)
 
 static const char *probe(const void *fdt, struct gic_node *g)
 {
-    unsigned int rev;
+    const char *why;
+    u32 rev;
     paddr_t pa;
     u64 size;
 
@@ -258,26 +311,31 @@ static const char *probe(const void *fdt, struct gic_node *g)
         return "no GICv2 or GICv3 node";
     if ( kind == GIC_V3 && !arch_gic_has_sysregs() )
         return "GICv3 but the CPU has no system-register interface";
-    if ( !gic_reg(g, 0, kind == GIC_V3 ? 0x10000U : 0x1000U, &pa, &size) )
-        return kind == GIC_V3 ? "GICD reg unusable (absent, unmapped or under 64 KiB)"
-                              : "GICD reg unusable (absent, unmapped or under 4 KiB)";
+    why = gic_reg(g, 0, "GICD", kind == GIC_V3 ? 0x10000U : 0x1000U,
+                  kind == GIC_V3 ? 0x10000U : 0x1000U, &pa, &size);
+    if ( why )
+        return why;
     gicd = map_page(FIXMAP_GICD, pa);
     if ( kind == GIC_V2 )
-        rev = mmio_read32(gicd + GICD_PIDR2_V2);
+        why = gic_read(gicd + GICD_PIDR2_V2, pa, "GICD", &rev);
     else
     {
         /* The v3 ID registers end the distributor's first 64 KiB: a scratch page. */
-        rev = mmio_read32(map_page(FIXMAP_GICC, pa + 0xf000) + (GICD_PIDR2_V3 & 0xfff));
+        why = gic_read(map_page(FIXMAP_GICC, pa + 0xf000) + (GICD_PIDR2_V3 & 0xfff), pa,
+                       "GICD", &rev);
         unmap_boot_page(fixmap_va(FIXMAP_GICC));
     }
+    if ( why )
+        return why;
     rev = (rev >> 4) & 0xf;            /* ArchRev */
     if ( kind == GIC_V3 ? rev < 3 : rev < 1 || rev > 2 )
         return kind == GIC_V3 ? "GICD_PIDR2 says not a GICv3 or GICv4"
                               : "GICD_PIDR2 says not a GICv1 or GICv2";
     if ( kind == GIC_V2 )
     {
-        if ( !gic_reg(g, 1, 0x1000, &pa, &size) )
-            return "GICC reg unusable (absent, unmapped or under 4 KiB)";
+        why = gic_reg(g, 1, "GICC", 0x1000, 0x1000, &pa, &size);
+        if ( why )
+            return why;
         gicc = map_page(FIXMAP_GICC, pa);
         return enable_dist();
     }

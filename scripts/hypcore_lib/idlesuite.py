@@ -18,16 +18,19 @@ test payload as dom0, which starts cpu1 and never cpu2 or cpu3.  The checks:
     baseline (the GIC set-up of the idle loop), while cpu0 executed millions
     (dom0's build and the payload): a spinning CPU runs millions too.
 
-"dom0:idle/no-gic" renames the GIC's compatible in that DTB: hypcore says it
-found none and that idle CPUs wait in WFE, cpu1 still starts (SEV wakes
-it), and the idle CPUs' counts show the spinning the measure exists to see.
+The hostile cases edit the GIC node of that DTB (HOSTILE): "no-gic" renames
+its compatible, "gicd-nowhere" moves GICD where nothing answers (a read
+there aborts: hypcore reads it through probe_read32), "gicd-unaligned"
+moves it off its 64 KiB alignment.  hypcore must say in its "gic:" line
+what was wrong and that idle CPUs wait in WFE, cpu1 must still start (SEV
+wakes it), and the idle CPUs' counts show the spinning the measure exists
+to see.
 """
-import dataclasses
 import os
 import re
 import subprocess
 
-from . import image as images, qemu
+from . import qemu
 from .common import BUILD, Failure
 from .dom0suite import payload_lines, payload_path
 from .suites import Case, run_qemu, tag, with_log, workdir
@@ -74,39 +77,69 @@ def top_nodes(dts):
     return nodes
 
 
-def no_gic_dtb(spec, scratch):
-    """The DTB QEMU builds for spec's run, boot modules included (a -dtb
-    replaces the DTB the guest-loader adds its nodes to), with the GIC's
-    compatible renamed."""
-    dump = dataclasses.replace(spec, qemu_args=[])
-    plan = qemu.plan(dump, images.load(spec.arch, spec.layout), scratch)
-    dtb = os.path.join(scratch, 'with-modules.dtb')
-    subprocess.run(plan.argv + ['-machine', f'dumpdtb={dtb}'], check=True, timeout=60,
-                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    dts = subprocess.run(['dtc', '-q', '-I', 'dtb', '-O', 'dts', dtb], check=True,
-                         stdout=subprocess.PIPE, text=True).stdout
+def gic_path(dts, gic):
+    """The path of the GIC node of version @gic in QEMU's DTS (a root child)."""
+    for name, body in top_nodes(dts):
+        own = [l for l in body.split('\n') if l.startswith('\t\tcompatible = ')]
+        if any(f'"{GIC_COMPATIBLE[gic]}"' in l for l in own):
+            return '/' + name
+    raise Failure(f'no {GIC_COMPATIBLE[gic]} node in QEMU\'s DTB')
+
+
+def move_gicd(dts, gic, addr):
+    """@dts with the GIC node's first reg entry (GICD) moved to @addr."""
+    name = gic_path(dts, gic)[1:]
+    start = dts.index(f'\n\t{name} {{\n')
+    end = dts.index('\n\t};', start)
+    node = re.sub(r'(\n\t\treg = <0x00 )0x[0-9a-f]+ ', rf'\g<1>{addr:#x} ', dts[start:end], count=1)
+    if node == dts[start:end]:
+        raise Failure(f'{name}: no reg line of the expected form in QEMU\'s DTS')
+    return dts[:start] + node + dts[end:]
+
+
+# Hostile GIC nodes: (how the DTS is edited, the reason hypcore must give).
+# -m 1G: nothing answers at 0xc0000000; a GICv3 distributor is 64 KiB-aligned.
+HOSTILE = {
+    'no-gic': (lambda dts, gic: _rename_gics(dts), None),
+    'gicd-nowhere': (lambda dts, gic: move_gicd(dts, gic, 0xc0000000),
+                     'GICD at 0xc0000000 does not answer (reading it aborted)'),
+    'gicd-unaligned': (lambda dts, gic: move_gicd(dts, gic, 0x8000800),
+                       'GICD reg 0x8000800 is not 0x10000-aligned'),
+}
+
+
+def _rename_gics(dts):
     for compatible in GIC_COMPATIBLE.values():
         dts = dts.replace(f'"{compatible}"', '"hypcore-test,not-a-gic"')
-    with open(os.path.join(scratch, 'no-gic.dts'), 'w', encoding='utf-8') as f:
+    return dts
+
+
+def hostile_dtb(spec, scratch, hostile):
+    """QEMU's own DTB for spec's machine with the GIC node edited as
+    HOSTILE[hostile] says, and the "gic:" line hypcore must print.  The
+    runner adds the boot modules' nodes to it (qemu._add_module_nodes: a -dtb
+    replaces the DTB QEMU's guest-loader describes them in)."""
+    dts = qemu_dts(spec, os.path.join(scratch, 'qemu-machine.dtb'))
+    edit, reason = HOSTILE[hostile]
+    want = ('gic: no GICv2 or GICv3 node; idle CPUs wait in WFE' if reason is None else
+            f'gic: {gic_path(dts, spec.gic)}: {reason}; idle CPUs wait in WFE')
+    dts = edit(dts, spec.gic)
+    with open(os.path.join(scratch, 'hostile.dts'), 'w', encoding='utf-8') as f:
         f.write(dts)
-    out = os.path.join(scratch, 'no-gic.dtb')
+    out = os.path.join(scratch, 'hostile.dtb')
     subprocess.run(['dtc', '-q', '-I', 'dts', '-O', 'dtb', '-o', out,
-                    os.path.join(scratch, 'no-gic.dts')], check=True)
-    return out
+                    os.path.join(scratch, 'hostile.dts')], check=True)
+    return out, want
 
 
 def gic_model(dts, gic, smp):
     """The "gic:" line hypcore must print for the GIC in QEMU's DTB."""
-    for name, body in top_nodes(dts):
-        own = [l for l in body.split('\n') if l.startswith('\t\tcompatible = ')]
-        if any(f'"{GIC_COMPATIBLE[gic]}"' in l for l in own):
-            found = f'/{name}' + (f', {smp} redistributors' if gic == 3 else '')
-            return f'gic: v{gic} {found}; SGI 15 wakes idle CPUs from WFI'
-    raise Failure(f'no {GIC_COMPATIBLE[gic]} node in QEMU\'s DTB')
+    found = gic_path(dts, gic) + (f', {smp} redistributors' if gic == 3 else '')
+    return f'gic: v{gic} {found}; SGI 15 wakes idle CPUs from WFI'
 
 
-def idle_case(arch, gic, no_gic=False):
-    name = tag(arch, f'dom0:idle/smp{SMP}/gic{gic}' + ('/no-gic' if no_gic else ''))
+def idle_case(arch, gic, hostile=None):
+    name = tag(arch, f'dom0:idle/smp{SMP}/gic{gic}' + (f'/{hostile}' if hostile else ''))
 
     def spec_with(counts, modules):
         return qemu.RunSpec(arch=arch, smp=SMP, gic=gic, hyp_args='dom0_mem=64M',
@@ -120,9 +153,8 @@ def idle_case(arch, gic, no_gic=False):
         dom0_counts = os.path.join(scratch, 'dom0.txt')
         base = spec_with(base_counts, [])
         dom0 = spec_with(dom0_counts, [qemu.Module(payload_path(arch), bootargs='console=hvc0')])
-        if no_gic:
-            dom0.dtb = no_gic_dtb(dom0, scratch)
-            want_gic = 'gic: no GICv2 or GICv3 node; idle CPUs wait in WFE'
+        if hostile:
+            dom0.dtb, want_gic = hostile_dtb(dom0, scratch, hostile)
         else:
             want_gic = gic_model(qemu_dts(base, os.path.join(scratch, 'qemu.dtb')), gic, SMP)
         plan, result, _ = run_qemu(name + '/base', base)
@@ -142,7 +174,7 @@ def idle_case(arch, gic, no_gic=False):
             return with_log(f'cpu0 executed {after.get(0, 0)} instructions: too few for the '
                             'idle CPUs\' counts to tell sleeping from spinning', result, plan)
         extra = {cpu: after.get(cpu, 0) - before.get(cpu, 0) for cpu in NEVER_STARTED}
-        if no_gic:
+        if hostile:
             if max(extra.values()) < SPIN_SEEN:
                 return with_log(f'idle CPUs in WFE executed only {extra} instructions more '
                                 'than asleep: the measure does not see spinning', result, plan)
@@ -158,4 +190,5 @@ def idle_case(arch, gic, no_gic=False):
 def cases(arch='arm64'):
     if arch == 'arm32':         # GICv3 through CP15 (arch/arm32/include/arch/gic_cpuif.h)
         return [idle_case(arch, 2), idle_case(arch, 3)]
-    return [idle_case(arch, 3), idle_case(arch, 2), idle_case(arch, 3, no_gic=True)]
+    return [idle_case(arch, 3), idle_case(arch, 2)] + [
+        idle_case(arch, 3, hostile) for hostile in HOSTILE]

@@ -32,9 +32,6 @@ S2_OK_RE = re.compile(r'^selftest pt: stage-2 ok leaves=(\d+) ram=(0x[0-9a-f]+) 
                       r'kept-unmapped=(\d+)$')
 S2_PROBLEM_RE = re.compile(r'^selftest pt: stage-2 ipa (0x[0-9a-f]+)-(0x[0-9a-f]+) -> pa '
                            r'(0x[0-9a-f]+) \(descriptor 0x[0-9a-f]+\): (.*)$')
-DOM0_RAM_RE = re.compile(r'^dom0: ram (0x[0-9a-f]+)-(0x[0-9a-f]+)$')
-KEPT_RE = re.compile(r'^dom0: kept by hypcore: ')
-P2M_ROOT_RE = re.compile(r'^dom0: p2m root (0x[0-9a-f]+) ')
 
 PT_OK_RE = re.compile(r'^selftest pt: cpu(\d+) ok leaves=(\d+) rx=(\d+) ro=(\d+) rw=(\d+) '
                       r'device=(\d+) runtime=(\d+) percpu=(\d+) metadata=(\d+)$')
@@ -110,9 +107,9 @@ def check_stage2(result, dom0_mem):
     bad = [line for line in lines if line.startswith('selftest pt: stage-2') and not S2_OK_RE.match(line)]
     if bad or len(ok) != 1:
         return bad or [f'{len(ok)} "selftest pt: stage-2 ok" lines, expected one']
-    ram = sum(int(b, 16) - int(a, 16) for a, b in
-              (m.groups() for m in map(DOM0_RAM_RE.match, lines) if m))
-    kept = sum(1 for line in lines if KEPT_RE.match(line))
+    dom0 = results.parse_dom0(result.log)
+    ram = sum(end - start for start, end in dom0['ram'])
+    kept = len(dom0['kept'])
     leaves, s2_ram, mmio, unmapped = (int(v, 0) for v in ok[0].groups())
     problems = []
     if ram != dom0_mem or s2_ram != ram:
@@ -150,7 +147,7 @@ def stage2_case(arch, gic, leak=False):
 
 def check_leak(result, plan):
     lines = model.hyp_lines(result.log)
-    root = next((int(m[1], 16) for m in map(P2M_ROOT_RE.match, lines) if m), None)
+    root = (results.parse_dom0(result.log).get('p2m') or {}).get('root')
     found = [m for m in map(S2_PROBLEM_RE.match, lines) if m]
     if result.ok or result.outcome != 'selftest':
         return with_log(f'outcome {result.outcome!r}, expected "selftest" (a failed audit)',

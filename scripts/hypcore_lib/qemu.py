@@ -271,7 +271,10 @@ def _qemu_opt(value):
     return str(value).replace(',', ',,')
 
 
-def _module_argv(spec, placer, notes):
+def _module_argv(spec, placer, notes, placed=None):
+    """The guest-loader options for spec's modules, each placed in RAM (its
+    --module address, or a free 2 MiB-aligned one); the placed Modules are
+    appended to @placed when given."""
     argv = []
     for index, mod in enumerate(spec.modules):
         if mod.addr is None:
@@ -280,6 +283,8 @@ def _module_argv(spec, placer, notes):
             notes.append(f'module {os.path.basename(mod.path)} at {mod.addr:#x}')
         else:
             placer.take(mod.addr, align_up(mod.size, PAGE), f'module {mod.path}')
+        if placed is not None:
+            placed.append(mod)
         kind = 'kernel' if index == 0 else 'initrd'
         opt = f'guest-loader,addr={mod.addr:#x},{kind}={_qemu_opt(mod.path)}'
         if mod.bootargs is not None:
@@ -342,17 +347,65 @@ def _plan_kernel(spec, img, load, workdir, plan, placer):
     plan.dtb_addr = kernel_dtb_addr(load, img, spec)
     placer.take(RAM_BASE, PAGE, "QEMU's boot stub")
     placer.take(plan.dtb_addr, QEMU_DTB_SIZE, "QEMU's DTB")
-    _kernel_args_tail(spec, plan, placer)
+    _kernel_args_tail(spec, plan, placer, workdir)
 
 
-def _kernel_args_tail(spec, plan, placer):
+def _kernel_args_tail(spec, plan, placer, workdir):
     """What both -kernel loaders add: hypervisor arguments (QEMU writes them to
-    /chosen/bootargs), a -dtb, and the guest-loader modules."""
+    /chosen/bootargs), a -dtb (with the modules' nodes: see _add_module_nodes),
+    and the guest-loader modules."""
     if spec.hyp_args:
         plan.argv += ['-append', spec.hyp_args]
+    placed = []
+    modules = _module_argv(spec, placer, plan.notes, placed)
     if spec.dtb:
-        plan.argv += ['-dtb', spec.dtb]
-    plan.argv += _module_argv(spec, placer, plan.notes)
+        dtb = spec.dtb
+        if placed:
+            dtb = os.path.join(workdir, 'hypcore.dtb')
+            shutil.copyfile(spec.dtb, dtb)
+            _add_module_nodes(dtb, placed)
+        plan.argv += ['-dtb', dtb]
+    plan.argv += modules
+
+
+def _fdt(*args):
+    proc = subprocess.run(list(args), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True)
+    if proc.returncode != 0:
+        raise Failure(f'{" ".join(args[:2])} {args[3] if len(args) > 3 else ""}: '
+                      f'{proc.stdout.strip()}')
+    return proc.stdout.strip()
+
+
+def _add_module_nodes(dtb, modules):
+    """Describe the --module files in a --dtb, as QEMU's guest-loader does in
+    the DTB it builds itself: a given DTB replaces that one, and the
+    guest-loader's nodes would be lost.  /chosen/module@<addr> with the
+    multiboot compatibles (the first module the kernel, the next the
+    ramdisk), reg in /chosen's cells (made 2/2 when /chosen has none) and
+    bootargs.  A node the DTB already has at that address is left alone."""
+    have = _fdt('fdtget', '-l', dtb, '/chosen').split()
+    cells = []
+    for prop in ('#address-cells', '#size-cells'):
+        got = subprocess.run(['fdtget', dtb, '/chosen', prop], stdout=subprocess.PIPE,
+                             stderr=subprocess.DEVNULL, text=True)
+        if got.returncode != 0:
+            _fdt('fdtput', '-t', 'u', dtb, '/chosen', prop, '2')
+        cells.append(int(got.stdout) if got.returncode == 0 else 2)
+    for index, mod in enumerate(modules):
+        name = f'module@{mod.addr:x}'
+        if name in have:
+            continue
+        node = '/chosen/' + name
+        kind = 'multiboot,kernel' if index == 0 else 'multiboot,ramdisk'
+        words = []
+        for value, n in ((mod.addr, cells[0]), (mod.size, cells[1])):
+            words += [(value >> (32 * (n - 1 - k))) & 0xffffffff for k in range(n)]
+        _fdt('fdtput', '-c', dtb, node)
+        _fdt('fdtput', '-t', 's', dtb, node, 'compatible', kind, 'multiboot,module')
+        _fdt('fdtput', '-t', 'x', dtb, node, 'reg', *[f'{w:x}' for w in words])
+        if mod.bootargs is not None:
+            _fdt('fdtput', '-t', 's', dtb, node, 'bootargs', mod.bootargs)
 
 
 def _plan_elf(spec, img, load, workdir, plan, placer):
@@ -364,7 +417,7 @@ def _plan_elf(spec, img, load, workdir, plan, placer):
     else:
         plan.notes.append('an ELF below RAM base + 1 MiB gets no DTB from QEMU: '
                           'hypcore will find none')
-    _kernel_args_tail(spec, plan, placer)
+    _kernel_args_tail(spec, plan, placer, workdir)
 
 
 def _plan_generic(spec, img, load, workdir, plan, placer):
@@ -385,11 +438,14 @@ def _plan_generic(spec, img, load, workdir, plan, placer):
     else:
         placer.take(RAM_BASE, QEMU_DTB_SIZE, "QEMU's DTB (unused)")
         plan.argv += _loader_file(img.bin, load)
-    modules = _module_argv(spec, placer, plan.notes)
+    placed = []
+    modules = _module_argv(spec, placer, plan.notes, placed)
     plan.argv += modules
     dtb = os.path.join(workdir, 'hypcore.dtb')
     if spec.dtb:
         shutil.copyfile(spec.dtb, dtb)
+        if placed:
+            _add_module_nodes(dtb, placed)
     else:
         dump_dtb(plan.machine_argv + modules, dtb)
     if spec.hyp_args:
@@ -462,9 +518,10 @@ def plan(spec, img, workdir):
     placer = Placer(RAM_BASE, ram_end(spec))
     placer.take(load, img.footprint, 'the hypcore image')
     PLANNERS[spec.loader](spec, img, load, workdir, result, placer)
-    if spec.dtb and spec.modules and spec.loader in ('generic', 'uboot'):
-        result.notes.append('--dtb is passed as it is: it does not describe the --module '
-                            'files (QEMU adds them only to its own DTB or a -dtb one)')
+    if spec.dtb and spec.modules and spec.loader == 'uboot':
+        result.notes.append('--dtb is passed to U-Boot as it is: it does not describe the '
+                            '--module files (QEMU adds their nodes only to the DTB it '
+                            'builds itself)')
     if spec.gdb:
         result.argv += gdbs.qemu_argv(spec.gdb_port)
     result.argv += spec.qemu_args
