@@ -117,3 +117,21 @@ void window_unmap(unsigned int slot)
     dsb(nshst);                         /* cleared before the TLBI */
     flush_tlb_local_va(percpu_base + (vaddr_t)(PERCPU_WINDOW_PAGE + slot) * PAGE_SIZE);
 }
+
+vaddr_t percpu_map_device(unsigned int i, paddr_t pa)
+{
+    u64 *l3 = (u64 *)(percpu_base + (vaddr_t)PERCPU_L3_PAGE * PAGE_SIZE);
+    u64 *pte, want = (pa & PTE_ADDR_MASK) | PAGE_HYP_DEVICE;
+
+    ASSERT(i < PERCPU_DEVICE_PAGES && IS_ALIGNED(pa, PAGE_SIZE));
+    pte = &l3[PERCPU_DEVICE_PAGE + i];
+    if ( *pte != want )
+    {
+        /* Made once per CPU; a second idle entry finds it in place. */
+        ASSERT(!(*pte & PTE_VALID));
+        write_pte(pte, want);
+        dsb(nshst);                     /* visible to our own walks before any access */
+        isb();
+    }
+    return percpu_base + (vaddr_t)(PERCPU_DEVICE_PAGE + i) * PAGE_SIZE;
+}

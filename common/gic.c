@@ -8,8 +8,10 @@
  *    priority and pending-clear registers and its CPU interface's enable
  *    and priority mask.
  *  - GICv3 (arm,gic-v3): the distributor's ARE and Group 1 enables; each
- *    CPU's redistributor (found by GICR_TYPER affinity) for the SGI's group,
- *    priority, enable and pending-clear and GICR_WAKER; the system-register
+ *    CPU's redistributor (found by GICR_TYPER affinity, its two frames
+ *    mapped by the CPU itself in its own per-CPU slot, so the fixmap does
+ *    not grow with the CPU count) for the SGI's group, priority, enable and
+ *    pending-clear and GICR_WAKER; the system-register
  *    CPU interface (arch/<arch>/include/arch/gic_cpuif.h) to send and to
  *    let Group 1 through.
  *
@@ -29,6 +31,7 @@
 #include <libfdt.h>
 #include <mem_setup.h>
 #include <mm.h>
+#include <percpu_mm.h>
 #include <printk.h>
 #include <range.h>
 #include <sections.h>
@@ -66,18 +69,15 @@
 #define WAKE_PRIORITY       0xa0U       /* any value the mask lets through */
 #define WAIT_MS             10          /* RWP and ChildrenAsleep: bounded waits */
 
-/* Fixmap slots: the GICD page, the GICC page, then two per redistributor. */
+/* Fixmap slots: the GICD page, the GICC page (v3: a scratch page, unmapped after use). */
 #define FIXMAP_GICD         2
 #define FIXMAP_GICC         3
-#define FIXMAP_GICR         4
-#define FIXMAP_SLOTS        (LAYOUT_FIXMAP_SIZE / PAGE_SIZE - 1)    /* the last is never mapped */
-_Static_assert(FIXMAP_GICR + 2 * NR_CPUS <= FIXMAP_SLOTS, "fixmap too small for the redistributors");
 
 enum gic_kind { GIC_NONE, GIC_V2, GIC_V3 };
 
 struct rdist {
     u64 mpidr;                  /* its affinity, as MPIDR's Aff3..Aff0 */
-    vaddr_t rd, sgi;            /* first page of RD_base and of SGI_base */
+    paddr_t pa;                 /* its RD_base frame (SGI_base follows) */
 };
 
 static enum gic_kind kind;
@@ -89,7 +89,7 @@ static unsigned int nr_rdists;
 static struct {
     u64 sgi1r;                  /* v3: ICC_SGI1R value with its affinity */
     u32 v2_mask;                /* v2: its CPU interface, as a target-list bit */
-    const struct rdist *rd;     /* v3: its redistributor */
+    vaddr_t rd, sgi;            /* v3: its RD_base and SGI_base pages (its slot's), or 0 */
     bool ready;
 } wake[NR_CPUS];
 
@@ -251,14 +251,18 @@ static const char *find_rdists(const struct gic_node *g)
             struct rdist *rd = &rdists[nr_rdists];
             u32 lo, hi;
 
+            vaddr_t va;
+
             if ( nr_rdists == NR_CPUS )
                 return NULL;            /* CPUs past NR_CPUS never idle here */
-            rd->rd = map_page(FIXMAP_GICR + 2 * nr_rdists, pa + off);
-            why = gic_read(rd->rd + GICR_TYPER, pa + off, "the redistributor frame", &lo) ?:
-                  gic_read(rd->rd + GICR_TYPER + 4, pa + off, "the redistributor frame", &hi);
+            /* Its GICR_TYPER through the scratch page: each CPU maps its own frames. */
+            va = map_page(FIXMAP_GICC, pa + off);
+            why = gic_read(va + GICR_TYPER, pa + off, "the redistributor frame", &lo) ?:
+                  gic_read(va + GICR_TYPER + 4, pa + off, "the redistributor frame", &hi);
+            unmap_boot_page(va);
             if ( why )
                 return why;
-            rd->sgi = map_page(FIXMAP_GICR + 2 * nr_rdists + 1, pa + off + GICR_SGI_OFFSET);
+            rd->pa = pa + off;
             rd->mpidr = typer_mpidr(hi);
             nr_rdists++;
             if ( lo & GICR_TYPER_LAST )
@@ -387,20 +391,26 @@ static bool prepare_v3(unsigned int cpu)
 {
     u64 mpidr = arch_cpu_mpidr() & 0xff00ffffffULL;
     const struct rdist *rd = NULL;
+    vaddr_t rdva, sgi;
     unsigned int i;
     u64 aff0;
 
+    /* Boards list redistributors in CPU order: try that first (no scan per CPU). */
+    if ( cpu < nr_rdists && rdists[cpu].mpidr == mpidr )
+        rd = &rdists[cpu];
     for ( i = 0; i < nr_rdists && !rd; i++ )
         if ( rdists[i].mpidr == mpidr )
             rd = &rdists[i];
     if ( !rd )
         return false;
-    mmio_write32(rd->rd + GICR_WAKER, mmio_read32(rd->rd + GICR_WAKER) & ~GICR_WAKER_SLEEP);
-    if ( !wait_clear(rd->rd + GICR_WAKER, GICR_WAKER_ASLEEP) )
+    rdva = percpu_map_device(0, rd->pa);
+    sgi = percpu_map_device(1, rd->pa + GICR_SGI_OFFSET);
+    mmio_write32(rdva + GICR_WAKER, mmio_read32(rdva + GICR_WAKER) & ~GICR_WAKER_SLEEP);
+    if ( !wait_clear(rdva + GICR_WAKER, GICR_WAKER_ASLEEP) )
         return false;
-    mmio_write32(rd->sgi + GICR_IGROUPR0, mmio_read32(rd->sgi + GICR_IGROUPR0) | (1U << GIC_WAKE_SGI));
-    write_byte(rd->sgi + GICR_IPRIORITYR + (GIC_WAKE_SGI & ~3U), GIC_WAKE_SGI & 3, WAKE_PRIORITY);
-    mmio_write32(rd->sgi + GICR_ISENABLER0, 1U << GIC_WAKE_SGI);
+    mmio_write32(sgi + GICR_IGROUPR0, mmio_read32(sgi + GICR_IGROUPR0) | (1U << GIC_WAKE_SGI));
+    write_byte(sgi + GICR_IPRIORITYR + (GIC_WAKE_SGI & ~3U), GIC_WAKE_SGI & 3, WAKE_PRIORITY);
+    mmio_write32(sgi + GICR_ISENABLER0, 1U << GIC_WAKE_SGI);
     arch_gicv3_cpuif_enable();
     /* ICC_SGI1R: Aff3 [55:48], Aff2 [39:32], INTID [27:24], Aff1 [23:16],
      * RS [47:44] and TargetList [15:0] from Aff0 (16 CPUs per range). */
@@ -408,7 +418,8 @@ static bool prepare_v3(unsigned int cpu)
     wake[cpu].sgi1r = ((mpidr >> 32) & 0xff) << 48 | ((mpidr >> 16) & 0xff) << 32 |
                       (u64)GIC_WAKE_SGI << 24 | ((mpidr >> 8) & 0xff) << 16 |
                       (aff0 >> 4) << 44 | 1ULL << (aff0 & 15);
-    wake[cpu].rd = rd;
+    wake[cpu].rd = rdva;
+    wake[cpu].sgi = sgi;
     return true;
 }
 
@@ -437,10 +448,10 @@ void gic_idle_ack(unsigned int cpu)
         /* A read from the same device after the write: the clear has reached it. */
         (void)mmio_read32(gicd + GICD_CPENDSGIR);
     }
-    else if ( kind == GIC_V3 && wake[cpu].rd )
+    else if ( kind == GIC_V3 && wake[cpu].sgi )
     {
-        mmio_write32(wake[cpu].rd->sgi + GICR_ICPENDR0, 1U << GIC_WAKE_SGI);
-        (void)mmio_read32(wake[cpu].rd->sgi + GICR_ISPENDR0);      /* as above */
+        mmio_write32(wake[cpu].sgi + GICR_ICPENDR0, 1U << GIC_WAKE_SGI);
+        (void)mmio_read32(wake[cpu].sgi + GICR_ISPENDR0);          /* as above */
     }
     dsb(sy);        /* done before the mailbox is read again */
 }

@@ -6,7 +6,8 @@
  *  - no leaf is both writable and executable (AP[2] clear and XN clear);
  *  - every leaf lies in a region the layout names: the runtime region
  *    (image, fixmap, FDT area: _start..__runtime_end), this CPU's per-CPU
- *    slot (2 MiB at cpu_data.slot_va), or the page metadata's area;
+ *    area (the slot and stack regions from cpu_data.slot_va,
+ *    PERCPU_AREA_SIZE), or the page metadata's area;
  *  - so no identity mapping and no temporary alias outlived the boot: those
  *    would lie outside every region (an identity leaf, va == pa, is named
  *    as such).
@@ -81,7 +82,7 @@ static void check_leaf(struct pt_audit *a, u64 va, u64 size, u64 e)
 
     if ( in_range(va, size, (vaddr_t)_start, (vaddr_t)__runtime_end - (vaddr_t)_start) )
         a->in_runtime++;
-    else if ( d && in_range(va, size, d->slot_va, PT_LEVEL_SIZE(2)) )
+    else if ( d && in_range(va, size, d->slot_va, PERCPU_AREA_SIZE) )
         a->in_percpu++;
     else if ( boot_mem.meta_size && in_range(va, size, boot_mem.meta_va, boot_mem.meta_size) )
         a->in_meta++;

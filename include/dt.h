@@ -81,7 +81,7 @@ int dt_check(const void *fdt, size_t size);
  * then answers everything, as it did before the index).  dt_index_build(NULL)
  * forgets the index (dt_check() does that first).
  */
-#define DT_INDEX_MAX            1024
+#define DT_INDEX_MAX            4096    /* QEMU virt at 512 CPUs: 1,078 nodes */
 #define DT_INDEX_MAX_DEPTH      64
 void dt_index_build(const void *fdt);
 

@@ -45,6 +45,14 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
 void *window_map(unsigned int slot, paddr_t pa);
 void window_unmap(unsigned int slot);
 
+/*
+ * percpu_map_device: map device page pa at this CPU's device page i
+ * (PERCPU_DEVICE_PAGE + i, private: the GICv3 wake maps its own
+ * redistributor there) and return its vaddr; by the CPU itself, which may
+ * call it again for the same page.
+ */
+vaddr_t percpu_map_device(unsigned int i, paddr_t pa);
+
 /* Switch the running CPU to stack top sp and call fn(arg); never returns. */
 void __attribute__((noreturn)) switch_stack_and_call(vaddr_t sp, void (*fn)(void *), void *arg);
 

@@ -10,7 +10,7 @@
 #include <types.h>
 
 #ifndef CONFIG_NR_CPUS
-#define CONFIG_NR_CPUS 64
+#define CONFIG_NR_CPUS 512
 #endif
 #define NR_CPUS CONFIG_NR_CPUS
 

@@ -90,8 +90,8 @@ SECTIONS
     __fixmap_start = RUNTIME_BASE + LAYOUT_FIXMAP_OFFSET;
     __fdt_area_start = RUNTIME_BASE + LAYOUT_FDT_OFFSET;
     __runtime_end = RUNTIME_BASE + LAYOUT_REGION_SIZE;
-    /* The boot CPU's private slot: the last 2 MiB of the runtime region's GiB. */
-    __percpu_start = (RUNTIME_BASE & ~((1 << 30) - 1)) + (1 << 30) - (1 << 21);
+    /* The per-CPU area (slot and stack regions): the end of the runtime region's GiB. */
+    __percpu_start = (RUNTIME_BASE & ~((1 << 30) - 1)) + (1 << 30) - PERCPU_AREA_SIZE;
 
     /DISCARD/ : {
         *(.comment) *(.note .note.*) *(.eh_frame) *(.interp) *(.ARM.attributes)

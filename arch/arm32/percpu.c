@@ -2,10 +2,10 @@
 /*
  * arch/arm32/percpu.c: the boot CPU's private slot and mapping window.
  *
- * The slot is the last 2 MiB of the runtime region's GiB (hypcore.lds.S),
- * one level-3 table in the image: stack with guard pages, per-CPU data,
- * its own level-3 table and the mapping window, laid out as on arm64
- * (include/layout.h).  With a 32-bit VA there is no root entry to spare
+ * The per-CPU area is the last PERCPU_AREA_SIZE of the runtime region's
+ * GiB (hypcore.lds.S): the slot, one level-3 table (per-CPU data, its own
+ * tables, the mapping window), then the stack regions, of which a CPU
+ * links the one holding its stack; laid out as on arm64 (include/layout.h).  With a 32-bit VA there is no root entry to spare
  * for it as on arm64: each CPU has its own level-2 table for the runtime
  * GiB, made fresh from the shared entries (the region's level-3 tables,
  * the frame-table blocks: all created before the first secondary starts and
@@ -32,6 +32,7 @@ vaddr_t percpu_base = (vaddr_t)__percpu_start;
 #define PERCPU_VA(page)     (percpu_base + (vaddr_t)(page) * PAGE_SIZE)
 
 static u64 cpu0_l3[PT_ENTRIES] __aligned(PAGE_SIZE);
+static u64 cpu0_stack_l3[PT_ENTRIES] __aligned(PAGE_SIZE);     /* its stack's region */
 
 struct secondary_boot secondary_boot[NR_CPUS] __aligned(64);
 
@@ -46,17 +47,20 @@ vaddr_t arch_percpu_boot_cpu(const struct percpu_pages *pg, u64 mpidr)
     u64 *l1 = image_table_va(root_table_paddr());
     u64 *l2 = image_table_va(l1[pt_index(1, (u64)percpu_base)]);
     u64 *slot = &l2[pt_index(2, (u64)percpu_base)];
+    u64 *stack = &l2[pt_index(2, (u64)PERCPU_VA(PERCPU_STACK_PAGE(0)))];
     struct cpu_data *d;
     unsigned int i;
 
     BUILD_BUG_ON(PERCPU_STACK_PAGES != ARRAY_SIZE(pg->stack));
-    ASSERT(!(*slot & PTE_VALID));
+    ASSERT(!(*slot & PTE_VALID) && !(*stack & PTE_VALID));
     for ( i = 0; i < PERCPU_STACK_PAGES; i++ )
-        cpu0_l3[PERCPU_STACK_PAGE(0) + i] = pg->stack[i] | PAGE_HYP_RW;
+        cpu0_stack_l3[(PERCPU_STACK_PAGE(0) + i) % PT_ENTRIES] = pg->stack[i] | PAGE_HYP_RW;
     cpu0_l3[PERCPU_EXC_STACK_PAGE] = pg->exc_stack | PAGE_HYP_RW;
     cpu0_l3[PERCPU_DATA_PAGE] = pg->data | PAGE_HYP_RW;
     cpu0_l3[PERCPU_L3_PAGE] = virt_to_image_paddr(cpu0_l3) | PAGE_HYP_RW;
-    dsb(nshst);                         /* the table is complete before it is linked */
+    cpu0_l3[PERCPU_STACK_L3_PAGE] = virt_to_image_paddr(cpu0_stack_l3) | PAGE_HYP_RW;
+    dsb(nshst);                         /* the tables are complete before they are linked */
+    write_pte(stack, virt_to_image_paddr(cpu0_stack_l3) | TABLE_DESC);
     write_pte(slot, virt_to_image_paddr(cpu0_l3) | TABLE_DESC);
     dsb(nshst);
     isb();
@@ -77,26 +81,28 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
     u64 *boot_l1 = image_table_va(root_table_paddr());
     u64 *boot_l2 = image_table_va(boot_l1[pt_index(1, rt)]);
     unsigned int i, slot2 = pt_index(2, base);
+    unsigned int stack2 = pt_index(2, (u64)PERCPU_VA(PERCPU_STACK_PAGE(cpu)));
+    unsigned int stack3 = PERCPU_GUARD_PAGE(cpu) % PT_ENTRIES;
     bool in_rt = pt_index(1, (u64)idmap) == pt_index(1, rt);
-    /* The identity page in the slot's own 2 MiB: it goes in the slot's table. */
-    bool in_slot = in_rt && pt_index(2, (u64)idmap) == slot2;
-    unsigned int p3 = pt_index(3, (u64)idmap);
+    unsigned int p2 = pt_index(2, (u64)idmap), p3 = pt_index(3, (u64)idmap);
+    /* The identity page in this CPU's slot or stack region: it goes in that level-3 table. */
+    bool in_slot = in_rt && p2 == slot2, in_stack = in_rt && p2 == stack2;
     struct cpu_data *d;
-    paddr_t root, l2, l3;
+    paddr_t root, l2, l3, stack_l3;
     u64 *t, fix = 0;
 
     ASSERT(cpu > 0 && cpu < NR_CPUS);
     *why = "nomem";
-    if ( in_slot && (p3 == PERCPU_EXC_STACK_PAGE ||
-                     (p3 >= PERCPU_DATA_PAGE && p3 <= PERCPU_RT_TABLE_PAGE) ||
-                     (p3 >= PERCPU_WINDOW_PAGE && p3 < PERCPU_WINDOW_PAGE + PERCPU_WINDOW_SLOTS) ||
-                     (p3 >= PERCPU_GUARD_PAGE(cpu) &&
-                      p3 < PERCPU_GUARD_PAGE(cpu) + PERCPU_STACK_STRIDE)) )
+    if ( (in_slot && (p3 == PERCPU_EXC_STACK_PAGE ||
+                      (p3 >= PERCPU_DATA_PAGE && p3 <= PERCPU_FIXED_LAST_PAGE) ||
+                      (p3 >= PERCPU_WINDOW_PAGE && p3 < PERCPU_WINDOW_PAGE + PERCPU_WINDOW_SLOTS))) ||
+         (in_stack && p3 >= stack3 && p3 < stack3 + PERCPU_STACK_STRIDE) )
     {
-        /* ...unless that page of the slot is one this CPU uses. */
+        /* ...unless that page is one this CPU uses. */
         printk(XENLOG_WARNING "smp: cpu%u: the identity page 0x%llx is page %u of the per-CPU slot "
                "(0x%llx), which this CPU uses; load hypcore elsewhere to start it\n",
-               cpu, (unsigned long long)idmap, p3, (unsigned long long)base);
+               cpu, (unsigned long long)idmap, (unsigned int)((idmap - base) / PAGE_SIZE),
+               (unsigned long long)base);
         *why = "idmap-in-percpu-slot";
         return 0;
     }
@@ -108,29 +114,32 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
      * Its runtime level-2 table: every shared entry, made fresh; no slot.
      * No CPU walks this table yet, so it is copied whole (memcpy moves
      * words; 512 write_pte()s cost 5,000 instructions) and then the boot
-     * CPU's slot entry is taken out again.
+     * CPU's slot and stack-region entries are taken out again.
      */
     t = window_map(PT_BUILD_W_TABLE, l2);
     memcpy(t, boot_l2, PAGE_SIZE);
     write_pte(&t[slot2], 0);
-    ASSERT(!(t[slot2] & PTE_VALID));
+    write_pte(&t[pt_index(2, (u64)PERCPU_VA(PERCPU_STACK_PAGE(0)))], 0);
     window_unmap(PT_BUILD_W_TABLE);
     pt_build_set_entry(root, pt_index(1, rt), l2 | TABLE_DESC);
 
+    /* The stack, then the slot: each makes its level-3 table, the last page made. */
     for ( i = 0; i < PERCPU_STACK_PAGES; i++ )
         pt_build_set(b, root, base + (PERCPU_STACK_PAGE(cpu) + i) * PAGE_SIZE,
                      pg->stack[i] | PAGE_HYP_RW);
-    l3 = b->nomem ? 0 : b->page[b->n - 1];  /* the slot's level-3 table, made last */
+    stack_l3 = b->nomem ? 0 : b->page[b->n - 1];
     pt_build_set(b, root, base + PERCPU_EXC_STACK_PAGE * PAGE_SIZE, pg->exc_stack | PAGE_HYP_RW);
+    l3 = b->nomem ? 0 : b->page[b->n - 1];
     pt_build_set(b, root, base + PERCPU_DATA_PAGE * PAGE_SIZE, pg->data | PAGE_HYP_RW);
     pt_build_set(b, root, base + PERCPU_ROOT_PAGE * PAGE_SIZE, root | PAGE_HYP_RW);
     pt_build_set(b, root, base + PERCPU_L3_PAGE * PAGE_SIZE, l3 | PAGE_HYP_RW);
     pt_build_set(b, root, base + PERCPU_RT_TABLE_PAGE * PAGE_SIZE, l2 | PAGE_HYP_RW);
+    pt_build_set(b, root, base + PERCPU_STACK_L3_PAGE * PAGE_SIZE, stack_l3 | PAGE_HYP_RW);
 
     /* Boot-only from here: the identity page. */
     b->temp = true;
-    if ( in_rt && !in_slot )
-        fix = pt_build_get_entry(l2, pt_index(2, (u64)idmap));
+    if ( in_rt && !in_slot && !in_stack )
+        fix = pt_build_get_entry(l2, p2);
     pt_build_set(b, root, idmap, idmap | PAGE_HYP_RX);
     if ( in_rt && !pt_build_alias(&alias_build, &alias_entry) )
         b->nomem = true;
@@ -146,10 +155,11 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
     sb->root_lo = (u32)root;
     sb->root_hi = (u32)(root >> 32);
     sb->entry = (in_rt ? alias : rt) + ((vaddr_t)secondary_switch - (vaddr_t)_start);
-    /* The entry to give back its shared value (none in the slot: clear it). */
+    /* The entry to give back its shared value (none in its own tables: clear it). */
     sb->fix_va = !in_rt ? SB_NONE :
                  in_slot ? PERCPU_VA(PERCPU_L3_PAGE) + p3 * 8 :
-                 PERCPU_VA(PERCPU_RT_TABLE_PAGE) + pt_index(2, (u64)idmap) * 8;
+                 in_stack ? PERCPU_VA(PERCPU_STACK_L3_PAGE) + p3 * 8 :
+                 PERCPU_VA(PERCPU_RT_TABLE_PAGE) + p2 * 8;
     sb->fix_lo = (u32)fix;
     sb->fix_hi = (u32)(fix >> 32);
     sb->clear_idx = in_rt ? SB_NONE : pt_index(1, (u64)idmap);
@@ -174,5 +184,5 @@ nomem:
 static void __unused build_assertions(void)
 {
     BUILD_BUG_ON(sizeof(struct secondary_boot) != 64);
-    BUILD_BUG_ON(PERCPU_GUARD_PAGE(NR_CPUS) > PT_ENTRIES);
+    BUILD_BUG_ON(NR_CPUS > PERCPU_MAX_CPUS);
 }

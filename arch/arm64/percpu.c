@@ -7,8 +7,9 @@
  * fixmap, the FDT area and the frame table are reached through the level-1
  * table head.S built (shared; never re-pointed once a secondary runs).  The
  * private slot (percpu_base, include/layout.h) is reached through each
- * CPU's own level-1/2/3 tables: stack with guard pages, per-CPU data, its
- * own root and level-3 table, and the mapping window.
+ * CPU's own level-1/2/3 tables: per-CPU data, its own root and level-3
+ * tables, the mapping window, and in a second level-3 table (the region of
+ * PERCPU_STACK_REGIONS holding it) its stack with guard pages.
  *
  * Private tables are only ever walked by the CPU that owns them, so the TLB
  * maintenance for them is local (a PE caches only its own walks); what is
@@ -42,6 +43,7 @@ vaddr_t percpu_base;
 static u64 cpu0_l1[PT_ENTRIES] __aligned(PAGE_SIZE);
 static u64 cpu0_l2[PT_ENTRIES] __aligned(PAGE_SIZE);
 static u64 cpu0_l3[PT_ENTRIES] __aligned(PAGE_SIZE);
+static u64 cpu0_stack_l3[PT_ENTRIES] __aligned(PAGE_SIZE);     /* its stack's region */
 
 struct secondary_boot secondary_boot[NR_CPUS] __aligned(64);
 
@@ -87,12 +89,15 @@ vaddr_t arch_percpu_boot_cpu(const struct percpu_pages *pg, u64 mpidr)
     ASSERT(!(*slot & PTE_VALID));           /* created fresh, never inherited */
     cpu0_l1[pt_index(1, (u64)base)] = virt_to_image_paddr(cpu0_l2) | TABLE_DESC;
     cpu0_l2[pt_index(2, (u64)base)] = virt_to_image_paddr(cpu0_l3) | TABLE_DESC;
+    cpu0_l2[pt_index(2, (u64)PERCPU_VA(PERCPU_STACK_PAGE(0)))] =
+        virt_to_image_paddr(cpu0_stack_l3) | TABLE_DESC;
     for ( i = 0; i < PERCPU_STACK_PAGES; i++ )
-        cpu0_l3[PERCPU_STACK_PAGE(0) + i] = pg->stack[i] | PAGE_HYP_RW;
+        cpu0_stack_l3[(PERCPU_STACK_PAGE(0) + i) % PT_ENTRIES] = pg->stack[i] | PAGE_HYP_RW;
     cpu0_l3[PERCPU_EXC_STACK_PAGE] = pg->exc_stack | PAGE_HYP_RW;
     cpu0_l3[PERCPU_DATA_PAGE] = pg->data | PAGE_HYP_RW;
     cpu0_l3[PERCPU_ROOT_PAGE] = virt_to_image_paddr(root) | PAGE_HYP_RW;
     cpu0_l3[PERCPU_L3_PAGE] = virt_to_image_paddr(cpu0_l3) | PAGE_HYP_RW;
+    cpu0_l3[PERCPU_STACK_L3_PAGE] = virt_to_image_paddr(cpu0_stack_l3) | PAGE_HYP_RW;
     /*
      * The tables are complete before the entry that links them is; that
      * entry is in the live root, so it is one single-copy-atomic store
@@ -122,7 +127,7 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
     paddr_t idmap = virt_to_image_paddr(_idmap_start);
     u64 *cpu0_root = (u64 *)PERCPU_VA(PERCPU_ROOT_PAGE);
     unsigned int i;
-    paddr_t root, l3;
+    paddr_t root, l3, stack_l3;
     bool share;
 
     ASSERT(cpu > 0 && cpu < NR_CPUS);
@@ -135,14 +140,19 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
     /* Shared: the runtime level-1 table, linked, never copied. */
     pt_build_set_entry(root, pt_index(0, rt), cpu0_root[pt_index(0, rt)]);
 
-    /* Private slot, made fresh: nothing in it comes from the boot CPU's. */
+    /*
+     * Private area, made fresh: nothing in it comes from the boot CPU's.
+     * The stack first: its region's level-3 table is then the last page made.
+     */
     for ( i = 0; i < PERCPU_STACK_PAGES; i++ )
         pt_build_set(b, root, base + (PERCPU_STACK_PAGE(cpu) + i) * PAGE_SIZE, pg->stack[i] | PAGE_HYP_RW);
+    stack_l3 = b->nomem ? 0 : b->page[b->n - 1];
     pt_build_set(b, root, base + PERCPU_EXC_STACK_PAGE * PAGE_SIZE, pg->exc_stack | PAGE_HYP_RW);
     pt_build_set(b, root, base + PERCPU_DATA_PAGE * PAGE_SIZE, pg->data | PAGE_HYP_RW);
     pt_build_set(b, root, base + PERCPU_ROOT_PAGE * PAGE_SIZE, root | PAGE_HYP_RW);
     l3 = b->nomem ? 0 : b->page[b->n - 1];  /* the slot's level-3 table, made last */
     pt_build_set(b, root, base + PERCPU_L3_PAGE * PAGE_SIZE, l3 | PAGE_HYP_RW);
+    pt_build_set(b, root, base + PERCPU_STACK_L3_PAGE * PAGE_SIZE, stack_l3 | PAGE_HYP_RW);
 
     /* Boot-only from here: the identity page, through private copies. */
     b->temp = true;
@@ -195,5 +205,6 @@ static void __unused build_assertions(void)
 {
     BUILD_BUG_ON(sizeof(struct secondary_boot) != 64);
     BUILD_BUG_ON(PERCPU_WINDOW_PAGE + PERCPU_WINDOW_SLOTS > PT_ENTRIES);
-    BUILD_BUG_ON(PERCPU_GUARD_PAGE(NR_CPUS) > PT_ENTRIES);
+    BUILD_BUG_ON(NR_CPUS > PERCPU_MAX_CPUS);
+    BUILD_BUG_ON(PERCPU_AREA_SIZE > PT_LEVEL_SIZE(1));     /* one private level-2 table */
 }

@@ -37,7 +37,7 @@ from .memmodel import (  # noqa: F401  re-exported
     memory_inputs, memory_model, merge_ranges, metadata_bytes, page_stats, ram_page_numbers,
     range_length, root_devices, subtract_ranges, touched_page_numbers)
 from .smpmodel import (  # noqa: F401  re-exported
-    ARM32_PERCPU_SLOT, MPIDR_HWID_MASK, NR_CPUS, PERCPU_SLOT_BIT, PERCPU_STACKS_PAGE,
+    ARM32_PERCPU_SLOT, MPIDR_HWID_MASK, NR_CPUS, PERCPU_SLOT_BIT, PERCPU_AREA,
     PERCPU_STACK_PAGES, PERCPU_STACK_STRIDE, PERCPU_WINDOW_PAGE, _check_roots,
     _check_stack_pages, check_selftest_smp, check_smp, check_stack_overflow, dtb_cpus,
     expected_cpus, guard_page, percpu_base, stack_range, window_va)

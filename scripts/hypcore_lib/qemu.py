@@ -40,8 +40,9 @@ arm32 (qemu-system-arm, cortex-a15, HYP mode) differs in three places:
   min(mem/2, 128 MiB), load + file size), 4 KiB) (4 KiB, not 2 MiB, on arm32).
   So the kernel loader can only load there; other addresses need elf/generic.
 * U-Boot runs "bootz LOAD - ${fdtcontroladdr}" (zImage header), in place.
-* QEMU's arm32 virt board takes at most 8 CPUs with GICv2 (hypcore's arm32
-  slice stays at 8 with either GIC).
+* QEMU's virt board takes at most 8 CPUs with GICv2, and with GICv3 512 on
+  both arches (123 with highmem=off: the second redistributor region lies
+  at 256 GiB); hypcore's arm32 slice of the SMP matrices stays at 8.
 ELF, generic loader and the boot stub (r2 = DTB) work as on arm64.
 """
 import dataclasses
@@ -68,7 +69,10 @@ STUB_MAGIC = {'arm64': b'hcstub64', 'arm32': b'hcstub32'}
 LOADERS = ('kernel', 'elf', 'generic', 'uboot')
 # arm32: QEMU's -kernel loads a raw image here and nowhere else.
 ARM32_KERNEL_LOAD = RAM_BASE + 0x10000
-ARM32_MAX_CPUS = 8
+ARM32_MAX_CPUS = 8              # hypcore's arm32 SMP matrices (GICv2's limit)
+# QEMU 7.2's virt board: CPUs by GIC version (GICv3 without highmem: 123).
+QEMU_MAX_CPUS = {2: 8, 3: 512}
+QEMU_MAX_CPUS_GIC3_LOWMEM = 123
 UBOOT_BOOT_COMMAND = {'arm64': 'booti', 'arm32': 'bootz'}
 # U-Boot keeps the top of RAM for itself (see the module docstring); leave a margin.
 UBOOT_TOP_RESERVE = 64 * MiB
@@ -242,9 +246,12 @@ def default_load(img, loader=None):
 
 def check_machine(spec):
     """None if QEMU can build this machine for spec.arch, else why not."""
-    if spec.arch == 'arm32' and spec.smp > ARM32_MAX_CPUS:
-        return (f'--smp {spec.smp}: hypcore on arm32 runs at most {ARM32_MAX_CPUS} CPUs '
-                '(QEMU\'s arm32 virt board with GICv2)')
+    top = QEMU_MAX_CPUS.get(spec.gic, 8)
+    if spec.gic == 3 and not spec.highmem:
+        top = QEMU_MAX_CPUS_GIC3_LOWMEM
+    if spec.smp > top:
+        return (f'--smp {spec.smp}: QEMU\'s virt board takes at most {top} CPUs with GICv{spec.gic}'
+                + ('' if spec.highmem or spec.gic != 3 else ' and highmem=off'))
     if spec.smp < 1:
         return f'--smp {spec.smp}: at least one CPU'
     return None

@@ -8,23 +8,26 @@ from .memmodel import PAGE_SIZE, _show_range
 from .results import hyp_lines, parse_smp
 
 
-# include/layout.h: the per-CPU slot starts at __percpu_start, the runtime
+# include/layout.h: the per-CPU area starts at __percpu_start, the runtime
 # region's level-0 slot XOR 2, or XOR 3 when the identity page's level-0 entry
-# is that one (arch/arm64/percpu.c, percpu_choose_base); CPU n's stack is PERCPU_STACK_PAGES pages from
-# page PERCPU_STACKS_PAGE + n * PERCPU_STACK_STRIDE + 1, its guard page the one
-# below; mapping-window slot 0 is page PERCPU_WINDOW_PAGE.
+# is that one (arch/arm64/percpu.c, percpu_choose_base).  Its first 2 MiB are
+# the slot; then 8 stack regions of 2 MiB, 64 CPUs each: CPU n's guard page is
+# page 512 * (1 + n // 64) + (n % 64) * 8, its PERCPU_STACK_PAGES stack pages
+# the ones above; mapping-window slot 0 is page PERCPU_WINDOW_PAGE.
 PERCPU_SLOT_BIT = 39
-PERCPU_STACKS_PAGE = 64
 PERCPU_STACK_PAGES = 4
-PERCPU_STACK_STRIDE = PERCPU_STACK_PAGES + 2
+PERCPU_STACK_STRIDE = 8
+PERCPU_CPUS_PER_REGION = 64
+PERCPU_STACK_REGIONS = 8
 PERCPU_WINDOW_PAGE = 16
 # common/smp.c: MPIDR Aff3..Aff0; include/smp.h CONFIG_NR_CPUS.
 MPIDR_HWID_MASK = 0xff00ffffff
-NR_CPUS = 64
+NR_CPUS = 512
 
 
-# arm32: the per-CPU slot is the last 2 MiB of the runtime region's GiB.
+# arm32: the per-CPU area (slot and stack regions) ends the runtime region's GiB.
 ARM32_PERCPU_SLOT = 2 * MiB
+PERCPU_AREA = ARM32_PERCPU_SLOT * (1 + PERCPU_STACK_REGIONS)
 
 
 def percpu_base(runtime_base, arch='arm64', idmap=None):
@@ -35,7 +38,7 @@ def percpu_base(runtime_base, arch='arm64', idmap=None):
     one (the identity must never be built inside the slot's tables)."""
     if arch == 'arm32':
         gib = 1 << 30
-        return (runtime_base & ~(gib - 1)) + gib - ARM32_PERCPU_SLOT
+        return (runtime_base & ~(gib - 1)) + gib - PERCPU_AREA
     index = (runtime_base >> PERCPU_SLOT_BIT) ^ 2
     if idmap is not None and idmap >> PERCPU_SLOT_BIT == index:
         index = (runtime_base >> PERCPU_SLOT_BIT) ^ 3
@@ -43,7 +46,8 @@ def percpu_base(runtime_base, arch='arm64', idmap=None):
 
 
 def guard_page(base, cpu):
-    return base + (PERCPU_STACKS_PAGE + cpu * PERCPU_STACK_STRIDE) * PAGE_SIZE
+    region, index = divmod(cpu, PERCPU_CPUS_PER_REGION)
+    return base + (1 + region) * 2 * MiB + index * PERCPU_STACK_STRIDE * PAGE_SIZE
 
 
 def stack_range(base, cpu):

@@ -141,29 +141,31 @@ def smp_case(name, make_spec, failures=None, extra=None, timeout=SMP_TIMEOUT):
 
 
 # The per-CPU slot's pages (include/layout.h), for the arm32 rule below.
-SLOT_EXC_STACK, SLOT_DATA, SLOT_RT_TABLE = 6, 8, 11
+SLOT_EXC_STACK, SLOT_DATA, SLOT_FIXED_LAST = 6, 8, 14
 SLOT_WINDOW, SLOT_WINDOWS = 16, 16
-SLOT_STACKS, SLOT_STRIDE = 64, 6
 
 
 def slot_pages_in_use(cpu):
-    """Pages of the per-CPU slot a CPU maps for itself (include/layout.h)."""
-    pages = {SLOT_EXC_STACK} | set(range(SLOT_DATA, SLOT_RT_TABLE + 1))
+    """Pages of the per-CPU area (from its start) a CPU maps for itself
+    (include/layout.h): the slot's fixed pages and window, and its own stack's
+    stride (guard page, stack, gap) in its stack region."""
+    pages = {SLOT_EXC_STACK} | set(range(SLOT_DATA, SLOT_FIXED_LAST + 1))
     pages |= set(range(SLOT_WINDOW, SLOT_WINDOW + SLOT_WINDOWS))
-    guard = SLOT_STACKS + cpu * SLOT_STRIDE
-    return pages | set(range(guard, guard + SLOT_STRIDE))
+    guard = model.guard_page(0, cpu) >> 12
+    return pages | set(range(guard, guard + model.PERCPU_STACK_STRIDE))
 
 
 def idmap_in_slot_failures(arch, where):
-    """failures() for an arm32 load whose identity page lies in the per-CPU slot's
-    2 MiB: a secondary is refused ('idmap-in-percpu-slot') when that page of the
-    slot is one it uses, else it comes up (the identity is a boot-only entry of
-    its slot table)."""
+    """failures() for an arm32 load whose identity page lies in the per-CPU
+    area (the slot's 2 MiB and the stack regions): a secondary is refused
+    ('idmap-in-percpu-slot') when that page is one it uses, else it comes up
+    (the identity is a boot-only entry of its slot or stack-region table, or
+    of a table of its own for another CPU's region)."""
     def failures(mpidrs, spec):
         img = images.load(arch, where.layout)
         idmap = where.load + img.idmap_offset
         base = percpu_base_of(img, where.load)
-        if not base <= idmap < base + (2 << 20):
+        if not base <= idmap < base + model.PERCPU_AREA:
             return {}
         page = (idmap - base) >> 12
         return {cpu: 'idmap-in-percpu-slot' for cpu in range(1, len(mpidrs))
@@ -187,16 +189,17 @@ def matrix_case(arch, where, smp, gic, prefix='smp'):
 BOGUS_MPIDR = 0xff
 
 
-def extra_cpu_dtb(spec, dest, mpidr, node_name):
-    """QEMU's DTB for this machine with one more CPU node, reg = mpidr, last in /cpus."""
+def extra_cpu_dtb(spec, dest, cpus):
+    """QEMU's DTB for this machine with more CPU nodes, last in /cpus: cpus is
+    [(mpidr, node name)]; each reg = mpidr."""
     base = qemu.dump_dtb(qemu._machine_argv(spec), dest + '.qemu')
     dts = subprocess.run(['dtc', '-q', '-I', 'dtb', '-O', 'dts', base], check=True,
                          stdout=subprocess.PIPE, text=True).stdout
-    node = (f'\t\t{node_name} {{\n\t\t\treg = <{mpidr:#x}>;\n'
-            '\t\t\tenable-method = "psci";\n\t\t\tcompatible = "arm,cortex-a57";\n'
-            '\t\t\tdevice_type = "cpu";\n\t\t};\n')
+    nodes = ''.join(f'\t\t{name} {{\n\t\t\treg = <{mpidr:#x}>;\n'
+                    '\t\t\tenable-method = "psci";\n\t\t\tcompatible = "arm,cortex-a57";\n'
+                    '\t\t\tdevice_type = "cpu";\n\t\t};\n' for mpidr, name in cpus)
     # After the last cpu@ node: inside /cpus, before its closing brace.
-    dts, n = re.subn(r'(\n\tcpus \{\n.*?\n)(\t\};)', lambda m: m.group(1) + node + m.group(2),
+    dts, n = re.subn(r'(\n\tcpus \{\n.*?\n)(\t\};)', lambda m: m.group(1) + nodes + m.group(2),
                      dts, count=1, flags=re.S)
     if not n:
         raise Failure('no /cpus node in QEMU\'s DTB')
@@ -212,8 +215,8 @@ def extra_cpu_case(arch, where, smp, gic, mpidr, reason, label, prefix='smp'):
     `reason` and the others come up (passed unchanged by the generic loader)."""
     def make(directory):
         spec = spec_for(arch, where, smp, gic, loader='generic')
-        spec.dtb = extra_cpu_dtb(spec, os.path.join(directory, f'{label}.dtb'), mpidr,
-                                 f'cpu@{mpidr:x}' if mpidr == BOGUS_MPIDR else 'cpu@extra')
+        spec.dtb = extra_cpu_dtb(spec, os.path.join(directory, f'{label}.dtb'),
+                                 [(mpidr, f'cpu@{mpidr:x}' if mpidr == BOGUS_MPIDR else 'cpu@extra')])
         return spec
 
     def failures(mpidrs, spec):
@@ -235,22 +238,36 @@ def duplicate_mpidr_case(arch, where, smp, mpidr, gic=3, prefix='smp'):
                           'duplicate-mpidr', prefix)
 
 
-def over_limit_case(arch, where, smp, prefix='smp'):
-    """More CPUs than CONFIG_NR_CPUS: the first NR_CPUS come up; one warning
-    names the first CPU left out, and the summary counts every one."""
+def over_limit_case(arch, where, smp, listed, prefix='smp'):
+    """/cpus lists more CPUs than CONFIG_NR_CPUS: QEMU's `smp` CPUs, then
+    `listed - smp` nodes whose MPIDRs (Aff1 >= 1) no CPU of the machine has
+    (QEMU's board stops at CONFIG_NR_CPUS itself).  The first NR_CPUS are
+    taken: the real ones come up, PSCI refuses the others; one warning names
+    the first CPU left out, and the summary counts every one."""
+    fake = [0x100 * (1 + i // 16) + i % 16 for i in range(listed - smp)]
+
+    def make(directory):
+        spec = spec_for(arch, where, smp, 3, loader='generic')
+        spec.dtb = extra_cpu_dtb(spec, os.path.join(directory, 'over-limit.dtb'),
+                                 [(m, f'cpu@{m:x}') for m in fake])
+        return spec
+
+    def failures(mpidrs, spec):
+        return {cpu: 'INVALID_PARAMETERS' for cpu in range(smp, len(mpidrs))}
+
     def extra(result, base, mpidrs, failed):
         got = results.parse_smp(result.log)
         warned = [w for w in got.warnings if 'CONFIG_NR_CPUS' in w and 'warning' in w]
-        want = smp - model.NR_CPUS
-        if len(warned) != 1 or got.ignored != [(f'/cpus/cpu@{model.NR_CPUS}', model.NR_CPUS)]:
+        first = f'/cpus/cpu@{fake[model.NR_CPUS - smp]:x}'
+        if len(warned) != 1 or got.ignored != [(first, model.NR_CPUS)]:
             return (f'{warned}: expected one "more CPUs than CONFIG_NR_CPUS" warning naming '
-                    f'/cpus/cpu@{model.NR_CPUS}')
-        if (got.left_out, got.limit) != (want, model.NR_CPUS):
+                    f'{first}')
+        if (got.left_out, got.limit) != (listed - model.NR_CPUS, model.NR_CPUS):
             return (f'the summary says {got.left_out} left out (CONFIG_NR_CPUS={got.limit}), '
-                    f'expected {want} ({model.NR_CPUS})')
+                    f'expected {listed - model.NR_CPUS} ({model.NR_CPUS})')
         return None
-    return smp_case(f'{prefix}:over-limit:{place(arch, where)}/smp{smp}/gic3',
-                    lambda d: spec_for(arch, where, smp, 3), extra=extra)
+    return smp_case(f'{prefix}:over-limit:{place(arch, where)}/smp{smp}/gic3+{listed}-listed',
+                    make, failures, extra=extra)
 
 
 # ---------------------------------------------------------------- self-tests
@@ -314,7 +331,7 @@ def cases(arch):
         stack_overflow_case(arch, w['default'], 4, icount=True),
         stack_overflow_case(arch, w['default'], 4, 2, icount=True, big=True),
         stall_case(arch, w['default'], 4),
-        over_limit_case(arch, w['default'], model.NR_CPUS + 16),
+        over_limit_case(arch, w['default'], 4, model.NR_CPUS + 16),
         bench_case(arch),
     ]
 
@@ -347,7 +364,7 @@ def sweep_cases(arch, layouts=None):
                 bad_mpidr_case(arch, where, 32, 3, 'sweep:smp'),
                 duplicate_mpidr_case(arch, where, 4, 1, 2, 'sweep:smp'),
                 duplicate_mpidr_case(arch, where, 8, 0, 3, 'sweep:smp'),
-                over_limit_case(arch, where, model.NR_CPUS + 2, 'sweep:smp')]
+                over_limit_case(arch, where, 4, model.NR_CPUS + 2, 'sweep:smp')]
     return out
 
 

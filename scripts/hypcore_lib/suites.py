@@ -494,10 +494,14 @@ def arm32_cases():
                smpsuite.stall_case(arch, default, 4, 2, 2, smp),
                smpsuite.stack_overflow_case(arch, clash, 4, 1, 2, smp, icount=True),
                smpsuite.stack_overflow_case(arch, clash, 4, 2, 2, smp, icount=True, big=True),
-               # the identity page inside the per-CPU slot's 2 MiB: on a free
-               # page of it (all up), and on the exception-stack page (refused)
-               smpsuite.slot_case(arch, where('ram-in-slot', 'ram', 0x7fe01000), 4, 2, smp),
-               smpsuite.slot_case(arch, where('ram-in-slot-used', 'ram', 0x7fe05000), 4, 2, smp),
+               # the identity page inside the per-CPU area (0x7ee00000 for the
+               # ram layout): on a free page of the slot (all up), on its
+               # exception-stack page (refused), on a free page of the stack
+               # region of cpus 0-63 (all up) and on cpu1's stack (cpu1 refused)
+               smpsuite.slot_case(arch, where('ram-in-slot', 'ram', 0x7ee01000), 4, 2, smp),
+               smpsuite.slot_case(arch, where('ram-in-slot-used', 'ram', 0x7ee05000), 4, 2, smp),
+               smpsuite.slot_case(arch, where('ram-in-stacks', 'ram', 0x7f0ef000), 4, 2, smp),
+               smpsuite.slot_case(arch, where('ram-in-stack-used', 'ram', 0x7f008000), 4, 2, smp),
                memsuite.mem_case('arm32:mem:modules-touching+selftest/smp2',
                                  lambda d: memsuite.touching_spec(arch, d)),
                memsuite.size_case(arch, 4 * GiB, prefix='arm32:mem'),

@@ -242,11 +242,13 @@ class SmpModel(unittest.TestCase):
         self.assertEqual(model.percpu_base(0x40200000, idmap=0x40201000), 0x10000000000)
 
     def test_stacks_and_guards(self):
-        # cpu n: guard page 64 + 6n, stack the 4 pages above it.
-        self.assertEqual(model.stack_range(self.BASE, 0), (0xb0000041000, 0xb0000045000))
-        self.assertEqual(model.stack_range(self.BASE, 1), (0xb0000047000, 0xb000004b000))
-        self.assertEqual(model.guard_page(self.BASE, 1), 0xb0000046000)
-        self.assertEqual(model.stack_range(self.BASE, 63)[1], self.BASE + 0x1bf000)
+        # cpu n: guard page 512 * (1 + n // 64) + 8 * (n % 64), stack the 4 pages above it.
+        self.assertEqual(model.stack_range(self.BASE, 0), (0xb0000201000, 0xb0000205000))
+        self.assertEqual(model.stack_range(self.BASE, 1), (0xb0000209000, 0xb000020d000))
+        self.assertEqual(model.guard_page(self.BASE, 1), 0xb0000208000)
+        self.assertEqual(model.stack_range(self.BASE, 63)[1], self.BASE + 0x3fd000)
+        self.assertEqual(model.guard_page(self.BASE, 64), self.BASE + 0x400000)
+        self.assertEqual(model.stack_range(self.BASE, 511)[1], self.BASE + 0x11fd000)
         self.assertEqual(model.window_va(self.BASE), 0xb0000010000)
 
     def test_numbering(self):
@@ -257,9 +259,9 @@ class SmpModel(unittest.TestCase):
     LOG = '\n'.join('(HYP) ' + line for line in [
         'mem: ram 0x40000000-0x80000000',
         'mem: reserved 0x40200000-0x40231000 image hypcore',
-        'smp: cpu0 online mpidr=0x0 root=0x40211000 stack=0xb0000041000-0xb0000045000 '
+        'smp: cpu0 online mpidr=0x0 root=0x40211000 stack=0xb0000201000-0xb0000205000 '
         'stack-pa=0x40245000',
-        'smp: cpu1 online mpidr=0x1 root=0x5000a000 stack=0xb0000047000-0xb000004b000 '
+        'smp: cpu1 online mpidr=0x1 root=0x5000a000 stack=0xb0000209000-0xb000020d000 '
         'stack-pa=0x5000b000',
         'smp: cpu2 failed mpidr=0xff reason=INVALID_PARAMETERS',
         'smp: 2 of 3 cpus online',
@@ -271,7 +273,7 @@ class SmpModel(unittest.TestCase):
 
     def test_check_smp(self):
         self.assertIsNone(self.check(self.LOG))
-        self.assertIn('stack', self.check(self.LOG.replace('0xb0000047000-', '0xb0000048000-')))
+        self.assertIn('stack', self.check(self.LOG.replace('0xb0000209000-', '0xb000020a000-')))
         self.assertIn('not distinct', self.check(self.LOG.replace('0x5000a000', '0x40211000')))
         self.assertIn('reserved range', self.check(self.LOG.replace('0x5000a000', '0x40230000')))
         self.assertIn('not in RAM', self.check(self.LOG.replace('0x5000a000', '0x80000000')))
@@ -284,31 +286,31 @@ class SmpModel(unittest.TestCase):
     def test_stack_overflow(self):
         log = '\n'.join('(HYP) ' + line for line in [
             'trap: synchronous exception from current EL, SP_EL2 on cpu1',
-            'trap: stack overflow: cpu1 hit its stack guard page 0xb0000046000',
-            'trap: ESR=0x96000047 ELR=0x00000a000020aec4 FAR=0x00000b0000046fb0 SPSR=0x800003c9',
+            'trap: stack overflow: cpu1 hit its stack guard page 0xb0000208000',
+            'trap: ESR=0x96000047 ELR=0x00000a000020aec4 FAR=0x00000b0000208fb0 SPSR=0x800003c9',
             'trap: cpu1 parked'])
         self.assertIsNone(model.check_stack_overflow(log, 1, self.BASE))
         self.assertIsNotNone(model.check_stack_overflow(log, 2, self.BASE))
         self.assertIn('FAR', model.check_stack_overflow(
-            log.replace('FAR=0x00000b0000046fb0', 'FAR=0x00000b0000047fb0'), 1, self.BASE))
+            log.replace('FAR=0x00000b0000208fb0', 'FAR=0x00000b0000209fb0'), 1, self.BASE))
 
     def test_stack_overflow_big(self):
         """selftest=stack-overflow-big: SP and FAR below the guard page, in the slot."""
         log = '\n'.join('(HYP) ' + line for line in [
             'trap: synchronous exception from current EL, SP_EL2 on cpu1',
-            'trap: stack overflow: cpu1 ran past its stack guard page 0xb0000046000 '
-            '(sp=0xb0000044f90)',
-            'trap: ESR=0x96000047 ELR=0x00000a000020b5a4 FAR=0x00000b0000044f90 SPSR=0x800003c9',
-            'trap: x28=0x000000004024a000 x29=0x00000b000004dfb0 x30=0x00000a000020b614 '
-            'sp =0x00000b0000044f90',
+            'trap: stack overflow: cpu1 ran past its stack guard page 0xb0000208000 '
+            '(sp=0xb0000206f90)',
+            'trap: ESR=0x96000047 ELR=0x00000a000020b5a4 FAR=0x00000b0000206f90 SPSR=0x800003c9',
+            'trap: x28=0x000000004024a000 x29=0x00000b000020ffb0 x30=0x00000a000020b614 '
+            'sp =0x00000b0000206f90',
             'trap: cpu1 parked'])
         self.assertIsNone(model.check_stack_overflow(log, 1, self.BASE, big=True))
         # Faulting in the guard page is the small case, not a frame that jumped it.
         self.assertIn('FAR', model.check_stack_overflow(
-            log.replace('FAR=0x00000b0000044f90', 'FAR=0x00000b0000046f90'), 1, self.BASE,
+            log.replace('FAR=0x00000b0000206f90', 'FAR=0x00000b0000208f90'), 1, self.BASE,
             big=True))
         self.assertIn('sp', model.check_stack_overflow(
-            log.replace('sp =0x00000b0000044f90', 'sp =0x00000b0000047f90'), 1, self.BASE,
+            log.replace('sp =0x00000b0000206f90', 'sp =0x00000b0000209f90'), 1, self.BASE,
             big=True))
         self.assertIn('stack overflow lines', model.check_stack_overflow(
             log.replace('ran past its', 'skipped its'), 1, self.BASE, big=True))
@@ -348,10 +350,11 @@ class Arm32Model(unittest.TestCase):
         self.assertEqual(model.levels('arm32'), 3)
 
     def test_percpu_base_and_stacks(self):
-        self.assertEqual(model.percpu_base(0x40200000, 'arm32'), 0x7fe00000)
-        self.assertEqual(model.percpu_base(0x00200000, 'arm32'), 0x3fe00000)
-        self.assertEqual(model.stack_range(0x3fe00000, 0), (0x3fe41000, 0x3fe45000))
-        self.assertEqual(model.guard_page(0x7fe00000, 1), 0x7fe46000)
+        # The slot and 8 stack regions end the runtime region's GiB.
+        self.assertEqual(model.percpu_base(0x40200000, 'arm32'), 0x7ee00000)
+        self.assertEqual(model.percpu_base(0x00200000, 'arm32'), 0x3ee00000)
+        self.assertEqual(model.stack_range(0x3ee00000, 0), (0x3f001000, 0x3f005000))
+        self.assertEqual(model.guard_page(0x7ee00000, 1), 0x7f008000)
 
     def test_kernel_loader_only_at_0x40010000(self):
         spec = qemu.RunSpec(arch='arm32')
@@ -362,7 +365,10 @@ class Arm32Model(unittest.TestCase):
         self.assertEqual(qemu.kernel_dtb_addr(0x40010000, self.Img,
                                               qemu.RunSpec(arch='arm32', mem=64 * MiB)),
                          0x42000000)
-        self.assertIsNotNone(qemu.check_machine(qemu.RunSpec(arch='arm32', smp=9)))
+        self.assertIsNotNone(qemu.check_machine(qemu.RunSpec(arch='arm32', smp=9, gic=2)))
+        self.assertIsNone(qemu.check_machine(qemu.RunSpec(arch='arm32', smp=512, gic=3)))
+        self.assertIsNotNone(qemu.check_machine(qemu.RunSpec(arch='arm32', smp=513, gic=3)))
+        self.assertIsNotNone(qemu.check_machine(qemu.RunSpec(smp=124, gic=3, highmem=False)))
 
     def test_fault_dump(self):
         log = '\n'.join('(HYP) ' + line for line in [

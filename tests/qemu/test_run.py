@@ -93,8 +93,8 @@ def cpu_down_case():
         from hypcore_lib import smpsuite
         directory = suites.workdir(name + '-input')
         spec = qemu.RunSpec(smp=2, loader='generic')
-        dtb = smpsuite.extra_cpu_dtb(spec, os.path.join(directory, 'extra.dtb'), 0xff,
-                                     'cpu@ff')
+        dtb = smpsuite.extra_cpu_dtb(spec, os.path.join(directory, 'extra.dtb'),
+                                     [(0xff, 'cpu@ff')])
         return exit_case(name, ['run', '--smp', '2', '--loader', 'generic', '--dtb', dtb], 1,
                          r'FAILED: the boot completed, but cpu2 did not come up '
                          r'\(INVALID_PARAMETERS\)').run()
@@ -205,7 +205,8 @@ BAD_VALUES = [
     ('gic', ['run', '--gic', '4'], r'--gic: invalid choice'),
     ('layout', ['run', '--layout', 'nosuch'], r'no layout .nosuch.*default.*ram'),
     ('module', ['run', '--module', '/nonexistent/k'], r'--module: .*no such file'),
-    ('arm32-smp', ['run', '--arch', 'arm32', '--smp', '9'], r'at most 8 CPUs'),
+    ('arm32-smp', ['run', '--arch', 'arm32', '--smp', '9', '--gic', '2'], r'at most 8 CPUs with GICv2'),
+    ('smp-513', ['run', '--smp', '513'], r'at most 512 CPUs with GICv3'),
     ('test-regex', ['test', '--no-build', '-k', '('], r'-k/--filter: not a regular expression'),
     ('jobs', ['test', '--no-build', '--jobs', 'x'], r'--jobs: not a number'),
     ('sweep-mem', ['sweep', '--no-build', '--mem', '3.5K'], r'--mem: .*whole number'),
