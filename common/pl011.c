@@ -31,22 +31,56 @@ static inline u32 pl011_read(unsigned int reg)
     return mmio_read32((vaddr_t)uart_base + reg);
 }
 
-static inline void pl011_write(unsigned int reg, u32 val)
+/*
+ * Wait until the transmit FIFO has room.  Out of line: it is rarely taken
+ * under QEMU, and the loop inlined in the writers below would put an
+ * alignment NOP in their per-character path.
+ */
+static void __attribute__((noinline)) pl011_wait_room(vaddr_t base)
 {
-    mmio_write32((vaddr_t)uart_base + reg, val);
+    while ( mmio_read32(base + PL011_FR) & PL011_FR_TXFF )
+        ;
 }
 
-static void pl011_putc(char c)
+/*
+ * One character to the UART at @base once its transmit FIFO has room.  The
+ * writers below read uart_base once per call into @base: through the
+ * accessors' "memory" clobber it would be reloaded twice a character.
+ */
+static inline void pl011_putc_at(vaddr_t base, char c)
 {
-    while ( pl011_read(PL011_FR) & PL011_FR_TXFF )
-        ;
-    pl011_write(PL011_DR, (u8)c);
+    if ( mmio_read32(base + PL011_FR) & PL011_FR_TXFF )
+        pl011_wait_room(base);
+    mmio_write32(base + PL011_DR, (u8)c);
 }
 
 void console_write(const char *s, size_t len)
 {
-    while ( len-- )
-        pl011_putc(*s++);
+    vaddr_t base = (vaddr_t)uart_base;
+    const char *end = s + len;
+
+    while ( s != end )
+        pl011_putc_at(base, *s++);
+}
+
+size_t console_write_line(const char *s, size_t len)
+{
+    vaddr_t base = (vaddr_t)uart_base;
+    const char *p = s, *end = s + len;
+
+    while ( p != end )
+    {
+        char c = *p++;
+
+        if ( c == '\n' )
+        {
+            pl011_putc_at(base, '\r');
+            pl011_putc_at(base, '\n');
+            break;
+        }
+        pl011_putc_at(base, c);
+    }
+    return (size_t)(p - s);
 }
 
 void console_flush(void)

@@ -151,17 +151,17 @@ void console_guest_end(void)
 
 /*
  * Write @len bytes of @s, adding the prefix before the first character of
- * each line and a carriage return before each newline.  Runs of ordinary
- * characters go to the console in one call.  A line this call starts is
- * shown or not as @shown says; the rest of a line begun earlier as its start
- * decided.
+ * each line and a carriage return before each newline.  A line this call
+ * starts is shown or not as @shown says; the rest of a line begun earlier as
+ * its start decided.  A shown line goes out in one console_write_line()
+ * call, which finds its end as it writes: the text is read once here, not
+ * searched and then written.
  */
 static void emit(const char *s, size_t len, bool shown)
 {
     while ( len != 0 )
     {
-        const char *nl = memchr(s, '\n', len);
-        size_t run = nl ? (size_t)(nl - s) : len;
+        size_t run;
 
         if ( at_line_start )
         {
@@ -171,18 +171,18 @@ static void emit(const char *s, size_t len, bool shown)
             at_line_start = false;
         }
         if ( line_shown )
-            console_write(s, run);
+            run = console_write_line(s, len);
+        else
+        {
+            const char *nl = memchr(s, '\n', len);
+
+            run = nl ? (size_t)(nl - s) + 1 : len;
+        }
+        /* A run ends at a newline or at the end of the text. */
+        if ( s[run - 1] == '\n' )
+            at_line_start = true;
         s += run;
         len -= run;
-
-        if ( nl )
-        {
-            if ( line_shown )
-                console_write("\r\n", 2);
-            at_line_start = true;
-            s++;
-            len--;
-        }
     }
 }
 

@@ -13,45 +13,116 @@
  *
  * Integers are converted through unsigned long long, so %llx of a paddr_t
  * works the same on arm32 and arm64.
+ *
+ * Every secondary CPU's bring-up prints a line of six numbers (issue 14), so
+ * the common case is kept short: literal text is copied as it is scanned,
+ * a conversion with no flags, width or precision skips their parsing, hex
+ * digits go straight into the buffer, and no digit takes a division loop.
  */
 #include <lib.h>
 #include <limits.h>
 #include <printk.h>
 #include <types.h>
 
-/* Where the output goes: buf[0..size-1], with len counting every character. */
+/*
+ * Where the output goes: buf[0..lim-1] (lim = size - 1, leaving room for
+ * the NUL; 0 when size is 0), with len counting every character produced.
+ * Output moves in runs (put_string), not a character at a time: a format's
+ * literal text, a number's digits, a %s argument.
+ */
 struct out {
     char *buf;
-    size_t size;
+    size_t lim;
     size_t len;
 };
 
 static void put_char(struct out *o, char c)
 {
-    if ( o->len + 1 < o->size )
+    if ( o->len < o->lim )
         o->buf[o->len] = c;
     o->len++;
 }
 
-static void put_repeat(struct out *o, char c, int n)
+/* The part of @n characters that fits, and where it goes. */
+static size_t room_for(const struct out *o, size_t n, char **dst)
 {
-    for ( ; n > 0; n-- )
-        put_char(o, c);
+    size_t room = o->len < o->lim ? o->lim - o->len : 0;
+
+    if ( room == 0 )
+        return 0;               /* buf may be NULL: no pointer to it then */
+    *dst = o->buf + o->len;
+    return n < room ? n : room;
 }
 
-static void put_string(struct out *o, const char *s, size_t n)
+/*
+ * put_repeat and put_string are out of line: inlined at each of their dozen
+ * calls they would add hundreds of bytes to arm32's image for a few
+ * instructions saved a run.
+ */
+static void __attribute__((noinline)) put_repeat(struct out *o, char c, int n)
 {
-    for ( ; n != 0; n--, s++ )
-        put_char(o, *s);
+    char *d;
+    size_t i, k;
+
+    if ( n <= 0 )
+        return;
+    k = room_for(o, (size_t)n, &d);
+    for ( i = 0; i < k; i++ )
+        d[i] = c;
+    o->len += (size_t)n;
+}
+
+static void __attribute__((noinline)) put_string(struct out *o, const char *s,
+                                                 size_t n)
+{
+    char *d;
+    size_t i, k = room_for(o, n, &d);
+
+    for ( i = 0; i < k; i++ )
+        d[i] = s[i];
+    o->len += n;
+}
+
+/*
+ * The format's literal text from @f up to its next '%' or its end: copied as
+ * it is scanned while the buffer has room, then only counted.  Returns where
+ * it stopped.  (Out of line: inlined, GCC merges the two loops into one that
+ * takes 12 instructions a character instead of 8.)
+ */
+static const char * __attribute__((noinline)) put_literal(struct out *o,
+                                                          const char *f)
+{
+    const char *start;
+    char c;
+
+    if ( o->len < o->lim )
+    {
+        char *d = o->buf + o->len, *dend = o->buf + o->lim;
+
+        while ( (c = *f) != '%' && c != '\0' )
+        {
+            *d++ = c;
+            f++;
+            if ( d == dend )
+                break;
+        }
+        o->len = (size_t)(d - o->buf);
+    }
+    for ( start = f; (c = *f) != '%' && c != '\0'; f++ )
+        ;
+    o->len += (size_t)(f - start);
+    return f;
 }
 
 /* One conversion specification, as parsed from the format. */
+#define F_LEFT      0x01    /* '-': pad on the right */
+#define F_ZERO      0x02    /* '0': pad numbers with zeros */
+#define F_ALT       0x04    /* '#': 0x prefix for %x, leading 0 for %o */
+#define F_PLUS      0x08    /* '+': sign for non-negative signed values */
+#define F_SPACE     0x10    /* ' ': space for non-negative signed values */
+
 struct spec {
-    bool left;          /* '-': pad on the right */
-    bool zero;          /* '0': pad numbers with zeros */
-    bool alt;           /* '#': 0x prefix for %x, leading 0 for %o */
-    bool plus;          /* '+': sign for non-negative signed values */
-    bool space;         /* ' ': space for non-negative signed values */
+    unsigned int flags; /* F_* */
     int width;          /* minimum field width, 0 if none */
     int precision;      /* -1 if none */
     char length;        /* 'H' (hh), 'h', 0, 'l', 'L' (ll), 'z', 'j', 't' */
@@ -61,13 +132,13 @@ struct spec {
 /* Pad the field of @len characters to the width, honouring '-'. */
 static void pad_before(struct out *o, const struct spec *sp, int len)
 {
-    if ( !sp->left )
+    if ( !(sp->flags & F_LEFT) )
         put_repeat(o, ' ', sp->width - len);
 }
 
 static void pad_after(struct out *o, const struct spec *sp, int len)
 {
-    if ( sp->left )
+    if ( sp->flags & F_LEFT )
         put_repeat(o, ' ', sp->width - len);
 }
 
@@ -79,8 +150,12 @@ static void format_string(struct out *o, const struct spec *sp, const char *s)
         s = "(null)";
 
     /* Bounded by the precision: the string need not be NUL-terminated then. */
-    while ( (sp->precision < 0 || n < (size_t)sp->precision) && s[n] != '\0' )
-        n++;
+    if ( sp->precision < 0 )
+        while ( s[n] != '\0' )
+            n++;
+    else
+        while ( n < (size_t)sp->precision && s[n] != '\0' )
+            n++;
 
     pad_before(o, sp, (int)n);
     put_string(o, s, n);
@@ -95,80 +170,102 @@ static void format_char(struct out *o, const struct spec *sp, char c)
 }
 
 /*
- * *n /= base, returning the remainder.  Bases 8 and 16 shift and mask.
- * Base 10: bit-by-bit long division from the highest set bit, because a
- * 64-bit '/' on arm32 is a libgcc call (__aeabi_uldivmod) that would pull in
- * libgcc's Linux division-by-zero handler.  (Every bit from bit 63 cost
- * about 500 instructions a digit: a line of six hex numbers took 27,000,
- * most of a secondary CPU's bring-up.)
+ * The widest unsigned type the target divides and shifts in single
+ * instructions.  The host unit tests also build this file with a 32-bit
+ * word (-DVSNPRINTF_WORD="unsigned int") to check arm32's path on the host.
  */
-static unsigned int div_rem(unsigned long long *n, unsigned int base)
+#ifndef VSNPRINTF_WORD
+#define VSNPRINTF_WORD unsigned long
+#endif
+typedef VSNPRINTF_WORD word_t;
+
+/*
+ * *n /= 10, returning the remainder, for a value wider than word_t (arm32's
+ * %llu above 4 Gi): a 64-bit '/' would be a libgcc call (__aeabi_uldivmod),
+ * which pulls in libgcc's Linux division-by-zero handler.  Long division in
+ * 16-bit steps instead: each step divides less than 10 << 16 by 10, which a
+ * 32-bit word does by a multiplication.
+ */
+static unsigned int div10_wide(unsigned long long *n)
 {
-    unsigned long long q = 0;
-    unsigned int r = 0;
-    int bit;
+    unsigned int hi = (unsigned int)(*n >> 32), lo = (unsigned int)*n;
+    unsigned int qhi = hi / 10, r = hi % 10, t, qmid, qlo;
 
-    if ( base == 16 || base == 8 )
-    {
-        unsigned int shift = base == 16 ? 4 : 3;
-
-        r = (unsigned int)(*n & (base - 1));
-        *n >>= shift;
-        return r;
-    }
-    if ( *n == 0 )
-        return 0;
-    for ( bit = 63 - __builtin_clzll(*n); bit >= 0; bit-- )
-    {
-        r = (r << 1) | ((*n >> bit) & 1);
-        q <<= 1;
-        if ( r >= base )
-        {
-            r -= base;
-            q |= 1;
-        }
-    }
-
-    *n = q;
-    return r;
+    t = (r << 16) | (lo >> 16);
+    qmid = t / 10;
+    t = ((t % 10) << 16) | (lo & 0xffff);
+    qlo = t / 10;
+    *n = ((unsigned long long)qhi << 32) | (qmid << 16) | qlo;
+    return t % 10;
 }
 
 /*
- * An integer: @value is its magnitude, @negative its sign (signed
+ * Write the digits of @v for conversion @conv backwards, ending just before
+ * @end; returns the first digit.  0 gives "0".  Hex and octal take each digit
+ * with a shift and a mask; decimal divides by the constant 10, which the
+ * compiler turns into a multiplication (no division loop).  The loops on
+ * the wide value only run when it does not fit in a word_t (never on arm64).
+ */
+static char *to_digits(char *end, unsigned long long v, char conv)
+{
+    const char *digit = conv == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
+    char *p = end;
+    word_t w;
+
+    if ( conv == 'd' || conv == 'i' || conv == 'u' )
+    {
+        while ( v != (word_t)v )
+            *--p = (char)('0' + div10_wide(&v));
+        for ( w = (word_t)v; w >= 10; w /= 10 )
+            *--p = (char)('0' + w % 10);
+        *--p = (char)('0' + w);
+    }
+    else
+    {
+        unsigned int shift = conv == 'o' ? 3 : 4, mask = (1U << shift) - 1;
+
+        while ( v != (word_t)v )
+        {
+            *--p = digit[(unsigned int)v & mask];
+            v >>= shift;
+        }
+        for ( w = (word_t)v; w > mask; w >>= shift )
+            *--p = digit[(unsigned int)w & mask];
+        *--p = digit[w];
+    }
+    return p;
+}
+
+/*
+ * An integer's field: @value is its magnitude, @negative its sign (signed
  * conversions only).  The field is [spaces][sign or 0x][zeros][digits]
  * [spaces], as C specifies: a precision sets the minimum digit count (and
  * turns the '0' flag off); value 0 with precision 0 prints no digits.
  */
-static void format_number(struct out *o, const struct spec *sp,
-                          unsigned long long value, bool negative)
+static void __attribute__((noinline))
+format_field(struct out *o, const struct spec *sp, unsigned long long value,
+             bool negative)
 {
     /* 64 bits in octal is 22 digits. */
     char digits[24];
-    const char *hex = (sp->conv == 'X') ? "0123456789ABCDEF"
-                                        : "0123456789abcdef";
-    unsigned int base = 10;
+    char *end = digits + sizeof(digits), *first = end;
     char prefix[2];
-    int ndigits = 0, nprefix = 0, nzeros, len;
+    int ndigits, nprefix = 0, nzeros, len;
     bool is_signed = (sp->conv == 'd' || sp->conv == 'i');
-    bool is_zero = (value == 0);
 
-    if ( sp->conv == 'x' || sp->conv == 'X' || sp->conv == 'p' )
-        base = 16;
-    else if ( sp->conv == 'o' )
-        base = 8;
-
-    while ( value != 0 )
-        digits[ndigits++] = hex[div_rem(&value, base)];
-    if ( is_zero && sp->precision != 0 )
-        digits[ndigits++] = '0';
+    if ( value != 0 || sp->precision != 0 )
+        first = to_digits(end, value, sp->conv);
+    ndigits = (int)(end - first);
 
     if ( negative )
         prefix[nprefix++] = '-';
-    else if ( is_signed && sp->plus )
+    else if ( is_signed && (sp->flags & F_PLUS) )
         prefix[nprefix++] = '+';
-    else if ( is_signed && sp->space )
+    else if ( is_signed && (sp->flags & F_SPACE) )
         prefix[nprefix++] = ' ';
-    else if ( sp->conv == 'p' || (base == 16 && sp->alt && !is_zero) )
+    else if ( sp->conv == 'p' ||
+              ((sp->conv == 'x' || sp->conv == 'X') && (sp->flags & F_ALT) &&
+               value != 0) )
     {
         prefix[nprefix++] = '0';
         prefix[nprefix++] = sp->conv == 'X' ? 'X' : 'x';
@@ -176,23 +273,48 @@ static void format_number(struct out *o, const struct spec *sp,
 
     nzeros = sp->precision > ndigits ? sp->precision - ndigits : 0;
     /* '#' with %o: the first digit printed must be 0. */
-    if ( base == 8 && sp->alt && nzeros == 0 &&
-         (ndigits == 0 || digits[ndigits - 1] != '0') )
+    if ( sp->conv == 'o' && (sp->flags & F_ALT) && nzeros == 0 &&
+         (ndigits == 0 || first[0] != '0') )
         nzeros = 1;
 
     len = nprefix + nzeros + ndigits;
-    if ( sp->zero && !sp->left && sp->precision < 0 && sp->width > len )
+    if ( (sp->flags & (F_ZERO | F_LEFT)) == F_ZERO && sp->precision < 0 &&
+         sp->width > len )
     {
         nzeros += sp->width - len;
         len = sp->width;
     }
 
     pad_before(o, sp, len);
-    put_string(o, prefix, nprefix);
+    put_string(o, prefix, (size_t)nprefix);
     put_repeat(o, '0', nzeros);
-    while ( ndigits > 0 )
-        put_char(o, digits[--ndigits]);
+    put_string(o, first, (size_t)ndigits);
     pad_after(o, sp, len);
+}
+
+/*
+ * An integer, as format_field() says.  Most of printk's are hex with no
+ * flags, width or precision: those go straight into the buffer when they
+ * fit, their digit count following from the top bit set.  (No local array
+ * here, so no stack-protector check on this path either.)
+ */
+static void format_number(struct out *o, const struct spec *sp,
+                          unsigned long long value, bool negative)
+{
+    if ( (sp->conv == 'x' || sp->conv == 'X') && sp->flags == 0 &&
+         sp->width == 0 && sp->precision < 0 )
+    {
+        size_t n = (size_t)(67 - __builtin_clzll(value | 1)) / 4;
+        char *d;
+
+        if ( room_for(o, n, &d) == n )
+        {
+            to_digits(d + n, value, sp->conv);
+            o->len += n;
+            return;
+        }
+    }
+    format_field(o, sp, value, negative);
 }
 
 /* Fetch a signed argument of the size the length modifier names. */
@@ -243,25 +365,20 @@ static const char *parse_field(const char *f, int *value)
     return f;
 }
 
-/* Flags, width, precision and length; returns the character after them. */
-static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
+/* Flags, width and precision; returns the character after them. */
+static const char *parse_field_spec(const char *f, struct spec *sp, va_list *ap)
 {
-    *sp = (struct spec){ .precision = -1 };
-
     for ( ; ; f++ )
     {
-        if ( *f == '-' )
-            sp->left = true;
-        else if ( *f == '0' )
-            sp->zero = true;
-        else if ( *f == '#' )
-            sp->alt = true;
-        else if ( *f == '+' )
-            sp->plus = true;
-        else if ( *f == ' ' )
-            sp->space = true;
-        else
-            break;
+        switch ( *f )
+        {
+        case '-': sp->flags |= F_LEFT; continue;
+        case '0': sp->flags |= F_ZERO; continue;
+        case '#': sp->flags |= F_ALT; continue;
+        case '+': sp->flags |= F_PLUS; continue;
+        case ' ': sp->flags |= F_SPACE; continue;
+        }
+        break;
     }
 
     if ( *f == '*' )
@@ -272,7 +389,7 @@ static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
         f++;
         if ( w < 0 )
         {
-            sp->left = true;
+            sp->flags |= F_LEFT;
             w = (w == INT_MIN) ? INT_MAX : -w;
         }
         sp->width = w;
@@ -295,6 +412,20 @@ static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
         else
             f = parse_field(f, &sp->precision);
     }
+    return f;
+}
+
+/* Flags, width, precision and length; returns the character after them. */
+static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
+{
+    *sp = (struct spec){ .precision = -1 };
+
+    /*
+     * Every flag, digit, '*' and '.' sorts below 'A' and every length and
+     * conversion letter above: most conversions ("%llx", "%s") skip this.
+     */
+    if ( *f < 'A' )
+        f = parse_field_spec(f, sp, ap);
 
     if ( f[0] == 'h' && f[1] == 'h' )
     {
@@ -350,28 +481,27 @@ static bool convert(struct out *o, struct spec *sp, va_list *ap)
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-    struct out o = { .buf = buf, .size = size, .len = 0 };
+    struct out o = { .buf = buf, .lim = size ? size - 1 : 0, .len = 0 };
     va_list args;
 
     /* A va_list may be an array type: work on a copy we can point at. */
     va_copy(args, ap);
 
-    while ( *fmt != '\0' )
+    for ( ;; )
     {
-        const char *start = fmt;
+        const char *start;
         struct spec sp;
 
-        if ( *fmt != '%' )
-        {
-            put_char(&o, *fmt++);
-            continue;
-        }
+        fmt = put_literal(&o, fmt);
+        if ( *fmt == '\0' )
+            break;
 
+        start = fmt;
         fmt = parse_spec(fmt + 1, &sp, &args);
         if ( sp.conv == '\0' || !convert(&o, &sp, &args) )
         {
             /* Unknown or truncated: print the specification as it was. */
-            put_string(&o, start, fmt - start);
+            put_string(&o, start, (size_t)(fmt - start));
             if ( *fmt == '\0' )
                 break;
             put_char(&o, *fmt);

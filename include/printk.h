@@ -59,6 +59,14 @@ void vprintk(const char *fmt, va_list ap) __attribute__((format(printf, 1, 0)));
 void console_write(const char *s, size_t len);
 
 /*
+ * For printk, also from the console driver: write @s up to its first '\n'
+ * (at most @len bytes), and that newline as "\r\n".  Returns how many bytes
+ * of @s it took, the newline included.  One pass over the text: the search
+ * for the newline is the loop that feeds the UART.
+ */
+size_t console_write_line(const char *s, size_t len);
+
+/*
  * console_guest_begin/end: bracket a guest's console output (console_io,
  * written raw with console_write()) with the console lock, so that a line a
  * guest writes in one hypercall is not interleaved with another CPU's.

@@ -92,6 +92,21 @@ void console_write(const char *s, size_t len)
     console_buf[console_len] = '\0';
 }
 
+/* printk's line writer, written here from the definition in printk.h. */
+size_t console_write_line(const char *s, size_t len)
+{
+    const char *nl = memchr(s, '\n', len);
+
+    if ( nl == NULL )
+    {
+        console_write(s, len);
+        return len;
+    }
+    console_write(s, (size_t)(nl - s));
+    console_write("\r\n", 2);
+    return (size_t)(nl - s) + 1;
+}
+
 void console_reset(void)
 {
     console_len = 0;

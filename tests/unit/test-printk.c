@@ -103,6 +103,16 @@ static void test_levels(void)
     expect("an argument is never a marker", P "<0>\r\n");
     printk(XENLOG_INFO "two\nlines\n");
     expect("a marker holds for the lines of its call", P "two\r\n" P "lines\r\n");
+    printk(XENLOG_DEBUG "hidden\nlines\nand a");
+    printk(" tail\n");
+    printk("shown\n");
+    expect("hidden lines end where their newlines are", P "shown\r\n");
+    printk("shown");
+    printk(XENLOG_DEBUG " rest\nhidden\n");
+    expect("a line begun shown stays shown", P "shown rest\r\n");
+    printk(XENLOG_DEBUG "hid");
+    printk("den\nshown\n");
+    expect("a line begun hidden stays hidden, the next one is shown", P "shown\r\n");
 
     cmdline_parse("loglvl=none");
     printk(XENLOG_ERR "error\n");

@@ -333,6 +333,65 @@ static void test_pointers(void)
         }
 }
 
+/*
+ * Whole printk-style lines: several conversions between runs of literal
+ * text, as the tree's formats use them (the SMP and console lines among
+ * them), with random values, checked at every buffer size from 0 to one
+ * past the full length, so that a cut falls inside every literal run and
+ * every number.
+ */
+#define CHECK_LINE(fmt, ...)                                                \
+    do {                                                                    \
+        char want_[BUF], got_[BUF + 16];                                    \
+        int nw_ = snprintf(want_, sizeof(want_), fmt, __VA_ARGS__);         \
+        size_t sz_, c_;                                                     \
+                                                                            \
+        formats_checked++;                                                  \
+        for ( sz_ = 0; sz_ <= (size_t)nw_ + 1; sz_++ )                      \
+        {                                                                   \
+            size_t keep_ = sz_ == 0 ? 0 : ((size_t)nw_ < sz_ ? (size_t)nw_  \
+                                                             : sz_ - 1);    \
+            int n_;                                                         \
+                                                                            \
+            memset(got_, 0x5a, sizeof(got_));                               \
+            n_ = hc_snprintf(sz_ ? got_ : NULL, sz_, fmt, __VA_ARGS__);     \
+            CHECK(n_ == nw_ && (sz_ == 0 || (memcmp(got_, want_, keep_) == 0 \
+                                             && got_[keep_] == 0)),         \
+                  "\"%s\" size %zu: got %d \"%.*s\", want %d \"%.*s\"",     \
+                  fmt, sz_, n_, (int)keep_, got_, nw_, (int)keep_, want_);  \
+            for ( c_ = sz_; c_ < sizeof(got_) && got_[c_] == 0x5a; c_++ )   \
+                ;                                                           \
+            CHECK(c_ == sizeof(got_), "\"%s\" size %zu: wrote past the end", \
+                  fmt, sz_);                                                \
+        }                                                                   \
+    } while ( 0 )
+
+static void test_lines(void)
+{
+    static const char *const names[] = {
+        "", "/pl011@9000000", "dtuart", "a name with 100% in it",
+    };
+    unsigned int i;
+
+    for ( i = 0; i < 300; i++ )
+    {
+        unsigned long long a = int_value(i), b = int_value(i + 7),
+                           c = int_value(i + 13), d = int_value(i + 19);
+        unsigned int u = (unsigned int)int_value(i + 3);
+        int w = (int)rnd_below(20);
+        const char *s = names[i % ARRAY_LEN(names)];
+
+        CHECK_LINE("smp: cpu%u online mpidr=0x%llx root=0x%llx stack=0x%llx-0x%llx"
+                   " stack-pa=0x%llx\n", u, a, b, c, d, a ^ d);
+        CHECK_LINE("console: pl011 at 0x%08llx%s%s (", a, *s ? " node=" : "", s);
+        CHECK_LINE("mem: %s 0x%0*llx-0x%0*llx %llu pages, %u%%\n", s, w, a, w, b,
+                   c, u);
+        CHECK_LINE("[%-2u] %08x %02x %lu %ld %d %zu|%.*s|%.40s|%#lx\n", u, u,
+                   u & 0xff, (unsigned long)a, (long)b, (int)c, (size_t)d,
+                   w, s, s, (unsigned long)c);
+    }
+}
+
 /* What C leaves to the implementation, or that hypcore defines itself. */
 static void test_fixed(void)
 {
@@ -393,6 +452,7 @@ int main(void)
     test_integers();
     test_char_string();
     test_pointers();
+    test_lines();
     test_fixed();
     printf("test-vsnprintf: %u formatted outputs compared\n", formats_checked);
     return harness_exit("test-vsnprintf");
