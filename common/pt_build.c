@@ -24,6 +24,33 @@
  * is changed (copy-on-write), so the live shared tables are never touched.
  */
 
+/*
+ * The table W_TABLE maps, kept mapped between calls (0: none): a secondary's
+ * tables are written a few entries at a time into the same table, and each
+ * window_unmap() costs a TLB invalidation.  A page freed while mapped is
+ * only ever reached again as that same physical page.
+ */
+static paddr_t w_table;
+static u64 *w_table_va;
+
+u64 *pt_build_table(paddr_t pa)
+{
+    if ( w_table != pa )
+    {
+        pt_build_release();
+        w_table_va = window_map(W_TABLE, pa);
+        w_table = pa;
+    }
+    return w_table_va;
+}
+
+void pt_build_release(void)
+{
+    if ( w_table )
+        window_unmap(W_TABLE);
+    w_table = 0;
+}
+
 static bool owned(const struct pt_build *b, paddr_t pa)
 {
     unsigned int i;
@@ -59,34 +86,29 @@ static paddr_t next_table(struct pt_build *b, paddr_t table, unsigned int lvl, u
 
     if ( b->nomem )
         return 0;
-    t = window_map(W_TABLE, table);
+    t = pt_build_table(table);
     e = t[pt_index(lvl, va)];
     if ( (e & PTE_VALID) && (e & PTE_TABLE) && owned(b, e & PTE_ADDR_MASK) )
         next = e & PTE_ADDR_MASK;
     else
     {
-        window_unmap(W_TABLE);
         next = pt_build_new(b);
         if ( !next )
             return 0;
         if ( (e & PTE_VALID) && (e & PTE_TABLE) )
         {
             /* A shared table: work on a private copy. */
-            void *dst = window_map(W_TABLE, next);
-
-            memcpy(dst, window_map(W_SRC, e & PTE_ADDR_MASK), PAGE_SIZE);
+            memcpy(pt_build_table(next), window_map(W_SRC, e & PTE_ADDR_MASK), PAGE_SIZE);
             window_unmap(W_SRC);
-            window_unmap(W_TABLE);
         }
         /*
          * A block (the frame table's 2 MiB blocks) is dropped in the copy:
          * only the identity mapping lives there until the CPU switches to
          * the shared tables.
          */
-        t = window_map(W_TABLE, table);
+        t = pt_build_table(table);
         write_pte(&t[pt_index(lvl, va)], next | TABLE_DESC);
     }
-    window_unmap(W_TABLE);
     return next;
 }
 
@@ -117,7 +139,7 @@ void pt_build_set(struct pt_build *b, paddr_t root, u64 va, u64 leaf)
         b->last_root = root;
         b->last_va = va;
     }
-    t = window_map(W_TABLE, table);
+    t = pt_build_table(table);
     /*
      * Entries that outlive the boot (the private slot) are made fresh: the
      * entry must be free.  A boot-only entry (the identity page) may replace
@@ -125,23 +147,20 @@ void pt_build_set(struct pt_build *b, paddr_t root, u64 va, u64 leaf)
      */
     ASSERT(b->temp || !(t[pt_index(PT_LAST_LEVEL, va)] & PTE_VALID));
     write_pte(&t[pt_index(PT_LAST_LEVEL, va)], leaf);
-    window_unmap(W_TABLE);
 }
 
 u64 pt_build_get_entry(paddr_t table, unsigned int idx)
 {
-    u64 e = ((u64 *)window_map(W_TABLE, table))[idx];
-
-    window_unmap(W_TABLE);
-    return e;
+    return pt_build_table(table)[idx];
 }
 
 void pt_build_set_entry(paddr_t table, unsigned int idx, u64 e)
 {
+    u64 *t = pt_build_table(table);
+
     /* Only used to link fresh tables: the entry must be free. */
-    ASSERT(!(pt_build_get_entry(table, idx) & PTE_VALID));
-    write_pte(&((u64 *)window_map(W_TABLE, table))[idx], e);
-    window_unmap(W_TABLE);
+    ASSERT(!(t[idx] & PTE_VALID));
+    write_pte(&t[idx], e);
 }
 
 /*
@@ -166,6 +185,8 @@ void pt_build_map_image(struct pt_build *b, paddr_t root, vaddr_t va_base)
 void pt_build_free(struct pt_build *b, bool temp_only)
 {
     unsigned int i, n = 0;
+
+    pt_build_release();
 
     for ( i = 0; i < b->n; i++ )
     {

@@ -161,7 +161,8 @@ static unsigned int discover_cpus(const void *fdt, u64 self)
 void percpu_data_init(struct cpu_data *d, unsigned int cpu, u64 mpidr,
                       paddr_t root, paddr_t data_pa)
 {
-    memset(d, 0, 4096);
+    /* Only the structure: the rest of the page is never read. */
+    memset(d, 0, sizeof(*d));
     d->id = cpu;
     d->mpidr = mpidr;
     d->root = root;
@@ -186,32 +187,37 @@ u64 arch_counter_freq(void)
     return f ? f : 62500000;    /* QEMU virt's, if firmware left CNTFRQ unset */
 }
 
+/*
+ * A CPU's private pages: its stack as one block of PERCPU_STACK_PAGES
+ * (one allocation, not four), its exception stack and its data page.
+ */
+#define STACK_ORDER 2
 static bool alloc_percpu_pages(struct percpu_pages *pg)
 {
-    paddr_t *all[] = { &pg->stack[0], &pg->stack[1], &pg->stack[2], &pg->stack[3],
-                       &pg->exc_stack, &pg->data };
-    unsigned int i, j;
+    paddr_t stack = alloc_pages(STACK_ORDER);
+    unsigned int i;
 
-    BUILD_BUG_ON(ARRAY_SIZE(pg->stack) != PERCPU_STACK_PAGES);
-    for ( i = 0; i < ARRAY_SIZE(all); i++ )
+    BUILD_BUG_ON(ARRAY_SIZE(pg->stack) != PERCPU_STACK_PAGES ||
+                 PERCPU_STACK_PAGES != 1U << STACK_ORDER);
+    if ( stack == PAGE_ALLOC_FAILED )
+        return false;
+    pg->exc_stack = alloc_pages(0);
+    pg->data = pg->exc_stack == PAGE_ALLOC_FAILED ? PAGE_ALLOC_FAILED : alloc_pages(0);
+    if ( pg->data == PAGE_ALLOC_FAILED )
     {
-        *all[i] = alloc_pages(0);
-        if ( *all[i] == PAGE_ALLOC_FAILED )
-        {
-            for ( j = 0; j < i; j++ )
-                free_pages(*all[j], 0);
-            return false;
-        }
+        if ( pg->exc_stack != PAGE_ALLOC_FAILED )
+            free_pages(pg->exc_stack, 0);
+        free_pages(stack, STACK_ORDER);
+        return false;
     }
+    for ( i = 0; i < PERCPU_STACK_PAGES; i++ )
+        pg->stack[i] = stack + i * 4096;
     return true;
 }
 
 static void free_percpu_pages(const struct percpu_pages *pg)
 {
-    unsigned int i;
-
-    for ( i = 0; i < PERCPU_STACK_PAGES; i++ )
-        free_pages(pg->stack[i], 0);
+    free_pages(pg->stack[0], STACK_ORDER);
     free_pages(pg->exc_stack, 0);
     free_pages(pg->data, 0);
 }
@@ -441,6 +447,9 @@ void secondary_start(unsigned int cpu)
     idle(cpu);
 }
 
+/* A CPU timed out: it may still run its boot, on what the others shared. */
+static bool straggler;
+
 static void bring_up(unsigned int cpu)
 {
     u64 timeout = arch_counter_freq() / 1000 * SMP_TIMEOUT_MS, t0;
@@ -483,6 +492,7 @@ static void bring_up(unsigned int cpu)
         {
             /* It may still be running: keep its pages and tables. */
             report_failed(cpu, "timeout");
+            straggler = true;
             return;
         }
     pt_build_free(&cpu_tables[cpu], true);  /* its boot-only tables */
@@ -561,6 +571,7 @@ void smp_init(const void *fdt)
         bring_up(cpu);
         online += came_online(cpu);
     }
+    arch_smp_prepare_done(!straggler);
     if ( left_out )
         printk("smp: %u of %u cpus online; %u more in /cpus left out (CONFIG_NR_CPUS=%u)\n",
                online, n, left_out, NR_CPUS);

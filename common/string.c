@@ -167,18 +167,27 @@ static size_t zero_block_size(void)
 
 static size_t zero_blocks(unsigned char *p, size_t n, size_t block)
 {
-    size_t done = 0;
+    size_t steps = n / (4 * block), done = steps * 4 * block;
 
-    /* Four blocks a step (a page is 64 blocks of 64 bytes on cortex-a57), then one. */
-    for ( ; n - done >= 4 * block; done += 4 * block )
-        asm volatile("dc zva, %0\n\t"
-                     "dc zva, %1\n\t"
-                     "dc zva, %2\n\t"
-                     "dc zva, %3"
-                     : : "r"(p + done), "r"(p + done + block), "r"(p + done + 2 * block),
-                         "r"(p + done + 3 * block) : "memory");
-    for ( ; n - done >= block; done += block )
-        asm volatile("dc zva, %0" : : "r"(p + done) : "memory");
+    /*
+     * Four blocks a step (a page is 16 steps of 64-byte blocks on
+     * cortex-a57), one address register stepped along: 10 instructions a
+     * step.  Then one block at a time.
+     */
+    if ( steps )
+        asm volatile("1:  dc      zva, %0\n\t"
+                     "    add     %0, %0, %2\n\t"
+                     "    dc      zva, %0\n\t"
+                     "    add     %0, %0, %2\n\t"
+                     "    dc      zva, %0\n\t"
+                     "    add     %0, %0, %2\n\t"
+                     "    dc      zva, %0\n\t"
+                     "    add     %0, %0, %2\n\t"
+                     "    subs    %1, %1, #1\n\t"
+                     "    b.ne    1b"
+                     : "+r"(p), "+r"(steps) : "r"(block) : "memory", "cc");
+    for ( ; n - done >= block; done += block, p += block )
+        asm volatile("dc zva, %0" : : "r"(p) : "memory");
     return done;
 }
 #endif

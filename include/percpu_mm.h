@@ -39,6 +39,13 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
                          struct pt_build *b, const char **why);
 
 /*
+ * arch_smp_prepare_done: every secondary has been started (or given up on);
+ * free what their boot shared, unless one that never checked in may still
+ * be using it (!all_checked_in).
+ */
+void arch_smp_prepare_done(bool all_checked_in);
+
+/*
  * Mapping window: map one page of RAM at this CPU's window slot (private:
  * the same vaddr maps a different page on each CPU), and unmap it.
  */

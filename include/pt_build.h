@@ -35,6 +35,15 @@ struct pt_build {
     u64 last_va;
 };
 
+/*
+ * pt_build_table: table page pa mapped at the builder's window slot, valid
+ * until the next pt_build call maps another (the mapping is kept between
+ * calls); pt_build_release: unmap it (before the caller uses
+ * PT_BUILD_W_TABLE itself, and when done building).
+ */
+u64 *pt_build_table(paddr_t pa);
+void pt_build_release(void);
+
 /* A zeroed page from the heap, owned by b; 0 (and b->nomem) on failure. */
 paddr_t pt_build_new(struct pt_build *b);
 

@@ -116,11 +116,10 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
      * words; 512 write_pte()s cost 5,000 instructions) and then the boot
      * CPU's slot and stack-region entries are taken out again.
      */
-    t = window_map(PT_BUILD_W_TABLE, l2);
+    t = pt_build_table(l2);
     memcpy(t, boot_l2, PAGE_SIZE);
     write_pte(&t[slot2], 0);
     write_pte(&t[pt_index(2, (u64)PERCPU_VA(PERCPU_STACK_PAGE(0)))], 0);
-    window_unmap(PT_BUILD_W_TABLE);
     pt_build_set_entry(root, pt_index(1, rt), l2 | TABLE_DESC);
 
     /* The stack, then the slot: each makes its level-3 table, the last page made. */
@@ -148,6 +147,7 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
     if ( in_rt )
         pt_build_set_entry(root, pt_index(1, alias), alias_entry);
 
+    pt_build_release();
     d = window_map(PT_BUILD_W_SRC, pg->data);
     percpu_data_init(d, cpu, mpidr, root, pg->data);
     window_unmap(PT_BUILD_W_SRC);
@@ -179,6 +179,12 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
 nomem:
     pt_build_free(b, false);
     return 0;
+}
+
+void arch_smp_prepare_done(bool all_checked_in)
+{
+    (void)all_checked_in;               /* nothing shared between secondaries here */
+    pt_build_release();
 }
 
 static void __unused build_assertions(void)

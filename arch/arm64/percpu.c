@@ -116,6 +116,49 @@ vaddr_t arch_percpu_boot_cpu(const struct percpu_pages *pg, u64 mpidr)
 
 static struct pt_build alias_build;
 static u64 alias_entry;                 /* root-level entry of the shared alias */
+static struct pt_build id_build;
+static u64 id_entry;                    /* root-level entry of the shared identity */
+
+/*
+ * The identity page's boot-only tables, built once and linked by every
+ * secondary: they are the same for each (the identity page alone, or a copy
+ * of the runtime level-1 table and what leads to the page, when the two share
+ * a level-0 entry), nobody writes them once built, and each CPU drops its
+ * link to them (its own root entry) before it checks in.  One set, not one
+ * per CPU: three heap pages to allocate, zero and free less per secondary.
+ * Returns the level-0 entry to link at idx, or 0 with no memory.
+ */
+static u64 shared_identity(paddr_t idmap, unsigned int idx, u64 start)
+{
+    paddr_t scratch;
+
+    if ( id_entry )
+        return id_entry;
+    scratch = pt_build_new(&id_build);  /* a root of its own: one entry used */
+    if ( scratch && start )
+        pt_build_set_entry(scratch, idx, start);
+    id_build.temp = true;               /* may replace entries of its copies */
+    if ( scratch )
+        pt_build_set(&id_build, scratch, idmap, idmap | PAGE_HYP_RX);
+    if ( id_build.nomem )
+    {
+        pt_build_free(&id_build, false);
+        return 0;
+    }
+    id_entry = pt_build_get_entry(scratch, idx);
+    return id_entry;
+}
+
+void arch_smp_prepare_done(bool all_checked_in)
+{
+    /* A CPU that never checked in may still walk them: then they stay. */
+    if ( all_checked_in && id_entry )
+    {
+        pt_build_free(&id_build, false);
+        id_entry = 0;
+    }
+    pt_build_release();
+}
 
 paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages *pg,
                          struct pt_build *b, const char **why)
@@ -134,11 +177,24 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
     /* The identity's own level-0 entry is never the slot's (percpu_choose_base). */
     ASSERT(pt_index(0, (u64)idmap) != pt_index(0, base));
     *why = "nomem";
+    share = pt_index(0, (u64)idmap) == pt_index(0, rt);
+    /* Boot-only: the identity page's tables, shared by the secondaries. */
+    if ( !shared_identity(idmap, pt_index(0, share ? rt : (u64)idmap),
+                          share ? cpu0_root[pt_index(0, rt)] : 0) ||
+         (share && !pt_build_alias(&alias_build, &alias_entry)) )
+        return 0;
     root = pt_build_new(b);
     if ( !root )
         return 0;
-    /* Shared: the runtime level-1 table, linked, never copied. */
-    pt_build_set_entry(root, pt_index(0, rt), cpu0_root[pt_index(0, rt)]);
+    /*
+     * Shared: the runtime level-1 table, linked, never copied; or, when the
+     * identity shares its level-0 entry, the identity's copy of it.
+     */
+    pt_build_set_entry(root, pt_index(0, rt), share ? id_entry : cpu0_root[pt_index(0, rt)]);
+    if ( !share )
+        pt_build_set_entry(root, pt_index(0, (u64)idmap), id_entry);
+    else
+        pt_build_set_entry(root, pt_index(0, alias), alias_entry);
 
     /*
      * Private area, made fresh: nothing in it comes from the boot CPU's.
@@ -153,29 +209,21 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
     l3 = b->nomem ? 0 : b->page[b->n - 1];  /* the slot's level-3 table, made last */
     pt_build_set(b, root, base + PERCPU_L3_PAGE * PAGE_SIZE, l3 | PAGE_HYP_RW);
     pt_build_set(b, root, base + PERCPU_STACK_L3_PAGE * PAGE_SIZE, stack_l3 | PAGE_HYP_RW);
-
-    /* Boot-only from here: the identity page, through private copies. */
-    b->temp = true;
-    share = pt_index(0, (u64)idmap) == pt_index(0, rt);
-    pt_build_set(b, root, idmap, idmap | PAGE_HYP_RX);
-    if ( share && !pt_build_alias(&alias_build, &alias_entry) )
-        b->nomem = true;
+    pt_build_release();
     if ( b->nomem )
     {
         pt_build_free(b, false);
         return 0;
     }
-    if ( share )
-        pt_build_set_entry(root, pt_index(0, alias), alias_entry);
 
     d = window_map(PT_BUILD_W_SRC, pg->data);
     percpu_data_init(d, cpu, mpidr, root, pg->data);
     window_unmap(PT_BUILD_W_SRC);
 
     /*
-     * The identity shares the runtime level-0 entry: that entry points at a
-     * private copy now, and the CPU re-points it at the shared table from
-     * the alias.  Otherwise the identity has its own level-0 entry, dropped
+     * The identity shares the runtime level-0 entry: that entry points at
+     * the identity's copy now, and the CPU re-points it at the shared table
+     * from the alias.  Otherwise the identity has its own level-0 entry, dropped
      * once the CPU runs at the runtime address.
      */
     sb->root = root;
