@@ -16,12 +16,19 @@ SECTIONS
     _start = .;
 
     .text : AT(BOARD_ELF_LOAD_PADDR) {
-        KEEP(*(.text.header))
-        . = ALIGN(PAGE_SIZE);
+        /*
+         * The first page is also the identity page (head.S): the header at
+         * offset 0, enable_mmu right after it, then the text as it comes
+         * (head.S's own first, as it is first in link order).  No padding
+         * after the header or after enable_mmu: the file is page-granular,
+         * and those two pages were almost empty.  The rest of the page is
+         * mapped at VA == PA too while a CPU comes up, read-only and
+         * executable like the text it is.
+         */
         _idmap_start = .;
+        KEEP(*(.text.header))
         KEEP(*(.text.idmap))
-        . = ALIGN(PAGE_SIZE);
-        _idmap_end = .;
+        _idmap_code_end = .;
         *(.text .text.*)
         *(.glue_7 .glue_7t .vfp11_veneer .v4_bx)
         . = ALIGN(PAGE_SIZE);
@@ -100,7 +107,9 @@ SECTIONS
 }
 
 ASSERT(boot_stack == __boot_stack_guard + PAGE_SIZE, "the boot stack must sit right above its guard page")
-ASSERT(_idmap_end - _idmap_start == PAGE_SIZE, "the identity-mapped code must fit one page")
+_idmap_end = _idmap_start + PAGE_SIZE;
+ASSERT(_idmap_start == _start, "the identity page is the image's first page")
+ASSERT(_idmap_code_end <= _idmap_end, "the header and enable_mmu must fit the identity page")
 ASSERT(_end - _start <= LAYOUT_IMAGE_MAX, "image (with BSS) larger than its slot in the runtime region")
 ASSERT((RUNTIME_BASE % PAGE_SIZE) == 0, "RUNTIME_BASE must be 4 KiB aligned")
 ASSERT((RUNTIME_BASE >> 30) == ((RUNTIME_BASE + LAYOUT_REGION_SIZE - 1) >> 30),

@@ -25,10 +25,13 @@ __asm__(".data\n"
         ".previous\n");
 extern char _start[], _etext[];
 
-/* The table: three symbols; symtab_count is changed to test an empty one. */
+/*
+ * The table: three symbols at _start + 0x10, 0x20 and 0x42 (offsets in
+ * halfwords); symtab_count is changed to test an empty one.
+ */
 u32 symtab_count = 3;
-const u32 symtab_offsets[] = { 0x10, 0x20, 0x40 };
-const u32 symtab_name_offsets[] = { 0, 6, 12 };
+const u16 symtab_offsets[] = { 0x08, 0x10, 0x21 };
+const u16 symtab_name_offsets[] = { 0, 6, 12 };
 const char symtab_names[] = "alpha\0bravo\0charlie";
 
 static void expect(vaddr_t addr, const char *name, vaddr_t offset)
@@ -57,9 +60,9 @@ int main(void)
     expect(s + 0x10, "alpha", 0);
     expect(s + 0x1f, "alpha", 0xf);
     expect(s + 0x20, "bravo", 0);
-    expect(s + 0x3f, "bravo", 0x1f);
-    expect(s + 0x40, "charlie", 0);
-    expect(s + 0xff, "charlie", 0xbf);      /* the last byte of the text */
+    expect(s + 0x41, "bravo", 0x21);
+    expect(s + 0x42, "charlie", 0);         /* 2-byte aligned (Thumb) */
+    expect(s + 0xff, "charlie", 0xbd);      /* the last byte of the text */
     expect((vaddr_t)_etext, NULL, 0);       /* past the text */
     symtab_count = 1;
     expect(s + 0xff, "alpha", 0xef);
