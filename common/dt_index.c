@@ -53,9 +53,14 @@ static struct {
     struct dt_index_node node[DT_INDEX_MAX];
 } idx;
 
+/*
+ * A big-endian word of the structure block at a tag-aligned offset, or of
+ * the header: the blob and the block are 4-byte aligned (dt_index_build()
+ * indexes no other), so one aligned load, not fdt32_ld()'s four byte loads.
+ */
 static u32 be32_at(const char *p)
 {
-    return fdt32_ld((const fdt32_t *)p);
+    return __builtin_bswap32(*(const u32 *)(const void *)p);
 }
 
 /* Round up to the structure block's 4-byte tag alignment (no overflow: < 2^31). */
@@ -96,7 +101,8 @@ void dt_index_build(const void *fdt)
     idx.structs = (const char *)fdt + fdt_off_dt_struct(fdt);
     idx.strings = (const char *)fdt + fdt_off_dt_strings(fdt);
     /* dt_check() has put both blocks inside totalsize; a huge one is refused here. */
-    if ( idx.struct_size > 0x7fffffffu || idx.struct_size & 3 )
+    if ( idx.struct_size > 0x7fffffffu || idx.struct_size & 3 || (uintptr_t)idx.structs & 3 ||
+         (uintptr_t)fdt & 3 )
         return;
 
     for ( ;; )
@@ -160,12 +166,24 @@ static const struct dt_index_node *lookup(const void *fdt, int node)
     static const struct dt_index_node *last;    /* callers ask about one node in turn */
     unsigned int lo = 0, hi;
 
-    if ( fdt != idx.fdt || node < 0 || fdt_totalsize(fdt) != idx.total ||
-         fdt_size_dt_struct(fdt) != idx.struct_size )
+    /*
+     * A node offset is a tag's: 4-byte aligned (be32_at() relies on it).
+     * The header words are read as be32_at() reads (the indexed blob is
+     * 4-byte aligned): totalsize at 4, size_dt_struct at 36.
+     */
+    if ( fdt != idx.fdt || node < 0 || (node & 3) ||
+         be32_at((const char *)fdt + 4) != idx.total ||
+         be32_at((const char *)fdt + 36) != idx.struct_size )
         return NULL;
-    if ( last && last >= idx.node && last < idx.node + idx.count && last->off == (u32)node &&
-         be32_at(idx.structs + node) == FDT_BEGIN_NODE )
-        return last;
+    if ( last && last >= idx.node && last < idx.node + idx.count )
+    {
+        /* The next node in the blob: a walk over siblings with no children. */
+        if ( last->off != (u32)node && last + 1 < idx.node + idx.count &&
+             last[1].off == (u32)node )
+            last++;
+        if ( last->off == (u32)node && be32_at(idx.structs + node) == FDT_BEGIN_NODE )
+            return last;
+    }
     hi = idx.count;
     while ( lo < hi )
     {
@@ -186,6 +204,18 @@ static const struct dt_index_node *lookup(const void *fdt, int node)
 static const char *node_name(const struct dt_index_node *n)
 {
     return idx.structs + n->off + 4;
+}
+
+/* memcmp(a, b, n) == 0 for a property name: short, most differ at once. */
+static bool names_equal(const char *a, const char *b, size_t n)
+{
+    while ( n && *a == *b )
+    {
+        a++;
+        b++;
+        n--;
+    }
+    return n == 0;
 }
 
 /*
@@ -218,7 +248,7 @@ static const void *index_getprop(const struct dt_index_node *n, const char *name
         /* Reads only s[0..namelen], which lie inside the strings block. */
         s = idx.strings + nameoff;
         if ( nameoff < idx.strings_size && namelen < idx.strings_size - nameoff &&
-             s[namelen] == '\0' && memcmp(s, name, namelen) == 0 )
+             s[namelen] == '\0' && names_equal(s, name, namelen) )
         {
             if ( lenp )
                 *lenp = (int)len;

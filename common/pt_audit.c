@@ -29,14 +29,13 @@
 #include <p2m.h>
 #include <percpu_mm.h>
 #include <printk.h>
+#include <pt_build.h>
 #include <sections.h>
 #include <selftest.h>
 #include <smp.h>
 
 /* Window slots for the walk, one per level (pt_build.h keeps the top two). */
 #define PT_AUDIT_SLOT(level)    (4 + (level))
-/* Entries of the root table: the VA bits it translates. */
-#define PT_ROOT_ENTRIES         (1U << (VA_BITS - PT_LEVEL_SHIFT(PT_ROOT_LEVEL)))
 /* Problems printed in full per CPU; the rest are counted. */
 #define PT_AUDIT_SHOWN          8
 

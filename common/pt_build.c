@@ -61,7 +61,8 @@ static bool owned(const struct pt_build *b, paddr_t pa)
     return false;
 }
 
-paddr_t pt_build_new(struct pt_build *b)
+/* A page for b: a copy of src, else zeroed for its first @entries entries. */
+static paddr_t new_page(struct pt_build *b, const void *src, unsigned int entries)
 {
     paddr_t pa;
 
@@ -71,11 +72,36 @@ paddr_t pt_build_new(struct pt_build *b)
         b->nomem = true;
         return 0;
     }
-    memset(window_map(W_SRC, pa), 0, PAGE_SIZE);
-    window_unmap(W_SRC);
+    /*
+     * A copy goes through the table slot (src may be the source slot's); a
+     * zeroed page through the source slot, so that the table slot keeps the
+     * parent the caller links it from.
+     */
+    if ( src )
+        memcpy(pt_build_table(pa), src, PAGE_SIZE);
+    else
+    {
+        memset(window_map(W_SRC, pa), 0, entries * sizeof(u64));
+        window_unmap(W_SRC);
+    }
     b->is_temp[b->n] = b->temp;
     b->page[b->n++] = pa;
     return pa;
+}
+
+paddr_t pt_build_new_copy(struct pt_build *b, const void *src)
+{
+    return new_page(b, src, PT_ENTRIES);
+}
+
+paddr_t pt_build_new(struct pt_build *b)
+{
+    return new_page(b, NULL, PT_ENTRIES);
+}
+
+paddr_t pt_build_new_root(struct pt_build *b)
+{
+    return new_page(b, NULL, PT_ROOT_ENTRIES);
 }
 
 /* The next-level table for va under table (level lvl), made private. */
@@ -92,15 +118,16 @@ static paddr_t next_table(struct pt_build *b, paddr_t table, unsigned int lvl, u
         next = e & PTE_ADDR_MASK;
     else
     {
-        next = pt_build_new(b);
-        if ( !next )
-            return 0;
+        /* A shared table: work on a private copy (no zeroing first). */
         if ( (e & PTE_VALID) && (e & PTE_TABLE) )
         {
-            /* A shared table: work on a private copy. */
-            memcpy(pt_build_table(next), window_map(W_SRC, e & PTE_ADDR_MASK), PAGE_SIZE);
+            next = pt_build_new_copy(b, window_map(W_SRC, e & PTE_ADDR_MASK));
             window_unmap(W_SRC);
         }
+        else
+            next = pt_build_new(b);
+        if ( !next )
+            return 0;
         /*
          * A block (the frame table's 2 MiB blocks) is dropped in the copy:
          * only the identity mapping lives there until the CPU switches to
@@ -210,7 +237,7 @@ bool pt_build_alias(struct pt_build *b, u64 *entry)
 
     if ( *entry )
         return true;                    /* built already */
-    root = pt_build_new(b);
+    root = pt_build_new_root(b);
     if ( root )
         pt_build_map_image(b, root, t);
     if ( b->nomem )

@@ -92,6 +92,13 @@ static const char *find_cpus(const void *fdt, int *cpus_node, unsigned int *ac)
 /* CPUs /cpus lists past CONFIG_NR_CPUS: left out, and counted in the summary. */
 static unsigned int left_out;
 
+/* A CPU node's path, for a warning line only (no walk from the root). */
+static const char *cpu_path(const void *fdt, int node, char *buf, size_t size)
+{
+    dt_child_path(fdt, "/cpus", node, buf, size);
+    return buf;
+}
+
 static unsigned int discover_cpus(const void *fdt, u64 self)
 {
     unsigned int ac, n = 1;
@@ -117,12 +124,11 @@ static unsigned int discover_cpus(const void *fdt, u64 self)
 
         if ( !type || strcmp(type, "cpu") || !dt_node_enabled(fdt, node) )
             continue;
-        dt_child_path(fdt, "/cpus", node, path, sizeof(path));   /* no walk from the root */
         reg = fdt_getprop(fdt, node, "reg", &len);
         if ( !reg || len != (int)(ac * 4) )
         {
             printk(XENLOG_WARNING "smp: warning: %s: reg is not %u cell(s); CPU ignored\n",
-                   path, ac);
+                   cpu_path(fdt, node, path, sizeof(path)), ac);
             continue;
         }
         mpidr = fdt32_to_cpu(reg[0]);
@@ -139,7 +145,7 @@ static unsigned int discover_cpus(const void *fdt, u64 self)
              strcmp(method, "psci") )
         {
             printk(XENLOG_WARNING "smp: warning: %s: enable-method is not \"psci\"; "
-                   "CPU ignored\n", path);
+                   "CPU ignored\n", cpu_path(fdt, node, path, sizeof(path)));
             continue;
         }
         if ( n == NR_CPUS )
@@ -147,7 +153,8 @@ static unsigned int discover_cpus(const void *fdt, u64 self)
             /* One line for the first; the summary counts them all (smp_init). */
             if ( !left_out++ )
                 printk(XENLOG_WARNING "smp: warning: %s: more CPUs than CONFIG_NR_CPUS (%u); "
-                       "ignored, and every later one\n", path, NR_CPUS);
+                       "ignored, and every later one\n",
+                       cpu_path(fdt, node, path, sizeof(path)), NR_CPUS);
             continue;
         }
         cpus[n++].mpidr = mpidr;
@@ -450,9 +457,9 @@ void secondary_start(unsigned int cpu)
 /* A CPU timed out: it may still run its boot, on what the others shared. */
 static bool straggler;
 
-static void bring_up(unsigned int cpu)
+static void bring_up(unsigned int cpu, u64 timeout)
 {
-    u64 timeout = arch_counter_freq() / 1000 * SMP_TIMEOUT_MS, t0;
+    u64 t0;
     struct percpu_pages pg;
     const char *why = "nomem";
     paddr_t root;
@@ -545,7 +552,7 @@ void smp_init(const void *fdt)
 {
     u64 self = arch_cpu_mpidr() & MPIDR_HWID_MASK;
     unsigned int n, cpu, online = 1;
-    u64 t0 = arch_counter();
+    u64 t0 = arch_counter(), timeout;
 
     read_selftests();
     n = discover_cpus(fdt, self);
@@ -566,9 +573,10 @@ void smp_init(const void *fdt)
         }
     }
     dsb(ish);       /* the self-test set-up is visible before any CPU_ON */
+    timeout = arch_counter_freq() / 1000 * SMP_TIMEOUT_MS;     /* counter ticks, once */
     for ( cpu = 1; cpu < n; cpu++ )
     {
-        bring_up(cpu);
+        bring_up(cpu, timeout);
         online += came_online(cpu);
     }
     arch_smp_prepare_done(!straggler);

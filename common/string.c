@@ -80,6 +80,26 @@ static void copy_forwards(unsigned char *d, const unsigned char *s, size_t n)
             *d++ = *s++;
         dw = (word_t *)d;
         sw = (const word_t *)s;
+#if defined(__arm__)
+        /*
+         * Eight words a step with one LDM and one STM (word aligned, as both
+         * need, on Device memory with the MMU off too): a page is 128 steps
+         * of 4 instructions, not 256 of 12.  r3-r10 carry the data; the
+         * pointers and the count get registers outside that list.
+         */
+        if ( n >= 8 * WORD )
+        {
+            size_t steps = n / (8 * WORD);
+
+            n -= steps * 8 * WORD;
+            asm volatile("1:  ldmia   %1!, {r3-r10}\n\t"
+                         "    stmia   %0!, {r3-r10}\n\t"
+                         "    subs    %2, %2, #1\n\t"
+                         "    bne     1b"
+                         : "+r"(dw), "+r"(sw), "+r"(steps)
+                         : : "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "memory", "cc");
+        }
+#endif
         for ( ; n >= 4 * WORD; n -= 4 * WORD, dw += 4, sw += 4 )
         {
             dw[0] = sw[0];
@@ -221,20 +241,30 @@ void *memset(void *s, int c, size_t n)
 #endif
 #if defined(__arm__)
         /*
-         * Eight words a step with two STMs (ARMv7 has no DC ZVA): a page is
-         * 128 steps, not 256 of four STRs.  pw is word aligned, as STM
-         * needs, on Device memory (MMU off) too.  r2-r5 are named so the
-         * register list is in ascending order, as STM requires.
+         * Sixteen words a step with two STMs of eight (ARMv7 has no DC ZVA):
+         * a page is 64 steps of 4 instructions.  pw is word aligned, as STM
+         * needs, on Device memory (MMU off) too.  r3-r10 hold the pattern;
+         * the pointer and the count get registers outside that list.
          */
-        if ( n >= 8 * WORD )
+        if ( n >= 16 * WORD )
         {
-            register word_t r2 asm("r2") = w, r3 asm("r3") = w, r4 asm("r4") = w,
-                            r5 asm("r5") = w;
+            size_t steps = n / (16 * WORD);
 
-            for ( ; n >= 8 * WORD; n -= 8 * WORD )
-                asm volatile("stmia %0!, {%1, %2, %3, %4}\n\t"
-                             "stmia %0!, {%1, %2, %3, %4}"
-                             : "+r"(pw) : "r"(r2), "r"(r3), "r"(r4), "r"(r5) : "memory");
+            n -= steps * 16 * WORD;
+            asm volatile("    mov     r3, %2\n\t"
+                         "    mov     r4, %2\n\t"
+                         "    mov     r5, %2\n\t"
+                         "    mov     r6, %2\n\t"
+                         "    mov     r7, %2\n\t"
+                         "    mov     r8, %2\n\t"
+                         "    mov     r9, %2\n\t"
+                         "    mov     r10, %2\n\t"
+                         "1:  stmia   %0!, {r3-r10}\n\t"
+                         "    stmia   %0!, {r3-r10}\n\t"
+                         "    subs    %1, %1, #1\n\t"
+                         "    bne     1b"
+                         : "+r"(pw), "+r"(steps) : "r"(w)
+                         : "r3", "r4", "r5", "r6", "r7", "r8", "r9", "r10", "memory", "cc");
         }
 #endif
         for ( ; n >= 4 * WORD; n -= 4 * WORD, pw += 4 )

@@ -19,6 +19,12 @@
 
 #define PT_BUILD_MAX_PAGES  16
 
+/*
+ * Entries of a root table: the VA bits it translates (arm64: 512; arm32's
+ * LPAE first level with a 32-bit VA: 4, the only ones the walker reads).
+ */
+#define PT_ROOT_ENTRIES     (1U << (VA_BITS - PT_LEVEL_SHIFT(PT_ROOT_LEVEL)))
+
 struct pt_build {
     unsigned int n;
     bool nomem;                         /* a page could not be had: give up */
@@ -44,8 +50,14 @@ struct pt_build {
 u64 *pt_build_table(paddr_t pa);
 void pt_build_release(void);
 
-/* A zeroed page from the heap, owned by b; 0 (and b->nomem) on failure. */
+/*
+ * A zeroed page from the heap, owned by b; 0 (and b->nomem) on failure.
+ * pt_build_new_copy: the same, holding a copy of the page at src instead.
+ */
 paddr_t pt_build_new(struct pt_build *b);
+paddr_t pt_build_new_copy(struct pt_build *b, const void *src);
+/* A root table: only its PT_ROOT_ENTRIES are zeroed (nothing reads further). */
+paddr_t pt_build_new_root(struct pt_build *b);
 
 /*
  * Set the last-level entry for va under root to leaf, making tables private.

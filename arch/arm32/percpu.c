@@ -71,6 +71,50 @@ vaddr_t arch_percpu_boot_cpu(const struct percpu_pages *pg, u64 mpidr)
     return d->stack_top;
 }
 
+static struct pt_build id_build;
+static u64 id_entry;            /* the entry that links the shared identity */
+
+/*
+ * The identity page's boot-only tables, built once and linked by every
+ * secondary whose own slot or stack table does not hold it: the same for
+ * each (nobody writes them once built, and each CPU gives its entry back
+ * before it checks in).  In the runtime GiB, a level-3 table: a copy of the
+ * one the CPU's level-2 table links there (start; the same in every
+ * secondary's) with the identity page, linked from that level-2 entry.
+ * Elsewhere, the level-2 and level-3 tables under a root entry of their own.
+ */
+static bool shared_identity(paddr_t idmap, bool in_rt, u64 start)
+{
+    paddr_t t;
+
+    if ( id_entry )
+        return true;
+    id_build.temp = true;               /* may replace entries of its copies */
+    if ( in_rt )
+    {
+        if ( (start & PTE_VALID) && (start & PTE_TABLE) )
+        {
+            t = pt_build_new_copy(&id_build, window_map(PT_BUILD_W_SRC, start & PTE_ADDR_MASK));
+            window_unmap(PT_BUILD_W_SRC);
+        }
+        else
+            t = pt_build_new(&id_build);
+        if ( t )
+            write_pte(&pt_build_table(t)[pt_index(3, (u64)idmap)], idmap | PAGE_HYP_RX);
+        id_entry = t ? t | TABLE_DESC : 0;
+    }
+    else
+    {
+        t = pt_build_new_root(&id_build);    /* a root of its own: one entry used */
+        if ( t )
+            pt_build_set(&id_build, t, idmap, idmap | PAGE_HYP_RX);
+        id_entry = t && !id_build.nomem ? pt_build_get_entry(t, pt_index(1, (u64)idmap)) : 0;
+    }
+    if ( !id_entry )
+        pt_build_free(&id_build, false);
+    return id_entry != 0;
+}
+
 paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages *pg,
                          struct pt_build *b, const char **why)
 {
@@ -106,18 +150,17 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
         *why = "idmap-in-percpu-slot";
         return 0;
     }
-    root = pt_build_new(b);
-    l2 = pt_build_new(b);
-    if ( !l2 )
-        goto nomem;
+    root = pt_build_new_root(b);
     /*
      * Its runtime level-2 table: every shared entry, made fresh; no slot.
      * No CPU walks this table yet, so it is copied whole (memcpy moves
      * words; 512 write_pte()s cost 5,000 instructions) and then the boot
      * CPU's slot and stack-region entries are taken out again.
      */
+    l2 = pt_build_new_copy(b, boot_l2);
+    if ( !l2 )
+        goto nomem;
     t = pt_build_table(l2);
-    memcpy(t, boot_l2, PAGE_SIZE);
     write_pte(&t[slot2], 0);
     write_pte(&t[pt_index(2, (u64)PERCPU_VA(PERCPU_STACK_PAGE(0)))], 0);
     pt_build_set_entry(root, pt_index(1, rt), l2 | TABLE_DESC);
@@ -135,12 +178,23 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
     pt_build_set(b, root, base + PERCPU_RT_TABLE_PAGE * PAGE_SIZE, l2 | PAGE_HYP_RW);
     pt_build_set(b, root, base + PERCPU_STACK_L3_PAGE * PAGE_SIZE, stack_l3 | PAGE_HYP_RW);
 
-    /* Boot-only from here: the identity page. */
+    /*
+     * Boot-only from here: the identity page.  In the CPU's own slot or
+     * stack table, an entry there; elsewhere, tables every secondary shares.
+     */
     b->temp = true;
-    if ( in_rt && !in_slot && !in_stack )
+    if ( in_slot || in_stack )
+        pt_build_set(b, root, idmap, idmap | PAGE_HYP_RX);
+    else if ( in_rt )
+    {
         fix = pt_build_get_entry(l2, p2);
-    pt_build_set(b, root, idmap, idmap | PAGE_HYP_RX);
-    if ( in_rt && !pt_build_alias(&alias_build, &alias_entry) )
+        if ( shared_identity(idmap, true, fix) )   /* replaced: no CPU walks l2 yet */
+            write_pte(&pt_build_table(l2)[p2], id_entry);
+    }
+    else if ( shared_identity(idmap, false, 0) )
+        pt_build_set_entry(root, pt_index(1, (u64)idmap), id_entry);
+    if ( (!in_slot && !in_stack && !id_entry) ||
+         (in_rt && !pt_build_alias(&alias_build, &alias_entry)) )
         b->nomem = true;
     if ( b->nomem )
         goto nomem;
@@ -183,7 +237,12 @@ nomem:
 
 void arch_smp_prepare_done(bool all_checked_in)
 {
-    (void)all_checked_in;               /* nothing shared between secondaries here */
+    /* A CPU that never checked in may still walk them: then they stay. */
+    if ( all_checked_in && id_entry )
+    {
+        pt_build_free(&id_build, false);
+        id_entry = 0;
+    }
     pt_build_release();
 }
 

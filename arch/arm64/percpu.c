@@ -134,7 +134,7 @@ static u64 shared_identity(paddr_t idmap, unsigned int idx, u64 start)
 
     if ( id_entry )
         return id_entry;
-    scratch = pt_build_new(&id_build);  /* a root of its own: one entry used */
+    scratch = pt_build_new_root(&id_build);  /* a root of its own: one entry used */
     if ( scratch && start )
         pt_build_set_entry(scratch, idx, start);
     id_build.temp = true;               /* may replace entries of its copies */
@@ -183,7 +183,7 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
                           share ? cpu0_root[pt_index(0, rt)] : 0) ||
          (share && !pt_build_alias(&alias_build, &alias_entry)) )
         return 0;
-    root = pt_build_new(b);
+    root = pt_build_new_root(b);
     if ( !root )
         return 0;
     /*
