@@ -61,8 +61,8 @@ static bool owned(const struct pt_build *b, paddr_t pa)
     return false;
 }
 
-/* A page for b: a copy of src, else zeroed for its first @entries entries. */
-static paddr_t new_page(struct pt_build *b, const void *src, unsigned int entries)
+/* A page for b from the heap, not written yet; 0 (and b->nomem) on failure. */
+static paddr_t take_page(struct pt_build *b)
 {
     paddr_t pa;
 
@@ -72,6 +72,18 @@ static paddr_t new_page(struct pt_build *b, const void *src, unsigned int entrie
         b->nomem = true;
         return 0;
     }
+    b->is_temp[b->n] = b->temp;
+    b->page[b->n++] = pa;
+    return pa;
+}
+
+/* A page for b: a copy of src, else zeroed for its first @entries entries. */
+static paddr_t new_page(struct pt_build *b, const void *src, unsigned int entries)
+{
+    paddr_t pa = take_page(b);
+
+    if ( !pa )
+        return 0;
     /*
      * A copy goes through the table slot (src may be the source slot's); a
      * zeroed page through the source slot, so that the table slot keeps the
@@ -84,9 +96,19 @@ static paddr_t new_page(struct pt_build *b, const void *src, unsigned int entrie
         memset(window_map(W_SRC, pa), 0, entries * sizeof(u64));
         window_unmap(W_SRC);
     }
-    b->is_temp[b->n] = b->temp;
-    b->page[b->n++] = pa;
     return pa;
+}
+
+u64 *pt_build_new_table(struct pt_build *b, paddr_t *pa)
+{
+    u64 *t;
+
+    *pa = take_page(b);
+    if ( !*pa )
+        return NULL;
+    t = pt_build_table(*pa);
+    memset(t, 0, PAGE_SIZE);
+    return t;
 }
 
 paddr_t pt_build_new_copy(struct pt_build *b, const void *src)

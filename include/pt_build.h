@@ -56,6 +56,13 @@ void pt_build_release(void);
  */
 paddr_t pt_build_new(struct pt_build *b);
 paddr_t pt_build_new_copy(struct pt_build *b, const void *src);
+/*
+ * pt_build_new_table: a zeroed page owned by b (its address in *pa), left
+ * mapped at the table slot for the caller to fill (as pt_build_table());
+ * NULL (and b->nomem) on failure.  For a table the caller builds whole:
+ * one window mapping, no walk.
+ */
+u64 *pt_build_new_table(struct pt_build *b, paddr_t *pa);
 /* A root table: only its PT_ROOT_ENTRIES are zeroed (nothing reads further). */
 paddr_t pt_build_new_root(struct pt_build *b);
 

@@ -150,33 +150,43 @@ paddr_t arch_cpu_prepare(unsigned int cpu, u64 mpidr, const struct percpu_pages 
         *why = "idmap-in-percpu-slot";
         return 0;
     }
-    root = pt_build_new_root(b);
     /*
-     * Its runtime level-2 table: every shared entry, made fresh; no slot.
-     * No CPU walks this table yet, so it is copied whole (memcpy moves
-     * words; 512 write_pte()s cost 5,000 instructions) and then the boot
-     * CPU's slot and stack-region entries are taken out again.
+     * Its tables, each written whole while mapped once (no walk from the
+     * root, as pt_build_set() would make per table): the root, the stack
+     * region's and the slot's level-3 tables, then its runtime level-2
+     * table, which links both.  No CPU walks any of them yet, so plain
+     * stores do.
+     */
+    root = pt_build_new_root(b);
+    t = pt_build_new_table(b, &stack_l3);
+    if ( !t )
+        goto nomem;
+    for ( i = 0; i < PERCPU_STACK_PAGES; i++ )
+        t[(PERCPU_STACK_PAGE(cpu) + i) % PT_ENTRIES] = pg->stack[i] | PAGE_HYP_RW;
+    t = pt_build_new_table(b, &l3);
+    if ( !t )
+        goto nomem;
+    t[PERCPU_EXC_STACK_PAGE] = pg->exc_stack | PAGE_HYP_RW;
+    t[PERCPU_DATA_PAGE] = pg->data | PAGE_HYP_RW;
+    t[PERCPU_ROOT_PAGE] = root | PAGE_HYP_RW;
+    t[PERCPU_L3_PAGE] = l3 | PAGE_HYP_RW;
+    t[PERCPU_STACK_L3_PAGE] = stack_l3 | PAGE_HYP_RW;
+    /*
+     * The level-2 table: every shared entry (the region's level-3 tables,
+     * the frame-table blocks), copied whole (memcpy moves words; 512
+     * write_pte()s cost 5,000 instructions); the boot CPU's stack-region
+     * entry taken out again, and this CPU's slot and stack region linked.
      */
     l2 = pt_build_new_copy(b, boot_l2);
     if ( !l2 )
         goto nomem;
     t = pt_build_table(l2);
-    write_pte(&t[slot2], 0);
-    write_pte(&t[pt_index(2, (u64)PERCPU_VA(PERCPU_STACK_PAGE(0)))], 0);
+    t[pt_index(2, (u64)PERCPU_VA(PERCPU_STACK_PAGE(0)))] = 0;
+    t[slot2] = l3 | TABLE_DESC;
+    t[stack2] = stack_l3 | TABLE_DESC;
+    /* The slot's own entry for the level-2 table, now that it has an address. */
+    pt_build_table(l3)[PERCPU_RT_TABLE_PAGE] = l2 | PAGE_HYP_RW;
     pt_build_set_entry(root, pt_index(1, rt), l2 | TABLE_DESC);
-
-    /* The stack, then the slot: each makes its level-3 table, the last page made. */
-    for ( i = 0; i < PERCPU_STACK_PAGES; i++ )
-        pt_build_set(b, root, base + (PERCPU_STACK_PAGE(cpu) + i) * PAGE_SIZE,
-                     pg->stack[i] | PAGE_HYP_RW);
-    stack_l3 = b->nomem ? 0 : b->page[b->n - 1];
-    pt_build_set(b, root, base + PERCPU_EXC_STACK_PAGE * PAGE_SIZE, pg->exc_stack | PAGE_HYP_RW);
-    l3 = b->nomem ? 0 : b->page[b->n - 1];
-    pt_build_set(b, root, base + PERCPU_DATA_PAGE * PAGE_SIZE, pg->data | PAGE_HYP_RW);
-    pt_build_set(b, root, base + PERCPU_ROOT_PAGE * PAGE_SIZE, root | PAGE_HYP_RW);
-    pt_build_set(b, root, base + PERCPU_L3_PAGE * PAGE_SIZE, l3 | PAGE_HYP_RW);
-    pt_build_set(b, root, base + PERCPU_RT_TABLE_PAGE * PAGE_SIZE, l2 | PAGE_HYP_RW);
-    pt_build_set(b, root, base + PERCPU_STACK_L3_PAGE * PAGE_SIZE, stack_l3 | PAGE_HYP_RW);
 
     /*
      * Boot-only from here: the identity page.  In the CPU's own slot or
