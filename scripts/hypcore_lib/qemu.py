@@ -69,7 +69,6 @@ STUB_MAGIC = {'arm64': b'hcstub64', 'arm32': b'hcstub32'}
 LOADERS = ('kernel', 'elf', 'generic', 'uboot')
 # arm32: QEMU's -kernel loads a raw image here and nowhere else.
 ARM32_KERNEL_LOAD = RAM_BASE + 0x10000
-ARM32_MAX_CPUS = 8              # hypcore's arm32 SMP matrices (GICv2's limit)
 # QEMU 7.2's virt board: CPUs by GIC version (GICv3 without highmem: 123).
 QEMU_MAX_CPUS = {2: 8, 3: 512}
 QEMU_MAX_CPUS_GIC3_LOWMEM = 123

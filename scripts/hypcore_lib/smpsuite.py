@@ -13,11 +13,13 @@ decision line and the memory lines (memsuite).
                                  ram-high clashing at 0x80600000 in 2 GiB; ram
                                  from the 2nd GiB, share 1; slot-zero, whose
                                  preferred per-CPU slot is the identity's
-                                 level-0 entry) with 1..64 CPUs
+                                 level-0 entry) with 1..64 CPUs, and 512 (QEMU
+                                 virt's most, with GICv3) once
   smp:bad-mpidr                  /cpus lists a CPU whose MPIDR does not exist:
                                  INVALID_PARAMETERS for it, the rest online
   smp:duplicate-mpidr            /cpus lists a CPU twice: ALREADY_ON for the second
-  smp:over-limit                 more CPUs than CONFIG_NR_CPUS (80 in ./hypcore test, 66 in the sweep)
+  smp:over-limit                 more CPUs than CONFIG_NR_CPUS (16 more in ./hypcore test,
+                                 2 more in the sweep)
   smp:selftest-*                 selftest=smp, stack-overflow:1,
                                  stack-overflow-big:2, stall:2
   sweep                          (./hypcore sweep --suite smp) the full matrix
@@ -68,8 +70,6 @@ ARCH_WHERES = {
               Where('ram-share0', 'ram', 0x80200000, 2 * GiB),
               Where('ram-at-runtime', 'ram', 0x40200000)),
 }
-# The most CPUs a target's sweep runs (QEMU's arm32 virt: 8 with GICv2).
-ARCH_MAX_CPUS = {'arm64': None, 'arm32': qemu.ARM32_MAX_CPUS}
 
 
 def spec_for(arch, where, smp, gic, hyp_args='', dtb=None, loader=None):
@@ -313,8 +313,8 @@ def stall_case(arch, where, smp, cpu=2, gic=3, prefix='smp'):
 
 def cases(arch):
     """The bounded set ./hypcore test runs: every clash layout once, 1..64 CPUs,
-    both GICs, a bad and a duplicate MPIDR, the three self-tests, and 80 CPUs
-    (16 past CONFIG_NR_CPUS)."""
+    both GICs, 512 CPUs (QEMU's most), a bad and a duplicate MPIDR, the three
+    self-tests, and 16 CPUs listed past CONFIG_NR_CPUS."""
     w = WHERE
     return [
         matrix_case(arch, w['default'], 1, 3),
@@ -324,6 +324,7 @@ def cases(arch):
         matrix_case(arch, w['ram-high-clash'], 8, 3),
         matrix_case(arch, w['ram-share1'], 4, 2),
         matrix_case(arch, w['ram-clash'], 64, 3),
+        matrix_case(arch, w['ram-odd-share3'], 512, 3),
         matrix_case(arch, w['slot-zero'], 4, 3),
         bad_mpidr_case(arch, w['default'], 4),
         duplicate_mpidr_case(arch, w['ram-odd-share3'], 4, 1, gic=2),
@@ -337,7 +338,7 @@ def cases(arch):
 
 
 SWEEP_SMPS = ((1, (2, 3)), (2, (2, 3)), (3, (2, 3)), (4, (2, 3)), (8, (2, 3)),
-              (16, (3,)), (32, (3,)), (64, (3,)))
+              (16, (3,)), (32, (3,)), (64, (3,)), (512, (3,)))
 
 
 def sweep_cases(arch, layouts=None):
@@ -369,24 +370,25 @@ def sweep_cases(arch, layouts=None):
 
 
 def _sweep_cases_small(arch, layouts=None):
-    """The smp sweep on a target whose board stops at ARCH_MAX_CPUS (arm32: 8):
-    the same cases as arm64's, without those that need more CPUs."""
-    top = ARCH_MAX_CPUS[arch]
+    """The smp sweep on arm32: its own places (ARCH_WHERES), every CPU count and
+    GIC of arm64's, the self-tests, the bad and duplicate MPIDR and the CPUs
+    past CONFIG_NR_CPUS."""
     prefix = f'{arch}:sweep:smp'
     out = []
     for where in ARCH_WHERES[arch]:
         if layouts and where.layout not in layouts:
             continue
         for smp, gics in SWEEP_SMPS:
-            if smp <= top:
-                out += [matrix_case(arch, where, smp, gic, prefix) for gic in gics]
+            out += [matrix_case(arch, where, smp, gic, prefix) for gic in gics]
         out += [selftest_smp_case(arch, where, 8, 2, prefix),
+                selftest_smp_case(arch, where, 64, 3, prefix),
                 stack_overflow_case(arch, where, 8, 1, 2, prefix),
                 stack_overflow_case(arch, where, 8, 7, 2, prefix, icount=True),
                 stack_overflow_case(arch, where, 8, 3, 2, prefix, icount=True, big=True),
                 stall_case(arch, where, 8, 2, 2, prefix),
                 bad_mpidr_case(arch, where, 4, 2, prefix),
-                duplicate_mpidr_case(arch, where, 4, 1, 2, prefix)]
+                duplicate_mpidr_case(arch, where, 4, 1, 2, prefix),
+                over_limit_case(arch, where, 4, model.NR_CPUS + 2, prefix)]
     return out
 
 

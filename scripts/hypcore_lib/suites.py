@@ -461,7 +461,8 @@ def arm32_cases():
                 RAM base with bootargs
       bad       SVC entry (virtualization=off), no DTB, a corrupt DTB, a DTB pointer
                 outside RAM, a DTB header whose totalsize runs past RAM
-      smp       1, 4 and 8 CPUs (GICv2), selftest=smp, stall:2, stack-overflow:1,
+      smp       1, 4 and 8 CPUs (GICv2), 64 and 512 (GICv3), 16 listed past
+                CONFIG_NR_CPUS, selftest=smp, stall:2, stack-overflow:1,
                 stack-overflow-big:2,
                 the identity page inside the per-CPU slot's 2 MiB (up, and refused)
       mem       modules around the image and the DTB with selftest=heap; -m 4G
@@ -490,6 +491,9 @@ def arm32_cases():
             + [smpsuite.matrix_case(arch, default, 1, 2, smp),
                smpsuite.matrix_case(arch, clash, 4, 2, smp),
                smpsuite.matrix_case(arch, share2, 8, 2, smp),
+               smpsuite.matrix_case(arch, clash, 64, 3, smp),
+               smpsuite.matrix_case(arch, share2, 512, 3, smp),
+               smpsuite.over_limit_case(arch, default, 4, model.NR_CPUS + 16, smp),
                smpsuite.selftest_smp_case(arch, clash, 8, 2, smp),
                smpsuite.stall_case(arch, default, 4, 2, 2, smp),
                smpsuite.stack_overflow_case(arch, clash, 4, 1, 2, smp, icount=True),
