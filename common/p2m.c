@@ -55,7 +55,7 @@ bool p2m_init(struct p2m *p2m, unsigned int vmid)
     p2m->root_pages = p2m->ipa_bits > P2M_L1_TABLE_BITS
                       ? 1U << (p2m->ipa_bits - P2M_L1_TABLE_BITS) : 1;
     /* Concatenated tables are aligned to their total size: a buddy block is. */
-    root = alloc_pages(p2m->root_pages == 2 ? 1 : 0);
+    root = alloc_pages_below(p2m->root_pages == 2 ? 1 : 0, ARCH_TABLE_PA_LIMIT);
     if ( root == PAGE_ALLOC_FAILED )
         return false;
     for ( i = 0; i < p2m->root_pages; i++ )
@@ -107,7 +107,7 @@ static bool map_one(struct p2m *p2m, paddr_t ipa, paddr_t pa, unsigned int lvl, 
             paddr_t t;
 
             entry_unmap();
-            t = alloc_pages(0);
+            t = alloc_pages_below(0, ARCH_TABLE_PA_LIMIT);
             if ( t == PAGE_ALLOC_FAILED )
                 return false;
             memset(window_map(P2M_W_TABLE, t), 0, PAGE_SIZE);

@@ -50,6 +50,7 @@ static unsigned int nr_banks;
 static struct page_info *pages;
 static u64 *heads;                      /* bit i: page i heads a block */
 static u64 nr_pages;
+static paddr_t heap_end;                /* the end of the highest bank */
 static u32 free_head[HEAP_MAX_ORDER + 1];
 static struct heap_extent extents[HEAP_MAX_EXTENTS];
 static unsigned int nr_extents;
@@ -269,6 +270,7 @@ bool heap_init(const struct memmap *mm, void *meta)
 
     nr_banks = 0;
     nr_pages = 0;
+    heap_end = 0;
     for ( i = 0; i < mm->nr_ram; i++ )
     {
         struct range r;
@@ -279,6 +281,7 @@ bool heap_init(const struct memmap *mm, void *meta)
         banks[nr_banks].nr = (r.end - r.start) >> HEAP_PAGE_SHIFT;
         banks[nr_banks].first = nr_pages;
         nr_pages += banks[nr_banks].nr;
+        heap_end = MAX(heap_end, r.end);
         nr_banks++;
     }
     if ( !nr_pages )
@@ -345,18 +348,9 @@ static void extent_take_page(struct heap_extent *e, paddr_t pa)
     }
 }
 
-paddr_t alloc_pages(unsigned int order)
+/* Take free block idx (order k) off its list and split it down to order. */
+static paddr_t take_block(unsigned int k, u64 idx, unsigned int order)
 {
-    unsigned int k;
-    u64 idx;
-
-    if ( order > HEAP_MAX_ORDER )
-        return PAGE_ALLOC_FAILED;
-    for ( k = order; k <= HEAP_MAX_ORDER && free_head[k] == PAGE_NIL; k++ )
-        ;
-    if ( k > HEAP_MAX_ORDER )
-        return PAGE_ALLOC_FAILED;
-    idx = free_head[k];
     list_del(k, idx);
     /* Split: the upper halves go back on the lists. */
     while ( k > order )
@@ -369,6 +363,45 @@ paddr_t alloc_pages(unsigned int order)
     stats.free -= 1ULL << order;
     stats.allocated += 1ULL << order;
     return idx_to_pa(idx);
+}
+
+paddr_t alloc_pages(unsigned int order)
+{
+    unsigned int k;
+
+    if ( order > HEAP_MAX_ORDER )
+        return PAGE_ALLOC_FAILED;
+    for ( k = order; k <= HEAP_MAX_ORDER && free_head[k] == PAGE_NIL; k++ )
+        ;
+    if ( k > HEAP_MAX_ORDER )
+        return PAGE_ALLOC_FAILED;
+    return take_block(k, free_head[k], order);
+}
+
+/*
+ * The smallest order first, and on each list the first block whose lowest
+ * 2^order pages end at or below limit: a split keeps the lowest part.  The
+ * lists are walked, so the cost grows with the free blocks passed over
+ * (few at boot: the heap is seeded with maximal blocks).
+ */
+paddr_t alloc_pages_below(unsigned int order, paddr_t limit)
+{
+    unsigned int k;
+    u32 idx;
+
+    if ( limit >= heap_end )
+        return alloc_pages(order);      /* every block qualifies: no walk */
+    if ( order > HEAP_MAX_ORDER )
+        return PAGE_ALLOC_FAILED;
+    for ( k = order; k <= HEAP_MAX_ORDER; k++ )
+        for ( idx = free_head[k]; idx != PAGE_NIL; idx = pages[idx].next )
+        {
+            paddr_t pa = idx_to_pa(idx);
+
+            if ( pa < limit && limit - pa >= (HEAP_PAGE_SIZE << order) )
+                return take_block(k, idx, order);
+        }
+    return PAGE_ALLOC_FAILED;
 }
 
 void free_pages(paddr_t pa, unsigned int order)

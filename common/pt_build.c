@@ -61,13 +61,16 @@ static bool owned(const struct pt_build *b, paddr_t pa)
     return false;
 }
 
-/* A page for b from the heap, not written yet; 0 (and b->nomem) on failure. */
+/*
+ * A page for b from the heap (below ARCH_TABLE_PA_LIMIT: it holds a table),
+ * not written yet; 0 (and b->nomem) on failure.
+ */
 static paddr_t take_page(struct pt_build *b)
 {
     paddr_t pa;
 
     if ( b->nomem || b->n == PT_BUILD_MAX_PAGES ||
-         (pa = alloc_pages(0)) == PAGE_ALLOC_FAILED )
+         (pa = alloc_pages_below(0, ARCH_TABLE_PA_LIMIT)) == PAGE_ALLOC_FAILED )
     {
         b->nomem = true;
         return 0;

@@ -73,6 +73,14 @@ bool heap_init(const struct memmap *mm, void *meta);
 /* A naturally aligned block of 2^order pages, or PAGE_ALLOC_FAILED. */
 paddr_t alloc_pages(unsigned int order);
 
+/*
+ * alloc_pages_below: as alloc_pages(), but the block ends at or below limit
+ * (a physical address); PAGE_ALLOC_FAILED when no free block has its lowest
+ * 2^order pages there.  For tables a walker must reach at a narrower
+ * physical address (ARCH_TABLE_PA_LIMIT).
+ */
+paddr_t alloc_pages_below(unsigned int order, paddr_t limit);
+
 /* Free a block from alloc_pages(); pa and order must match (asserted). */
 void free_pages(paddr_t pa, unsigned int order);
 

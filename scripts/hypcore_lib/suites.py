@@ -465,7 +465,10 @@ def arm32_cases():
                 CONFIG_NR_CPUS, selftest=smp, stall:2, stack-overflow:1,
                 stack-overflow-big:2,
                 the identity page inside the per-CPU slot's 2 MiB (up, and refused)
-      mem       modules around the image and the DTB with selftest=heap; -m 4G
+      mem       modules around the image and the DTB with selftest=heap; -m 4G;
+                the heap sweep's seed1#117 (4 GiB, 2 CPUs, modules at the top
+                of RAM: the heap's small blocks lie above 4 GiB, where arm32
+                must not put a secondary's tables)
       fault     selftest=fault after a clash (run through the temporary alias)
       bench     two -icount boots print the same ticks
       debug     the dump's names and call trace, gdb (debugsuite.py)
@@ -509,6 +512,7 @@ def arm32_cases():
                memsuite.mem_case('arm32:mem:modules-touching+selftest/smp2',
                                  lambda d: memsuite.touching_spec(arch, d)),
                memsuite.size_case(arch, 4 * GiB, prefix='arm32:mem'),
+               memsuite.sweep_case(arch, 1, 117),
                fault_case(arch, 'ram', 0x40201000),
                bench_case(arch)]
             + debugsuite.cases(arch)

@@ -73,6 +73,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
             if ( pa != PAGE_ALLOC_FAILED )
                 free_pages(pa, i);
+            /* As arm32 takes its tables: below 4 GiB, or nothing. */
+            pa = alloc_pages_below(i, 1ULL << 32);
+            if ( pa != PAGE_ALLOC_FAILED )
+            {
+                if ( pa + (4096ULL << i) > 1ULL << 32 )
+                    abort();
+                free_pages(pa, i);
+            }
         }
         for ( i = 0; i < mods.nr; i++ )
         {

@@ -77,6 +77,37 @@ static void model_build(const struct range *ram, unsigned nram,
     }
 }
 
+/*
+ * A naturally aligned run of 2^order model-free pages not handed out, ending
+ * at or below limit, inside one of the heap's banks (mm's RAM ranges shrunk
+ * to whole pages): free blocks stay merged with their free buddies, so such
+ * a run always lies inside one free block.
+ */
+static bool model_one_bank(const struct memmap *mm, unsigned p, unsigned n)
+{
+    uint64_t s = BASE + (uint64_t)p * PG, e = s + (uint64_t)n * PG;
+    unsigned i;
+
+    for ( i = 0; i < mm->nr_ram; i++ )
+        if ( s >= ALIGN_UP(mm->ram[i].r.start, PG) && e <= ALIGN_DOWN(mm->ram[i].r.end, PG) )
+            return true;
+    return false;
+}
+
+static bool model_run_below(const struct memmap *mm, unsigned order, uint64_t limit)
+{
+    unsigned p, q, n = 1U << order;
+
+    for ( p = 0; p + n <= SPAN_PAGES && BASE + (uint64_t)(p + n) * PG <= limit; p += n )
+    {
+        for ( q = p; q < p + n && model_state[q] == M_FREE && !handed_out[q]; q++ )
+            ;
+        if ( q == p + n && model_one_bank(mm, p, n) )
+            return true;
+    }
+    return false;
+}
+
 static void one_round(unsigned round)
 {
     static struct memmap mm;
@@ -144,21 +175,34 @@ static void one_round(unsigned round)
               round, mem_type_name(i), (unsigned long long)st.by_type[i],
               (unsigned long long)by_type[i]);
 
-    /* Allocate everything, mixing orders; every page must be model-free. */
+    /*
+     * Allocate everything, mixing orders, a quarter of the blocks below a
+     * random limit; every page must be model-free, a limited block below its
+     * limit, and a limited failure must leave no free aligned run below it.
+     */
     memset(handed_out, 0, sizeof(handed_out));
     for ( ;; )
     {
         unsigned order = rnd_below(3) ? 0 : rnd_below(10);
-        paddr_t pa = alloc_pages(order);
+        bool below = rnd_below(4) == 0;
+        uint64_t limit = BASE + rnd_below(SPAN_PAGES * PG + 1);
+        paddr_t pa = below ? alloc_pages_below(order, limit) : alloc_pages(order);
 
         if ( pa == PAGE_ALLOC_FAILED )
         {
-            if ( order == 0 )
+            if ( below )
+                CHECK(!model_run_below(&mm, order, limit),
+                      "round %u: alloc_pages_below(%u, 0x%llx) failed with a free run below",
+                      round, order, (unsigned long long)limit);
+            else if ( order == 0 )
                 break;
             continue;
         }
         CHECK((pa & ((PG << order) - 1)) == 0, "block 0x%llx not aligned to order %u",
               (unsigned long long)pa, order);
+        CHECK(!below || pa + (PG << order) <= limit,
+              "round %u: block 0x%llx order %u past its limit 0x%llx", round,
+              (unsigned long long)pa, order, (unsigned long long)limit);
         for ( p = 0; p < (1U << order); p++ )
         {
             uint64_t idx = (pa - BASE) / PG + p;

@@ -33,12 +33,15 @@ unsigned int host_tlbi_count;
 static unsigned char *pool;
 static unsigned long pool_next;         /* pages handed out */
 
-paddr_t alloc_pages(unsigned int order)
+/* p2m.c's tables come from here: the pool lies below ARCH_TABLE_PA_LIMIT. */
+paddr_t alloc_pages_below(unsigned int order, paddr_t limit)
 {
     unsigned long n = 1UL << order;
     unsigned long at = (pool_next + n - 1) & ~(n - 1);
 
-    if ( at + n > POOL_PAGES )
+    CHECK(limit == ARCH_TABLE_PA_LIMIT, "a table asked below %#llx, not ARCH_TABLE_PA_LIMIT",
+          (unsigned long long)limit);
+    if ( at + n > POOL_PAGES || POOL_BASE + (at + n) * PAGE_SIZE > limit )
         return PAGE_ALLOC_FAILED;
     pool_next = at + n;
     memset(pool + at * PAGE_SIZE, 0xa5, n * PAGE_SIZE);   /* dirty: p2m.c must zero */

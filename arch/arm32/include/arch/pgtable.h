@@ -49,6 +49,16 @@
 #define PTE_ADDR_MASK           _UL(0x000000fffffff000) /* output address [39:12] */
 /* Physical address bits the LPAE descriptors above hold. */
 #define PADDR_BITS              40
+/*
+ * Where hypcore puts translation tables (stage 1 and stage 2; the roots
+ * too): below 4 GiB.  LPAE table descriptors and HTTBR/VTTBR hold 40 bits,
+ * but QEMU 7.2's qemu-system-arm (32-bit target addresses) truncates the
+ * address of every descriptor it fetches to 32 bits: a level-3 table at
+ * 0x13ffed000 was read from 0x3ffed048 ("Invalid read", -d guest_errors),
+ * an external abort on the walk (qemu-system-aarch64 -cpu cortex-a15 walks
+ * it right).  Leaves may point anywhere in the 40 bits.
+ */
+#define ARCH_TABLE_PA_LIMIT     (_UL(1) << 32)
 
 #define MT_DEVICE_nGnRnE        0       /* 0x00 strongly ordered */
 #define MT_DEVICE_nGnRE         1       /* 0x04 device */

@@ -46,6 +46,8 @@
 #define PTE_ADDR_MASK           _UL(0x0000fffffffff000)  /* output address bits [47:12] */
 /* Physical address bits the descriptors above hold (no FEAT_LPA: 52-bit OAs need 64 KiB pages). */
 #define PADDR_BITS              48
+/* Where translation tables may be: anywhere (arm32's limit is narrower). */
+#define ARCH_TABLE_PA_LIMIT     (_UL(1) << PADDR_BITS)
 
 /* MAIR_EL2 attribute indices and the encodings programmed in MAIR_EL2. */
 #define MT_DEVICE_nGnRnE        0       /* 0x00 */
