@@ -13,6 +13,7 @@
  * Nothing hypcore owns is mapped at stage 2: dom0's RAM comes from the heap
  * and MMIO lies outside RAM.
  */
+#include <arch/pgtable.h>
 #include <bootmodule.h>
 #include <console.h>
 #include <cpu.h>
@@ -43,8 +44,14 @@
 /* dom0's DTB is built in heap pages mapped here (the boot DTB uses the first 2 MiB + 1 page). */
 #define DOM0_FDT_VA_OFFSET  _LAYOUT_MB(3)
 #define DOM0_FDT_MAX        _LAYOUT_MB(1)
-/* Room left in the heap for stage-2 tables once dom0's RAM is taken. */
-#define P2M_RESERVE_PAGES   64
+/*
+ * Room kept for stage-2 tables while dom0's RAM is taken: one block below
+ * ARCH_TABLE_PA_LIMIT, taken first and given back before the mapping, so
+ * that dom0's RAM cannot use up the RAM its tables must come from (arm32:
+ * both below 4 GiB).
+ */
+#define P2M_RESERVE_ORDER   6
+#define P2M_RESERVE_PAGES   (1U << P2M_RESERVE_ORDER)
 
 static struct domain dom0_domain;
 
@@ -127,42 +134,16 @@ static void free_ram(void)
     dom0_nr_ram = 0;
 }
 
+enum ram_shortage { RAM_OK, RAM_NO_BLOCK, RAM_NO_RANGE };
+
 /*
- * Blocks alloc_ram() took but cannot use (above GUEST_RAM_END): chained
- * through their first word, given back once dom0's RAM is complete, so
- * that the allocator does not hand them out again meanwhile.
+ * dom0_mem bytes from the heap below GUEST_RAM_END, biggest blocks first.
+ * RAM_OK, or what ran out: a free block there, or a slot in dom0_ram (which
+ * then holds what was taken: free_ram()).
  */
-#define NO_BLOCK            (~(paddr_t)0)
-
-static void set_aside(paddr_t *chain, paddr_t pa, unsigned int order)
-{
-    paddr_t *w = window_map(W_DST, pa);
-
-    w[0] = *chain;
-    w[1] = order;
-    window_unmap(W_DST);
-    *chain = pa;
-}
-
-static void give_back(paddr_t chain)
-{
-    while ( chain != NO_BLOCK )
-    {
-        paddr_t *w = window_map(W_DST, chain), next = w[0];
-        unsigned int order = (unsigned int)w[1];
-
-        window_unmap(W_DST);
-        free_pages(chain, order);
-        chain = next;
-    }
-}
-
-/* dom0_mem bytes from the heap below GUEST_RAM_END, biggest blocks first. */
-static bool alloc_ram(u64 size)
+static enum ram_shortage alloc_ram(u64 size)
 {
     unsigned int order = HEAP_MAX_ORDER;
-    paddr_t aside = NO_BLOCK;
-    bool ok = true;
 
     while ( size )
     {
@@ -170,32 +151,22 @@ static bool alloc_ram(u64 size)
 
         while ( order > 0 && (PAGE_SZ << order) > size )
             order--;
-        pa = alloc_pages(order);
+        pa = alloc_pages_below(order, GUEST_RAM_END);
         if ( pa == PAGE_ALLOC_FAILED )
         {
             if ( order == 0 )
-            {
-                ok = false;
-                break;
-            }
+                return RAM_NO_BLOCK;
             order--;
-            continue;
-        }
-        if ( pa + (PAGE_SZ << order) > GUEST_RAM_END )
-        {
-            set_aside(&aside, pa, order);
             continue;
         }
         if ( !add_ram(pa, PAGE_SZ << order) )
         {
             free_pages(pa, order);
-            ok = false;
-            break;
+            return RAM_NO_RANGE;
         }
         size -= PAGE_SZ << order;
     }
-    give_back(aside);
-    return ok;
+    return RAM_OK;
 }
 
 /*
@@ -463,8 +434,9 @@ bool dom0_build(const void *fdt)
     struct heap_stats st;
     struct kimage img;
     struct placement pl;
-    paddr_t kernel, dtb, initrd, fdt_pages;
+    paddr_t kernel, dtb, initrd, fdt_pages, reserve;
     unsigned int fdt_order, i;
+    enum ram_shortage ran_out;
     u8 *fdt_buf;
 
     if ( !k )
@@ -495,8 +467,30 @@ bool dom0_build(const void *fdt)
         printk("dom0: no stage-2 translation on this CPU (or no memory for it): no dom0\n");
         return false;
     }
-    if ( !alloc_ram(mem) ||
-         !dom0_kernel_place(&img, dom0_ram, dom0_nr_ram, fdt_room, rd_size, &pl) )
+    reserve = alloc_pages_below(P2M_RESERVE_ORDER, ARCH_TABLE_PA_LIMIT);
+    if ( reserve == PAGE_ALLOC_FAILED )
+    {
+        printk("dom0: no 0x%llx bytes free below 0x%llx for its stage-2 tables: no dom0\n",
+               (unsigned long long)(P2M_RESERVE_PAGES * PAGE_SZ),
+               (unsigned long long)ARCH_TABLE_PA_LIMIT);
+        return false;
+    }
+    ran_out = alloc_ram(mem);
+    free_pages(reserve, P2M_RESERVE_ORDER);
+    if ( ran_out == RAM_NO_BLOCK )
+        printk("dom0: dom0_mem=0x%llx is more than the heap has free below 0x%llx, with "
+               "0x%llx bytes kept for stage-2 tables: no dom0\n", (unsigned long long)mem,
+               (unsigned long long)GUEST_RAM_END,
+               (unsigned long long)(P2M_RESERVE_PAGES * PAGE_SZ));
+    else if ( ran_out == RAM_NO_RANGE )
+        printk("dom0: dom0_mem=0x%llx: the heap's free blocks make more than %u RAM "
+               "ranges: no dom0\n", (unsigned long long)mem, (unsigned int)DOM0_MAX_RAM);
+    if ( ran_out != RAM_OK )
+    {
+        free_ram();
+        return false;
+    }
+    if ( !dom0_kernel_place(&img, dom0_ram, dom0_nr_ram, fdt_room, rd_size, &pl) )
     {
         if ( GUEST_KERNEL_ZIMAGE && img.zstart && dom0_nr_ram )
             printk("dom0: zImage linked at 0x%llx (header start) does not fit dom0's first "

@@ -280,6 +280,14 @@ def cases(arch='arm64'):
         out.append(module_case(arch, 'dom0:enter+system-off/mem4g', mod(kernel(arch)),
                                gic=gic, mem=4 * GiB, hyp_args='dom0_mem=256M',
                                checks=[check_entered(256 * MiB, arch=arch)]))
+        # -m 4G, dom0_mem=3G: 4 GiB is free in all, but the RAM below 4 GiB is
+        # 3 GiB, hypcore's image and the DTB among it: dom0's RAM cannot be
+        # found there, and the refusal names that limit, not the total.
+        out.append(module_case(arch, 'dom0:mem-over-low-ram/mem4g', mod(kernel(arch)),
+                               gic=gic, mem=4 * GiB, hyp_args='dom0_mem=3G',
+                               checks=[refusal(r'dom0: dom0_mem=0xc0000000 is more than the '
+                                               r'heap has free below 0x100000000, with 0x40000 '
+                                               r'bytes kept for stage-2 tables: no dom0$')]))
     from . import dom0probes, idlesuite     # they import this module's helpers
     out += bad_header_cases(arch)
     return (out + payload_cases(arch) + dom0probes.cases(arch) + edges_cases(arch)
